@@ -1,0 +1,4 @@
+# gort's own targets link gort_warnings; third-party code built from source
+# (googletest in cross builds) does not, so -Werror only judges our code.
+add_library(gort_warnings INTERFACE)
+target_compile_options(gort_warnings INTERFACE -Wall -Wextra -Werror)

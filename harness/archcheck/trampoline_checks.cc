@@ -1,0 +1,424 @@
+// Trampoline checks: arch.h's functions driven directly, with no runtime.
+//
+// Each check runs contexts on stacks of its own and uses the probe to load
+// random values into every callee-saved register, cross a trampoline, and
+// read them back. The other side of each switch runs the probe with its own
+// random values first, so a register the trampoline forgets is certainly
+// clobbered, never accidentally intact.
+#include <unwind.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+#include "archcheck/archcheck.h"
+#include "archcheck/checks.h"
+#include "arch/arch.h"
+
+namespace gort::archcheck {
+namespace {
+
+constexpr size_t kStackBytes = 256 * 1024;
+
+// A plain heap stack for a raw context (the trampoline checks need no guard
+// page: nothing in them recurses).
+struct RawStack {
+  std::unique_ptr<std::byte[]> mem{new std::byte[kStackBytes]};
+  uintptr_t lo() const { return reinterpret_cast<uintptr_t>(mem.get()); }
+  uintptr_t hi() const { return lo() + kStackBytes; }
+  void* top() const { return reinterpret_cast<void*>(hi()); }
+  bool contains(uintptr_t sp) const { return sp > lo() && sp <= hi(); }
+};
+
+uint64_t next_random(uint64_t& state) {  // splitmix64
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+struct RegisterSet {
+  uint64_t in[GORT_ARCH_CALLEE_SAVED];
+  uint64_t out[GORT_ARCH_CALLEE_SAVED];
+
+  void randomize(uint64_t& rng) {
+    for (auto& v : in) v = next_random(rng);
+    memset(out, 0, sizeof out);
+  }
+  // Returns the index of the first register that did not survive, or -1.
+  int first_mismatch() const {
+    for (int i = 0; i < GORT_ARCH_CALLEE_SAVED; i++) {
+      if (in[i] != out[i]) return i;
+    }
+    return -1;
+  }
+};
+
+std::string describe_mismatch(const char* where, const RegisterSet& r, int i, uint32_t iteration) {
+  char buf[256];
+  snprintf(buf, sizeof buf,
+           "%s: callee-saved %s register #%d changed on iteration %u: put 0x%016" PRIx64
+           ", got 0x%016" PRIx64,
+           where, i < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
+           i < GORT_ARCH_CALLEE_SAVED_INT ? i : i - GORT_ARCH_CALLEE_SAVED_INT, iteration, r.in[i],
+           r.out[i]);
+  return buf;
+}
+
+// Runs the probe with fresh random values around fn(arg): clobbers every
+// callee-saved register of whoever calls it, and checks that fn preserved
+// them. Returns false (and fills detail) on a mismatch.
+bool probe_around(const char* where, uint64_t& rng, uint32_t iteration, void (*fn)(void*),
+                  void* arg, std::string& detail) {
+  RegisterSet regs;
+  regs.randomize(rng);
+  gort_arch_probe_callee_saved(regs.in, regs.out, fn, arg);
+  int bad = regs.first_mismatch();
+  if (bad < 0) return true;
+  if (detail.empty()) detail = describe_mismatch(where, regs, bad, iteration);
+  return false;
+}
+
+void do_nothing(void*) {}
+
+bool aligned(uintptr_t sp) { return sp % GORT_ARCH_STACK_ALIGN == 0; }
+
+[[noreturn]] void never_exit(void*) {
+  fputs("archcheck: a raw context's body returned into exit\n", stderr);
+  abort();
+}
+
+// --- swap: two contexts ping-pong; each checks its own registers ---------
+
+struct SwapPingPong {
+  gort_gobuf a{}, b{};
+  uint64_t rng_b = 0;
+  uint32_t iteration = 0;
+  bool done = false;
+  bool b_aligned = true;
+  std::string b_detail;
+};
+
+void swap_to_a(void* arg) {
+  auto* pp = static_cast<SwapPingPong*>(arg);
+  gort_arch_swap(&pp->b, &pp->a);
+}
+
+void swap_to_b(void* arg) {
+  auto* pp = static_cast<SwapPingPong*>(arg);
+  gort_arch_swap(&pp->a, &pp->b);
+}
+
+void swap_body_b(void* arg) {
+  auto* pp = static_cast<SwapPingPong*>(arg);
+  pp->b_aligned = aligned(gort_arch_probe_sp());
+  while (!pp->done) probe_around("swap (side B)", pp->rng_b, pp->iteration, swap_to_a, pp, pp->b_detail);
+  gort_arch_gogo(&pp->a);
+}
+
+Outcome check_swap(const Options& opt) {
+  Outcome out;
+  RawStack stack;
+  SwapPingPong pp;
+  pp.rng_b = opt.seed * 7919 + 1;
+  uint64_t rng_a = opt.seed;
+  gort_arch_gobuf_init(&pp.b, stack.top(), swap_body_b, never_exit, &pp);
+  std::string detail;
+  bool ok = true;
+  for (pp.iteration = 0; pp.iteration < opt.iterations; pp.iteration++) {
+    ok &= probe_around("swap (side A)", rng_a, pp.iteration, swap_to_b, &pp, detail);
+  }
+  pp.done = true;
+  gort_arch_swap(&pp.a, &pp.b);  // B leaves its loop and resumes us for good
+  if (!pp.b_aligned) detail = "fresh context entered with a misaligned stack";
+  if (detail.empty()) detail = pp.b_detail;
+  out.passed = ok && pp.b_aligned && pp.b_detail.empty();
+  out.detail = out.passed ? "" : detail;
+  return out;
+}
+
+// --- mcall: a context calls onto g0's stack, g0 resumes it with gogo -------
+
+struct McallState {
+  gort_gobuf a{}, c{}, c_save{};
+  RawStack g0;
+  uint64_t rng = 0;
+  uint32_t iteration = 0;
+  uint32_t iterations = 0;
+  bool ok = true;
+  bool on_g0_stack = true;
+  bool g0_aligned = true;
+  bool fp_kept = true;
+  std::string detail;
+};
+
+void mcall_on_g0(void* arg) {
+  auto* st = static_cast<McallState*>(arg);
+  uintptr_t sp = gort_arch_probe_sp();
+  st->on_g0_stack &= st->g0.contains(sp);
+  st->g0_aligned &= aligned(sp);
+  // g0 runs the runtime with its own values in every register and another
+  // FP rounding mode; none of it may leak back into the context.
+  uint64_t g0_rng = st->rng ^ 0x5555;
+  std::string ignored;
+  probe_around("mcall (g0 side)", g0_rng, st->iteration, do_nothing, nullptr, ignored);
+  gort_arch_fp_control_set(gort_arch_fp_control_alternate());
+  gort_arch_gogo(&st->c_save);
+}
+
+void mcall_from_c(void* arg) {
+  auto* st = static_cast<McallState*>(arg);
+  gort_arch_mcall(&st->c_save, st->g0.hi(), mcall_on_g0, st);
+}
+
+void mcall_body_c(void* arg) {
+  auto* st = static_cast<McallState*>(arg);
+  for (st->iteration = 0; st->iteration < st->iterations; st->iteration++) {
+    gort_arch_fp_control_set(gort_arch_fp_control_default());
+    st->ok &= probe_around("mcall", st->rng, st->iteration, mcall_from_c, st, st->detail);
+    st->fp_kept &= gort_arch_fp_control_get() == gort_arch_fp_control_default();
+  }
+  gort_arch_gogo(&st->a);
+}
+
+Outcome check_mcall(const Options& opt) {
+  Outcome out;
+  RawStack stack;
+  McallState st;
+  st.rng = opt.seed + 17;
+  st.iterations = opt.iterations;
+  uint64_t saved_fp = gort_arch_fp_control_get();
+  gort_arch_gobuf_init(&st.c, stack.top(), mcall_body_c, never_exit, &st);
+  gort_arch_swap(&st.a, &st.c);
+  gort_arch_fp_control_set(saved_fp);
+  out.passed = st.ok && st.on_g0_stack && st.g0_aligned && st.fp_kept;
+  if (!st.on_g0_stack) out.detail = "mcall's fn did not run on the g0 stack it was given";
+  else if (!st.g0_aligned) out.detail = "mcall's fn entered with a misaligned stack";
+  else if (!st.fp_kept) out.detail = "FP control state set on g0 leaked into the context after mcall";
+  else out.detail = st.detail;
+  return out;
+}
+
+// --- systemstack: run on another stack and come back, nested --------------
+
+struct SystemstackState {
+  RawStack g0, inner;
+  uint64_t rng = 0;
+  uint32_t iteration = 0;
+  bool ok = true;
+  bool on_stack = true;
+  bool aligned_ok = true;
+  bool result_ok = true;
+  std::string detail;
+};
+
+uintptr_t systemstack_inner(void* arg) {
+  auto* st = static_cast<SystemstackState*>(arg);
+  uintptr_t sp = gort_arch_probe_sp();
+  st->on_stack &= st->inner.contains(sp);
+  st->aligned_ok &= aligned(sp);
+  return 7;
+}
+
+uintptr_t systemstack_outer(void* arg) {
+  auto* st = static_cast<SystemstackState*>(arg);
+  uintptr_t sp = gort_arch_probe_sp();
+  st->on_stack &= st->g0.contains(sp);
+  st->aligned_ok &= aligned(sp);
+  uint64_t rng = st->rng ^ 0xABCD;
+  std::string ignored;
+  probe_around("systemstack (g0 side)", rng, st->iteration, do_nothing, nullptr, ignored);
+  uintptr_t nested = gort_arch_systemstack(st->inner.hi(), systemstack_inner, st);
+  return nested * 6 + st->iteration;  // 42 + iteration when nesting worked
+}
+
+void systemstack_from_caller(void* arg) {
+  auto* st = static_cast<SystemstackState*>(arg);
+  uintptr_t r = gort_arch_systemstack(st->g0.hi(), systemstack_outer, st);
+  st->result_ok &= r == 42 + st->iteration;
+}
+
+Outcome check_systemstack(const Options& opt) {
+  Outcome out;
+  SystemstackState st;
+  st.rng = opt.seed + 99;
+  for (st.iteration = 0; st.iteration < opt.iterations; st.iteration++) {
+    st.ok &= probe_around("systemstack", st.rng, st.iteration, systemstack_from_caller, &st, st.detail);
+  }
+  out.passed = st.ok && st.on_stack && st.aligned_ok && st.result_ok;
+  if (!st.on_stack) out.detail = "systemstack's fn did not run on the stack it was given";
+  else if (!st.aligned_ok) out.detail = "systemstack's fn entered with a misaligned stack";
+  else if (!st.result_ok) out.detail = "systemstack did not return fn's result (or nesting failed)";
+  else out.detail = st.detail;
+  return out;
+}
+
+// --- FP control state: each context keeps its own ------------------------
+
+struct FpState {
+  gort_gobuf a{}, b{};
+  uint64_t b_saw_at_entry = 0, b_saw_after = 0;
+};
+
+void fp_body_b(void* arg) {
+  auto* st = static_cast<FpState*>(arg);
+  st->b_saw_at_entry = gort_arch_fp_control_get();
+  gort_arch_fp_control_set(gort_arch_fp_control_alternate());
+  gort_arch_swap(&st->b, &st->a);
+  st->b_saw_after = gort_arch_fp_control_get();
+  gort_arch_fp_control_set(gort_arch_fp_control_default());
+  gort_arch_gogo(&st->a);
+}
+
+Outcome check_fp_control(const Options&) {
+  Outcome out;
+  const uint64_t def = gort_arch_fp_control_default(), alt = gort_arch_fp_control_alternate();
+  uint64_t saved = gort_arch_fp_control_get();
+  RawStack stack;
+  FpState st;
+  gort_arch_gobuf_init(&st.b, stack.top(), fp_body_b, never_exit, &st);
+  gort_arch_fp_control_set(alt);  // A's own mode; B must not inherit it
+  gort_arch_swap(&st.a, &st.b);
+  uint64_t a_after_first = gort_arch_fp_control_get();
+  gort_arch_fp_control_set(def);
+  gort_arch_swap(&st.a, &st.b);
+  uint64_t a_after_second = gort_arch_fp_control_get();
+  gort_arch_fp_control_set(saved);
+  char buf[256];
+  if (st.b_saw_at_entry != def) {
+    snprintf(buf, sizeof buf, "a fresh context started with FP control 0x%" PRIx64 ", policy says 0x%" PRIx64,
+             st.b_saw_at_entry, def);
+  } else if (a_after_first != alt || a_after_second != def) {
+    snprintf(buf, sizeof buf, "a context's FP control changed across a switch (0x%" PRIx64 " -> 0x%" PRIx64 ")",
+             alt, a_after_first);
+  } else if (st.b_saw_after != alt) {
+    snprintf(buf, sizeof buf, "a resumed context lost its FP control (had 0x%" PRIx64 ", got 0x%" PRIx64 ")", alt,
+             st.b_saw_after);
+  } else {
+    buf[0] = 0;
+  }
+  out.passed = buf[0] == 0;
+  out.detail = buf;
+  return out;
+}
+
+// --- C++ exceptions and unwinding inside a fresh context ------------------
+
+struct UnwindState {
+  gort_gobuf a{}, b{};
+  bool caught = false;
+  int frames = 0;
+  bool ended_cleanly = false;
+  uintptr_t last_pc = 0;
+};
+
+[[gnu::noinline]] void throw_through(int depth) {
+  if (depth == 0) throw std::runtime_error("archcheck");
+  throw_through(depth - 1);
+  asm volatile("");  // not a tail call: the frames stay on the stack
+}
+
+void exception_body(void* arg) {
+  auto* st = static_cast<UnwindState*>(arg);
+  try {
+    throw_through(8);
+  } catch (const std::runtime_error& e) {
+    st->caught = strcmp(e.what(), "archcheck") == 0;
+  }
+  gort_arch_gogo(&st->a);
+}
+
+Outcome check_exception(const Options&) {
+  Outcome out;
+  RawStack stack;
+  UnwindState st;
+  gort_arch_gobuf_init(&st.b, stack.top(), exception_body, never_exit, &st);
+  gort_arch_swap(&st.a, &st.b);
+  out.passed = st.caught;
+  if (!out.passed) out.detail = "a C++ exception thrown and caught inside a fresh context was lost";
+  return out;
+}
+
+}  // namespace
+
+// Walks the current stack with the C++ unwinder.
+BacktraceSummary unwind_here() {
+  BacktraceSummary s;
+  auto step = [](_Unwind_Context* ctx, void* arg) -> _Unwind_Reason_Code {
+    auto* s = static_cast<BacktraceSummary*>(arg);
+    uintptr_t pc = _Unwind_GetIP(ctx);
+    // The outermost frame reports pc 0; answering anything but NO_REASON
+    // would make _Unwind_Backtrace report a phase-1 error instead.
+    if (pc == 0) return _URC_NO_REASON;
+    s->last_pc = pc;
+    if (++s->frames >= 256) return _URC_NORMAL_STOP;
+    return _URC_NO_REASON;
+  };
+  _Unwind_Reason_Code rc = _Unwind_Backtrace(step, &s);
+  s.ended_at_end_of_stack = rc == _URC_END_OF_STACK && s.frames < 256;
+  return s;
+}
+
+std::string judge_backtrace(const BacktraceSummary& s) {
+  auto lo = reinterpret_cast<uintptr_t>(gort_arch_goroutine_entry);
+  auto hi = reinterpret_cast<uintptr_t>(gort_arch_goroutine_entry_end);
+  char buf[200];
+  if (!s.ended_at_end_of_stack) {
+    snprintf(buf, sizeof buf, "the unwinder did not stop cleanly (%d frames)", s.frames);
+    return buf;
+  }
+  // The last pc is a return address into the entry trampoline.
+  if (s.last_pc <= lo || s.last_pc > hi) {
+    snprintf(buf, sizeof buf, "the backtrace ended at pc 0x%" PRIxPTR ", not in the entry trampoline", s.last_pc);
+    return buf;
+  }
+  return "";
+}
+
+namespace {
+
+void backtrace_body(void* arg) {
+  auto* st = static_cast<UnwindState*>(arg);
+  BacktraceSummary s = unwind_here();
+  st->frames = s.frames;
+  st->last_pc = s.last_pc;
+  st->ended_cleanly = s.ended_at_end_of_stack;
+  gort_arch_gogo(&st->a);
+}
+
+Outcome check_backtrace(const Options&) {
+  Outcome out;
+  RawStack stack;
+  UnwindState st;
+  gort_arch_gobuf_init(&st.b, stack.top(), backtrace_body, never_exit, &st);
+  gort_arch_swap(&st.a, &st.b);
+  BacktraceSummary s{st.frames, st.last_pc, st.ended_cleanly};
+  out.detail = judge_backtrace(s);
+  out.passed = out.detail.empty();
+  return out;
+}
+
+}  // namespace
+
+void add_trampoline_checks(std::vector<Check>& checks) {
+  checks.push_back({"swap_preserves_callee_saved",
+                    "every callee-saved register survives gort_arch_swap, both directions", check_swap});
+  checks.push_back({"mcall_preserves_callee_saved",
+                    "mcall runs fn on g0's stack, aligned; gogo back restores every callee-saved register",
+                    check_mcall});
+  checks.push_back({"systemstack_returns_and_nests",
+                    "systemstack runs fn on the given stack, returns its result, nests, keeps registers",
+                    check_systemstack});
+  checks.push_back({"fp_control_per_context",
+                    "FP control state: fresh contexts start at the ABI default, each keeps its own",
+                    check_fp_control});
+  checks.push_back({"exception_inside_context",
+                    "a C++ exception thrown and caught inside a fresh context works", check_exception});
+  checks.push_back({"backtrace_ends_at_entry",
+                    "the unwinder stops cleanly at the entry trampoline of a fresh context",
+                    check_backtrace});
+}
+
+}  // namespace gort::archcheck
