@@ -1,0 +1,112 @@
+#include "context.h"
+
+#include <cassert>
+#include <cstdlib>
+
+#include "platform/fiber.h"
+
+namespace gort::rt {
+namespace {
+
+thread_local G* tls_g = nullptr;
+thread_local M* tls_m = nullptr;
+
+// mcall's landing on g0: a fresh g0 activation each time.
+void mcall_on_g0(void* arg) {
+  auto* gp = static_cast<G*>(arg);
+  M* mp = tls_m;
+  landed_fresh(mp->g0);
+  void (*fn)(G*) = mp->mcall_fn;
+  mp->mcall_fn = nullptr;
+  fn(gp);
+}
+
+[[noreturn]] void g0_body_returned(void*) {
+  // enter_g0's fn ends every path in gogo or switch_to_native.
+  __builtin_trap();
+}
+
+struct SystemstackCall {
+  uintptr_t (*fn)(void*);
+  void* arg;
+  G* caller;
+};
+
+uintptr_t systemstack_on_g0(void* arg) {
+  auto* call = static_cast<SystemstackCall*>(arg);
+  M* mp = tls_m;
+  landed_fresh(mp->g0);
+  uintptr_t r = call->fn(call->arg);
+  // g0's frames end here; the next g0 activation starts from the top.
+  platform::start_switch(&mp->g0->fiber, &call->caller->fiber, /*from_dies=*/true);
+  tls_g = call->caller;
+  return r;
+}
+
+}  // namespace
+
+G* getg() { return tls_g; }
+M* getm() { return tls_m; }
+void setg(G* gp) { tls_g = gp; }
+void setm(M* mp) { tls_m = mp; }
+
+uintptr_t g0_stack_top(const M* mp) { return mp->g0->stack.hi & ~uintptr_t{GORT_ARCH_STACK_ALIGN - 1}; }
+
+void landed_fresh(G* gp, platform::Fiber* prev) {
+  platform::finish_switch(&gp->fiber, /*fresh=*/true, prev);
+  tls_g = gp;
+}
+
+void mcall(void (*fn)(G*), bool gp_dies) {
+  G* gp = tls_g;
+  M* mp = tls_m;
+  assert(gp != nullptr && gp != mp->g0 && "mcall called on m->g0 stack");
+  mp->mcall_fn = fn;
+  platform::start_switch(&gp->fiber, &mp->g0->fiber, gp_dies);
+  gort_arch_mcall(&gp->sched, g0_stack_top(mp), mcall_on_g0, gp);
+  // Resumed by gogo, possibly much later.
+  platform::finish_switch(&gp->fiber, /*fresh=*/false, nullptr);
+}
+
+void gogo(G* gp) {
+  M* mp = tls_m;
+  assert(tls_g == mp->g0 && "gogo from a goroutine stack");
+  assert(gp->status == Gstatus::kRunning && gp->m == mp);
+  // Leaving g0 for good: its next activation starts at the top again.
+  platform::start_switch(&mp->g0->fiber, &gp->fiber, /*from_dies=*/true);
+  tls_g = gp;
+  gort_arch_gogo(&gp->sched);
+}
+
+uintptr_t systemstack(uintptr_t (*fn)(void*), void* arg) {
+  G* gp = tls_g;
+  M* mp = tls_m;
+  if (gp == mp->g0) return fn(arg);
+  SystemstackCall call{fn, arg, gp};
+  platform::start_switch(&gp->fiber, &mp->g0->fiber, /*from_dies=*/false);
+  uintptr_t r = gort_arch_systemstack(g0_stack_top(mp), systemstack_on_g0, &call);
+  platform::finish_switch(&gp->fiber, /*fresh=*/false, nullptr);
+  return r;
+}
+
+void enter_g0(M* mp, void (*fn)(void*)) {
+  assert(tls_g == nullptr && "enter_g0 from inside a run");
+  G* g0 = mp->g0;
+  gort_arch_gobuf_init(&g0->sched, reinterpret_cast<void*>(g0_stack_top(mp)), fn, g0_body_returned, mp);
+  platform::fiber_adopt_thread(&mp->native_fiber);
+  platform::start_switch(&mp->native_fiber, &g0->fiber, /*from_dies=*/false);
+  gort_arch_swap(&mp->native, &g0->sched);
+  platform::finish_switch(&mp->native_fiber, /*fresh=*/false, nullptr);
+  tls_g = nullptr;
+}
+
+void switch_to_native(M* mp) {
+  G* gp = tls_g;
+  // Whatever runs now is abandoned: a G's frames stay unrun, as in Go's exit.
+  platform::start_switch(gp != nullptr ? &gp->fiber : &mp->g0->fiber, &mp->native_fiber,
+                         /*from_dies=*/true);
+  tls_g = nullptr;
+  gort_arch_gogo(&mp->native);
+}
+
+}  // namespace gort::rt

@@ -1,0 +1,99 @@
+// How a run ends: main returning, a fatal error, an unrecovered panic.
+//
+// A run ends by switching to the OS thread's context and abandoning every
+// goroutine frame, as Go's exit does. So nothing here (nor any caller of
+// these functions) may keep a heap-owning local alive across the call:
+// the output is built directly in the Runtime's result, and callers format
+// into fixed-size buffers.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "context.h"
+#include "proc.h"
+
+namespace gort::rt {
+namespace {
+
+// Go's traceback prints at most this many goroutines' headers here; a
+// dump of a million goroutines helps nobody and costs the harness.
+constexpr int kDumpMaxGoroutines = 1000;
+
+const char* status_text(const G& g) {
+  switch (g.status) {
+    case Gstatus::kWaiting: return waitreason_string(g.waitreason);
+    case Gstatus::kRunnable: return "runnable";
+    case Gstatus::kRunning: return "running";
+    case Gstatus::kSyscall: return "syscall";
+    case Gstatus::kPreempted: return "preempted";
+    case Gstatus::kIdle: return "idle";
+    case Gstatus::kDead: return "dead";
+  }
+  return "?";
+}
+
+void append_goroutine(std::string& out, const G& g) {
+  char line[96];
+  snprintf(line, sizeof line, "goroutine %llu [%s]:\n", static_cast<unsigned long long>(g.goid), status_text(g));
+  out += line;
+}
+
+[[noreturn]] void end_run(Runtime& rt, int status) {
+  rt.result.exit_status = status;
+  if (rt.config.echo_output && !rt.result.output.empty()) {
+    ssize_t ignored = write(2, rt.result.output.data(), rt.result.output.size());
+    (void)ignored;
+  }
+  switch_to_native(&rt.m0);
+}
+
+}  // namespace
+
+std::string goroutine_dump(const Runtime& rt) {
+  std::string out;
+  // The goroutine that died first, then the others in creation order (Go's order).
+  const G* current = rt.m0.curg;
+  int shown = 0;
+  if (current != nullptr) {
+    append_goroutine(out, *current);
+    shown++;
+  }
+  int omitted = 0;
+  for (const auto& g : rt.allgs) {
+    if (g->is_g0 || g.get() == current || g->status == Gstatus::kDead || g->status == Gstatus::kIdle) continue;
+    if (shown >= kDumpMaxGoroutines) {
+      omitted++;
+      continue;
+    }
+    if (shown > 0) out += "\n";
+    append_goroutine(out, *g);
+    shown++;
+  }
+  if (omitted > 0) {
+    char line[96];
+    snprintf(line, sizeof line, "\n...%d more goroutines not shown\n", omitted);
+    out += line;
+  }
+  return out;
+}
+
+void fatal(Runtime& rt, std::string_view msg, std::string_view preamble) {
+  std::string& out = rt.result.output;
+  out.append(preamble);
+  out.append("fatal error: ").append(msg).append("\n\n");
+  rt.result.fatal_error.assign(msg);
+  out += goroutine_dump(rt);
+  end_run(rt, 2);
+}
+
+void fatalpanic(Runtime& rt, std::string_view value) {
+  std::string& out = rt.result.output;
+  out.append("panic: ").append(value).append("\n\n");
+  rt.result.panic.assign(value);
+  out += goroutine_dump(rt);
+  end_run(rt, 2);
+}
+
+void exit_run(Runtime& rt, int status) { end_run(rt, status); }
+
+}  // namespace gort::rt

@@ -1,0 +1,49 @@
+// G: a goroutine (Go's runtime2.go g).
+#ifndef GORT_G_H
+#define GORT_G_H
+
+#include <cstdint>
+
+#include "arch/arch.h"
+#include "gort/gort.h"
+#include "gstatus.h"
+#include "platform/fiber.h"
+#include "platform/stack_memory.h"
+#include "waitreason.h"
+
+namespace gort::rt {
+
+struct M;
+class Runtime;
+
+// Invariants (checked by casgstatus and the scheduler's assertions):
+//   status == kRunning   <=> m != nullptr and m->curg == this
+//   status == kRunnable  =>  in exactly one run queue (runnext, a local
+//                            queue, or the global queue via schedlink)
+//   status == kWaiting   =>  in no run queue; waitreason says why
+//   status == kDead      =>  fn == nullptr; on exactly one gfree list
+//   sched is meaningful only while status != kRunning
+// Owned by its Runtime (allgs), never freed before the Runtime; a dead G
+// keeps its stack for the next newproc. Single M: no lock protects a G;
+// with several Ms, status is the lock (only casgstatus changes it).
+struct G {
+  gort_gobuf sched{};                 // saved context while not running
+  platform::StackMapping stack;       // [stack.lo, stack.hi) usable, guard below
+  platform::Fiber fiber;              // sanitizer bookkeeping for this stack
+  Gstatus status = Gstatus::kIdle;    // changed only by casgstatus
+  WaitReason waitreason = WaitReason::kZero;  // valid while kWaiting
+  bool is_g0 = false;                 // an M's scheduler context, never user code
+  uint64_t goid = 0;                  // assigned by newproc; 0 for g0
+  G* schedlink = nullptr;             // next on the global run queue or a gfree list
+  M* m = nullptr;                     // the M running this G, while kRunning
+  Runtime* rt = nullptr;
+  // The goroutine's function, moved onto the top of its stack by newproc;
+  // null once it has returned (and been destroyed) or while dead.
+  const detail::ClosureOps* fn_ops = nullptr;
+  void* fn = nullptr;
+  void* param = nullptr;  // handed from a waker to the G it readies
+};
+
+}  // namespace gort::rt
+
+#endif  // GORT_G_H

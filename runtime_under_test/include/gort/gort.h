@@ -1,0 +1,112 @@
+// gort's public API: what a goroutine program is written against.
+//
+//   gort::Result r = gort::run(gort::Config{}, [] {
+//     gort::go([] { ... });
+//     gort::gosched();
+//   });
+//
+// A run is one Go process: main is goroutine 1; the run ends when main
+// returns (exit status 0, other goroutines are abandoned as Go's exit does)
+// or on a fatal error (exit status 2, Go's message in Result::fatal_error and
+// Go-style output in Result::output). A fatal error ends only that run: the
+// calling process carries on and may start the next run at once.
+#ifndef GORT_GORT_H
+#define GORT_GORT_H
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "gort/hooks.h"
+
+namespace gort {
+
+struct Config {
+  // Usable bytes of each goroutine stack (stacks do not grow; overflow is
+  // a fatal "stack overflow"). Rounded up to whole pages.
+  size_t stack_size = 64 * 1024;
+  // Bytes of PROT_NONE guard below each stack. Rounded up to whole pages.
+  size_t guard_size = 16 * 1024;
+  // Seeds every random decision (sim: the default chooser; os: fastrand).
+  uint64_t seed = 1;
+  // sim builds: makes every scheduling decision (nullptr: uniform random
+  // from seed). os builds ignore it and follow Go's policy.
+  Chooser* chooser = nullptr;
+  // Also write the run's output (what Go would print on stderr) to fd 2.
+  bool echo_output = false;
+  // Live goroutines at most; creating one more is a fatal error.
+  uint32_t max_goroutines = 1u << 20;
+};
+
+struct Result {
+  int exit_status = 0;       // 0: main returned; 2: fatal error or panic
+  std::string fatal_error;   // Go's text, e.g. "all goroutines are asleep - deadlock!"
+  std::string panic;         // the value of an unrecovered panic, as Go prints it
+  std::string output;        // what Go's process would have written to stderr
+  uint64_t goroutines_created = 0;  // including main
+  uint64_t switches = 0;            // goroutine switches (execute calls)
+  bool ok() const { return exit_status == 0; }
+};
+
+namespace detail {
+
+// How the runtime moves, runs and destroys a goroutine's function without a
+// heap allocation: the callable is moved onto the new goroutine's stack.
+struct ClosureOps {
+  size_t size;
+  size_t align;
+  void (*move_to)(void* dst, void* src);
+  void (*invoke)(void* self);
+  void (*destroy)(void* self);
+};
+
+template <class Fn>
+inline constexpr ClosureOps kClosureOps = {
+    sizeof(Fn),
+    alignof(Fn),
+    [](void* dst, void* src) { ::new (dst) Fn(std::move(*static_cast<Fn*>(src))); },
+    [](void* self) { (*static_cast<Fn*>(self))(); },
+    [](void* self) { static_cast<Fn*>(self)->~Fn(); },
+};
+
+Result run(const Config& config, const ClosureOps* ops, void* main);
+void newproc(const ClosureOps* ops, void* fn);
+
+}  // namespace detail
+
+// Runs main as goroutine 1 of a fresh runtime and returns what the process
+// would have. Must not be called from inside a run.
+template <class F>
+Result run(const Config& config, F&& main) {
+  using Fn = std::decay_t<F>;
+  Fn fn(std::forward<F>(main));
+  return detail::run(config, &detail::kClosureOps<Fn>, &fn);
+}
+
+// Go's `go f()`: starts f on a new goroutine of the current run. The
+// callable is moved onto the new goroutine's stack (no heap allocation).
+template <class F>
+void go(F&& f) {
+  using Fn = std::decay_t<F>;
+  static_assert(std::is_invocable_v<Fn&>, "gort::go needs a callable taking no arguments");
+  // It is moved on the scheduler's stack, where an exception has nowhere to go.
+  static_assert(std::is_nothrow_move_constructible_v<Fn>, "gort::go needs a nothrow-movable callable");
+  Fn fn(std::forward<F>(f));
+  detail::newproc(&detail::kClosureOps<Fn>, &fn);
+}
+
+// Go's runtime.Gosched: yields the processor; the goroutine stays runnable.
+void gosched();
+
+// The current goroutine's id (main is 1).
+uint64_t goid();
+
+// Go's runtime.NumGoroutine: goroutines that exist now (not dead).
+int num_goroutine();
+
+}  // namespace gort
+
+#endif  // GORT_GORT_H

@@ -1,0 +1,124 @@
+// The goroutine lifecycle: creation (newproc1, malg), the body every
+// goroutine runs, and its end (goexit1, goexit0).
+#include <algorithm>
+#include <cassert>
+#include <cstdio>
+#include <exception>
+
+#include "context.h"
+#include "proc.h"
+
+namespace gort::rt {
+namespace {
+
+G* malg(Runtime& rt, size_t stack_size) {
+  auto owned = std::make_unique<G>();
+  G* gp = owned.get();
+  gp->rt = &rt;
+  if (!platform::map_stack(stack_size, rt.config.guard_size, &gp->stack)) {
+    fatal(rt, "out of memory", "runtime: cannot map a goroutine stack (mmap failed)\n");
+  }
+  platform::fiber_create(&gp->fiber, gp->stack.lo, gp->stack.usable());
+  rt.allgs.push_back(std::move(owned));
+  casgstatus(gp, Gstatus::kIdle, Gstatus::kDead);
+  return gp;
+}
+
+void assign_goid(Runtime& rt, P* pp, G* gp) {
+  if (pp->goidcache == pp->goidcacheend) {
+    // Batches keep the shared counter off the fast path once there are
+    // several Ps; main gets goid 1, as in Go.
+    pp->goidcache = rt.sched.goidgen.fetch_add(kGoidCacheBatch) + 1;
+    pp->goidcacheend = pp->goidcache + kGoidCacheBatch;
+  }
+  gp->goid = pp->goidcache++;
+}
+
+// How an escaped C++ exception is reported until panics arrive: the run
+// ends as an unrecovered panic would. The message is copied out first so
+// that nothing of the exception is live when the run is abandoned.
+struct EscapedException {
+  char what[256];
+};
+
+void goroutine_body(void* arg) {
+  auto* gp = static_cast<G*>(arg);
+  landed_fresh(gp);
+  Runtime& rt = *gp->rt;
+  EscapedException escaped{};
+  bool threw = false;
+  try {
+    gp->fn_ops->invoke(gp->fn);
+  } catch (const std::exception& e) {
+    threw = true;
+    snprintf(escaped.what, sizeof escaped.what, "%s", e.what());
+  } catch (...) {
+    threw = true;
+    snprintf(escaped.what, sizeof escaped.what, "unknown C++ exception");
+  }
+  if (threw) fatalpanic(rt, escaped.what);
+  gp->fn_ops->destroy(gp->fn);
+  gp->fn = nullptr;
+  gp->fn_ops = nullptr;
+  // Go's main returning is exit(0): the other goroutines are abandoned.
+  if (gp == rt.main_g) exit_run(rt, 0);
+}
+
+void goroutine_exit(void*) { goexit1(); }
+
+void goexit0(G* gp) {
+  Runtime& rt = *gp->rt;
+  M* mp = getm();
+  casgstatus(gp, Gstatus::kRunning, Gstatus::kDead);
+  gp->m = nullptr;
+  mp->curg = nullptr;
+  gp->waitreason = WaitReason::kZero;
+  gp->param = nullptr;
+  rt.ngoroutines--;
+  gfput(rt, mp->p, gp);
+  schedule();
+}
+
+}  // namespace
+
+G* malg_g0(Runtime& rt) {
+  // g0 runs only the scheduler, but ASan and debug builds have big frames.
+  G* gp = malg(rt, std::max<size_t>(rt.config.stack_size, 256 * 1024));
+  gp->is_g0 = true;
+  return gp;
+}
+
+G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
+  if (ops == nullptr || fn == nullptr) fatal(rt, "go of nil func value");
+  if (static_cast<uint32_t>(rt.ngoroutines) >= rt.config.max_goroutines) {
+    char pre[128];
+    snprintf(pre, sizeof pre, "runtime: more than %u goroutines (raise Config::max_goroutines)\n",
+             rt.config.max_goroutines);
+    fatal(rt, "too many goroutines", pre);
+  }
+  P* pp = rt.m0.p;
+  G* gp = gfget(rt, pp);
+  if (gp == nullptr) gp = malg(rt, rt.config.stack_size);
+  assert(gp->status == Gstatus::kDead && gp->fn == nullptr);
+
+  // The function lives at the top of the new stack, as Go copies a go
+  // statement's arguments into the new goroutine's first frame.
+  if (ops->size > gp->stack.usable() / 4) fatal(rt, "newproc: function arguments too large for new goroutine");
+  size_t align = std::max<size_t>(ops->align, GORT_ARCH_STACK_ALIGN);
+  uintptr_t at = (gp->stack.hi - ops->size) & ~(align - 1);
+  platform::unpoison_stack(gp->stack.lo, gp->stack.usable());
+  ops->move_to(reinterpret_cast<void*>(at), fn);
+  gp->fn_ops = ops;
+  gp->fn = reinterpret_cast<void*>(at);
+  gort_arch_gobuf_init(&gp->sched, reinterpret_cast<void*>(at), goroutine_body, goroutine_exit, gp);
+
+  assign_goid(rt, pp, gp);
+  casgstatus(gp, Gstatus::kDead, Gstatus::kRunnable);
+  rt.ngoroutines++;
+  rt.result.goroutines_created++;
+  return gp;
+}
+
+void goexit1() { mcall(goexit0, /*gp_dies=*/true); __builtin_unreachable(); }
+
+}  // namespace gort::rt

@@ -1,0 +1,138 @@
+// Telling the tools about stack switches (DESIGN.md section 4).
+//
+// ASan must know which stack is current (for its fake stacks and for
+// unwinding at a throw); TSan keeps a shadow stack per fiber. Every switch in
+// the runtime goes: start_switch (on the old stack) -> arch trampoline ->
+// finish_switch (on the new stack). All calls compile to nothing in builds
+// without the sanitizer. (Valgrind is told about stacks at map time,
+// platform/stack_memory.cc.)
+#ifndef GORT_PLATFORM_FIBER_H
+#define GORT_PLATFORM_FIBER_H
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GORT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GORT_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define GORT_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GORT_TSAN 1
+#endif
+#endif
+
+#ifdef GORT_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef GORT_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace gort::platform {
+
+inline constexpr bool kAddressSanitizer =
+#ifdef GORT_ASAN
+    true;
+#else
+    false;
+#endif
+
+// Per execution context (a G, an M's g0, the M's native thread stack).
+// Invariant: stack_lo/stack_size describe the stack this context runs on;
+// asan_fake_stack is valid only between start_switch and finish_switch.
+struct Fiber {
+  uintptr_t stack_lo = 0;
+  size_t stack_size = 0;
+  void* asan_fake_stack = nullptr;
+  void* tsan_fiber = nullptr;
+  bool tsan_owned = false;  // created by us (destroy it), not the thread's own
+};
+
+// A context that is created fresh: a G's stack, or g0's.
+inline void fiber_create(Fiber* f, uintptr_t lo, size_t size) {
+  f->stack_lo = lo;
+  f->stack_size = size;
+#ifdef GORT_TSAN
+  f->tsan_fiber = __tsan_create_fiber(0);
+  f->tsan_owned = true;
+#endif
+}
+
+// The thread's own context, whose stack bounds ASan reports at the first
+// switch away from it (finish_switch on the other side fills them in).
+inline void fiber_adopt_thread(Fiber* f) {
+#ifdef GORT_TSAN
+  f->tsan_fiber = __tsan_get_current_fiber();
+  f->tsan_owned = false;
+#else
+  (void)f;
+#endif
+}
+
+inline void fiber_destroy(Fiber* f) {
+#ifdef GORT_TSAN
+  if (f->tsan_owned && f->tsan_fiber != nullptr) __tsan_destroy_fiber(f->tsan_fiber);
+  f->tsan_fiber = nullptr;
+#else
+  (void)f;
+#endif
+}
+
+// Called on `from`'s stack just before switching to `to`. A context that
+// will never be resumed (a dying G, g0 whose frames are discarded) passes
+// from_dies so that ASan frees its fake stack.
+inline void start_switch(Fiber* from, const Fiber* to, bool from_dies) {
+#ifdef GORT_ASAN
+  __sanitizer_start_switch_fiber(from_dies ? nullptr : &from->asan_fake_stack,
+                                 reinterpret_cast<const void*>(to->stack_lo), to->stack_size);
+#else
+  (void)from;
+  (void)from_dies;
+#endif
+#ifdef GORT_TSAN
+  __tsan_switch_to_fiber(to->tsan_fiber, 0);
+#else
+  (void)to;
+#endif
+}
+
+// Called on `self`'s stack right after a switch lands there. `prev`, when
+// not null, learns the bounds of the stack we came from (how the thread's
+// own stack bounds are found).
+inline void finish_switch(Fiber* self, bool fresh, Fiber* prev) {
+#ifdef GORT_ASAN
+  const void* bottom = nullptr;
+  size_t size = 0;
+  __sanitizer_finish_switch_fiber(fresh ? nullptr : self->asan_fake_stack, &bottom, &size);
+  if (prev != nullptr && prev->stack_size == 0) {
+    prev->stack_lo = reinterpret_cast<uintptr_t>(bottom);
+    prev->stack_size = size;
+  }
+#else
+  (void)self;
+  (void)fresh;
+  (void)prev;
+#endif
+}
+
+// A stack being reused (a dead G's, for a new goroutine) may still carry
+// ASan's poison from frames that were abandoned, never returned from.
+inline void unpoison_stack(uintptr_t lo, size_t size) {
+#ifdef GORT_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(lo), size);
+#else
+  (void)lo;
+  (void)size;
+#endif
+}
+
+}  // namespace gort::platform
+
+#endif  // GORT_PLATFORM_FIBER_H

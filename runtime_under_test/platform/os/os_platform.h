@@ -1,0 +1,95 @@
+// The os platform: real threads, futexes, CLOCK_MONOTONIC, std::atomic.
+#ifndef GORT_PLATFORM_OS_PLATFORM_H
+#define GORT_PLATFORM_OS_PLATFORM_H
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cassert>
+#include <cstdint>
+
+#include "gort/hooks.h"
+#include "platform/random.h"
+
+namespace gort::platform {
+
+inline constexpr bool kSimulated = false;
+
+template <class T>
+using Atomic = std::atomic<T>;
+
+inline void futex_wait(std::atomic<uint32_t>* addr, uint32_t val) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAIT_PRIVATE, val, nullptr, nullptr, 0);
+}
+
+inline void futex_wake(std::atomic<uint32_t>* addr, int n) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAKE_PRIVATE, n, nullptr, nullptr, 0);
+}
+
+// A runtime-internal mutex (Go's lock_futex.go): 0 unlocked, 1 locked,
+// 2 locked with sleepers. Never held across a goroutine switch.
+class Lock {
+ public:
+  void lock() {
+    uint32_t v = 0;
+    if (key_.compare_exchange_strong(v, 1, std::memory_order_acquire)) return;
+    while (key_.exchange(2, std::memory_order_acquire) != 0) futex_wait(&key_, 2);
+  }
+  void unlock() {
+    uint32_t prev = key_.exchange(0, std::memory_order_release);
+    assert(prev != 0 && "unlock of unlocked runtime lock");
+    if (prev == 2) futex_wake(&key_, 1);
+  }
+  bool held() const { return key_.load(std::memory_order_relaxed) != 0; }
+
+ private:
+  std::atomic<uint32_t> key_{0};
+};
+
+// Park/unpark of an M (Go's note): one sleeper, one waker, one-shot until
+// cleared. An M sleeps on its note when it has nothing to run.
+class Note {
+ public:
+  void clear() { key_.store(0, std::memory_order_relaxed); }
+  void wakeup() {
+    key_.store(1, std::memory_order_release);
+    futex_wake(&key_, 1);
+  }
+  void sleep() {
+    while (key_.load(std::memory_order_acquire) == 0) futex_wait(&key_, 0);
+  }
+
+ private:
+  std::atomic<uint32_t> key_{0};
+};
+
+// Monotonic time in nanoseconds.
+class Clock {
+ public:
+  int64_t now() const {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  }
+};
+
+// Decisions: Go's own policy. Option 0 of every Choice is what Go does;
+// kinds that Go randomises itself (none yet in this slice) draw from rand_.
+class Decider {
+ public:
+  Decider(Chooser*, uint64_t seed) : rand_(seed) {}
+  uint32_t choose(Choice, uint32_t n) {
+    assert(n > 0);
+    return 0;
+  }
+
+ private:
+  Wyrand rand_;
+};
+
+}  // namespace gort::platform
+
+#endif  // GORT_PLATFORM_OS_PLATFORM_H

@@ -1,0 +1,23 @@
+// The platform seam: every service the runtime needs from outside itself.
+//
+// Runtime code gets locks, atomics, M park/unpark, time and decisions from
+// here, never from std::mutex, std::atomic, the clock or an RNG directly.
+// The implementation is a compile-time choice (GORT_PLATFORM_SIM), so the
+// os build pays nothing for the seam:
+//   os/   real futexes, std::atomic, CLOCK_MONOTONIC; decisions are Go's
+//         defaults (option 0), or fastrand where Go itself randomises.
+//   sim/  deterministic simulation: one OS thread, virtual time, and every
+//         decision asked of the harness' Chooser. A later issue turns each
+//         lock, atomic and futex operation into a scheduling point here.
+// Memory for stacks, signal handling and sanitizer annotations are the same
+// on both and live beside this file.
+#ifndef GORT_PLATFORM_PLATFORM_H
+#define GORT_PLATFORM_PLATFORM_H
+
+#if defined(GORT_PLATFORM_SIM)
+#include "platform/sim/sim_platform.h"
+#else
+#include "platform/os/os_platform.h"
+#endif
+
+#endif  // GORT_PLATFORM_PLATFORM_H

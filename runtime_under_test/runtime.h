@@ -1,0 +1,56 @@
+// Runtime: owns everything one run of a goroutine program touches.
+//
+// No runtime state is global: a process creates, runs and destroys
+// runtimes one after another (the harness does thousands per second), and
+// a fatal error in one never reaches the next. The only thread-local state
+// is the current G and M (context.h).
+#ifndef GORT_RUNTIME_H
+#define GORT_RUNTIME_H
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "g.h"
+#include "gort/gort.h"
+#include "m.h"
+#include "p.h"
+#include "platform/fault.h"
+#include "platform/platform.h"
+#include "schedt.h"
+
+namespace gort::rt {
+
+class Runtime {
+ public:
+  explicit Runtime(const Config& config);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Runs main as goroutine 1 until it returns or the run dies; once only.
+  Result run(const detail::ClosureOps* ops, void* main);
+
+  // Everything below is the scheduler's (proc.h); public so that the
+  // runtime's free functions, Go-style, can reach it.
+  Config config;
+  platform::Decider decider;
+  platform::Clock clock;
+  Sched sched;
+  P p0;
+  M m0;
+  // Every G ever created (never shrinks; dead Gs are reused). Owns them.
+  std::vector<std::unique_ptr<G>> allgs;
+  G* main_g = nullptr;
+  int32_t ngoroutines = 0;  // Gs that are not dead (g0 excluded)
+  Result result;            // filled as the run ends
+
+ private:
+  platform::AltStack altstack_;
+  bool ran_ = false;
+};
+
+}  // namespace gort::rt
+
+#endif  // GORT_RUNTIME_H

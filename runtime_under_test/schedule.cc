@@ -1,0 +1,151 @@
+// The scheduler: one M's loop (schedule, findrunnable, execute) and the
+// ways a running G leaves it (gopark, gosched) and comes back (goready).
+#include <cassert>
+#include <cstdio>
+
+#include "context.h"
+#include "proc.h"
+
+namespace gort::rt {
+namespace {
+
+// Where the next G comes from, in Go's order of preference.
+enum class Source : uint8_t { kGlobalFair, kRunnext, kLocal, kGlobal };
+
+G* findrunnable(Runtime& rt, P* pp, bool* inherit_time) {
+  Source candidates[4];
+  int n = 0;
+  bool global = rt.sched.runq.size > 0;
+  // Every 61st tick the global queue goes first, so that two Gs that keep
+  // each other runnable on the local queue cannot starve it.
+  if (pp->schedtick % 61 == 0 && global) candidates[n++] = Source::kGlobalFair;
+  if (pp->runnext != nullptr) candidates[n++] = Source::kRunnext;
+  if (runqlen(pp) > 0) candidates[n++] = Source::kLocal;
+  if (global && (n == 0 || candidates[0] != Source::kGlobalFair)) candidates[n++] = Source::kGlobal;
+  if (n == 0) return nullptr;
+
+  *inherit_time = false;
+  G* gp = nullptr;
+  switch (candidates[rt.decider.choose(Choice::kPickRunnable, static_cast<uint32_t>(n))]) {
+    case Source::kGlobalFair:
+      rt.sched.lock.lock();
+      gp = globrunqget(rt, pp, 1);
+      rt.sched.lock.unlock();
+      break;
+    case Source::kRunnext:
+      // runnext inherits the time slice of the G that readied it.
+      gp = pp->runnext;
+      pp->runnext = nullptr;
+      *inherit_time = true;
+      break;
+    case Source::kLocal:
+      gp = runqget_head(pp);
+      break;
+    case Source::kGlobal:
+      rt.sched.lock.lock();
+      // With work still local (only when the chooser picks this), take one.
+      gp = globrunqget(rt, pp, runqlen(pp) > 0 || pp->runnext != nullptr ? 1 : 0);
+      rt.sched.lock.unlock();
+      break;
+  }
+  assert(gp != nullptr);
+  return gp;
+}
+
+// Nothing can run and, with one M and no timers yet, nothing can ever
+// wake anything: Go's checkdead verdict.
+[[noreturn]] void checkdead(Runtime& rt) {
+  if (rt.ngoroutines == 0) fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
+  fatal(rt, "all goroutines are asleep - deadlock!");
+}
+
+void dropg(M* mp) {
+  if (mp->curg == nullptr) return;
+  mp->curg->m = nullptr;
+  mp->curg = nullptr;
+}
+
+void park_m(G* gp) {
+  M* mp = getm();
+  // The status changes before the unlock function runs: once the lock is
+  // released a waker may goready gp, which requires kWaiting.
+  casgstatus(gp, Gstatus::kRunning, Gstatus::kWaiting);
+  dropg(mp);
+  if (mp->waitunlockf != nullptr) {
+    bool (*unlockf)(G*, void*) = mp->waitunlockf;
+    void* lock = mp->waitlock;
+    mp->waitunlockf = nullptr;
+    mp->waitlock = nullptr;
+    if (!unlockf(gp, lock)) {
+      casgstatus(gp, Gstatus::kWaiting, Gstatus::kRunnable);
+      execute(gp, /*inherit_time=*/true);
+    }
+  }
+  schedule();
+}
+
+void gosched_m(G* gp) {
+  Runtime& rt = *gp->rt;
+  casgstatus(gp, Gstatus::kRunning, Gstatus::kRunnable);
+  dropg(getm());
+  globrunqput(rt, gp);
+  schedule();
+}
+
+}  // namespace
+
+void casgstatus(G* gp, Gstatus from, Gstatus to) {
+  if (gp->status != from || !gstatus_edge_legal(from, to)) {
+    char pre[160];
+    snprintf(pre, sizeof pre, "runtime: casgstatus: goroutine %llu is %s, wanted %s -> %s\n",
+             static_cast<unsigned long long>(gp->goid), gstatus_name(gp->status), gstatus_name(from),
+             gstatus_name(to));
+    fatal(*gp->rt, gp->status != from ? "casgstatus: bad incoming values" : "casgstatus: illegal transition",
+          pre);
+  }
+  gp->status = to;
+}
+
+void execute(G* gp, bool inherit_time) {
+  M* mp = getm();
+  casgstatus(gp, Gstatus::kRunnable, Gstatus::kRunning);
+  gp->m = mp;
+  mp->curg = gp;
+  if (!inherit_time) mp->p->schedtick++;
+  gp->rt->result.switches++;
+  gogo(gp);
+}
+
+void schedule() {
+  M* mp = getm();
+  assert(getg() == mp->g0 && "schedule: not on g0");
+  assert(mp->curg == nullptr && "schedule: M still has a current G");
+  Runtime& rt = *mp->g0->rt;
+  bool inherit_time = false;
+  if (G* gp = findrunnable(rt, mp->p, &inherit_time)) execute(gp, inherit_time);
+  checkdead(rt);
+}
+
+void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
+  G* gp = getg();
+  M* mp = getm();
+  assert(gp != mp->g0 && gp->status == Gstatus::kRunning);
+  mp->waitunlockf = unlockf;
+  mp->waitlock = lock;
+  gp->waitreason = reason;
+  mcall(park_m);
+}
+
+void goready(G* gp) {
+  // Go runs ready on the system stack because its goroutine stacks are
+  // small and growable; ours are fixed and ready is shallow, so the caller's
+  // stack serves and the hot path skips two switches.
+  Runtime& rt = *gp->rt;
+  casgstatus(gp, Gstatus::kWaiting, Gstatus::kRunnable);
+  gp->waitreason = WaitReason::kZero;
+  runqput(rt, getm()->p, gp, /*next=*/true);
+}
+
+void gosched() { mcall(gosched_m); }
+
+}  // namespace gort::rt
