@@ -76,7 +76,7 @@ FUNC gort_arch_gobuf_init
 	movq	%rdx, 40(%rax)           // rbx = body
 	movq	$0, 48(%rax)             // rbp
 	movq	%rax, GORT_GOBUF_SP(%rdi)
-	leaq	gort_arch_goroutine_entry(%rip), %rax
+	leaq	.Lgoroutine_entry(%rip), %rax   // local: no PLT/GOT even in a .so
 	movq	%rax, GORT_GOBUF_PC(%rdi)
 	ret
 	.cfi_endproc
@@ -146,6 +146,7 @@ ENDFUNC gort_arch_systemstack
 // The first frame of every goroutine. Entered by a resume of a Gobuf built by
 // gort_arch_gobuf_init: rbx = body, r12 = exit, r13 = arg, rsp 16-aligned.
 FUNC gort_arch_goroutine_entry
+.Lgoroutine_entry:
 	.cfi_startproc
 	.cfi_undefined rip               // unwinding stops here
 	xorl	%ebp, %ebp               // frame-pointer walkers stop here too

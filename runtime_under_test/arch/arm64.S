@@ -97,7 +97,7 @@ FUNC gort_arch_gobuf_init
 	stp	xzr, xzr, [x9, #128]     // d12 d13
 	stp	xzr, xzr, [x9, #144]     // d14 d15
 	str	x9, [x0, #GORT_GOBUF_SP]
-	adr	x10, gort_arch_goroutine_entry
+	adr	x10, .Lgoroutine_entry       // local: no GOT even in a .so
 	str	x10, [x0, #GORT_GOBUF_PC]
 	ret
 	.cfi_endproc
@@ -175,6 +175,7 @@ ENDFUNC gort_arch_systemstack
 // The first frame of every goroutine. Entered by a resume of a Gobuf built by
 // gort_arch_gobuf_init: x19 = body, x20 = exit, x21 = arg, sp 16-aligned.
 FUNC gort_arch_goroutine_entry
+.Lgoroutine_entry:
 	.cfi_startproc
 	.cfi_undefined x30               // unwinding stops here
 	mov	x29, xzr                 // frame-record walkers stop here too

@@ -127,7 +127,7 @@ FUNC gort_arch_gobuf_init
 	sd	zero, \off(t0)
 	.endr
 	sd	t0, GORT_GOBUF_SP(a0)
-	lla	t1, gort_arch_goroutine_entry
+	lla	t1, .Lgoroutine_entry        // local: no GOT even in a .so
 	sd	t1, GORT_GOBUF_PC(a0)
 	ret
 	.cfi_endproc
@@ -205,6 +205,7 @@ ENDFUNC gort_arch_systemstack
 // The first frame of every goroutine. Entered by a resume of a Gobuf built by
 // gort_arch_gobuf_init: s1 = body, s2 = exit, s3 = arg, sp 16-aligned.
 FUNC gort_arch_goroutine_entry
+.Lgoroutine_entry:
 	.cfi_startproc
 	.cfi_undefined ra                // unwinding stops here
 	mv	s0, zero                 // frame-pointer walkers stop here too
