@@ -37,8 +37,10 @@ uintptr_t systemstack_on_g0(void* arg) {
   M* mp = tls_m;
   landed_fresh(mp->g0);
   uintptr_t r = call->fn(call->arg);
-  // g0's frames end here; the next g0 activation starts from the top.
-  platform::start_switch(&mp->g0->fiber, &call->caller->fiber, /*from_dies=*/true);
+  // g0's frames end here; the next g0 activation starts from the top. The
+  // TSan half waits until this function has returned (systemstack below),
+  // so that its exit is counted on g0's fiber.
+  platform::asan_start_switch(&mp->g0->fiber, &call->caller->fiber, /*from_dies=*/true);
   tls_g = call->caller;
   return r;
 }
@@ -74,6 +76,7 @@ void gogo(G* gp) {
   assert(gp->status == Gstatus::kRunning && gp->m == mp);
   // Leaving g0 for good: its next activation starts at the top again.
   platform::start_switch(&mp->g0->fiber, &gp->fiber, /*from_dies=*/true);
+  platform::tsan_renew(&mp->g0->fiber);
   tls_g = gp;
   gort_arch_gogo(&gp->sched);
 }
@@ -85,6 +88,7 @@ uintptr_t systemstack(uintptr_t (*fn)(void*), void* arg) {
   SystemstackCall call{fn, arg, gp};
   platform::start_switch(&gp->fiber, &mp->g0->fiber, /*from_dies=*/false);
   uintptr_t r = gort_arch_systemstack(g0_stack_top(mp), systemstack_on_g0, &call);
+  platform::tsan_switch_to(&gp->fiber);
   platform::finish_switch(&gp->fiber, /*fresh=*/false, nullptr);
   return r;
 }

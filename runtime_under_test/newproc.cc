@@ -74,6 +74,7 @@ void goexit0(G* gp) {
   mp->curg = nullptr;
   gp->waitreason = WaitReason::kZero;
   gp->param = nullptr;
+  platform::tsan_renew(&gp->fiber);  // its frames were abandoned at goexit
   rt.ngoroutines--;
   gfput(rt, mp->p, gp);
   schedule();

@@ -17,15 +17,26 @@
 #include "archcheck/checks.h"
 #include "arch/arch.h"
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define GORT_ARCHCHECK_VALGRIND 1
+#endif
+
 namespace gort::archcheck {
 namespace {
 
 constexpr size_t kStackBytes = 256 * 1024;
 
 // A plain heap stack for a raw context (the trampoline checks need no guard
-// page: nothing in them recurses).
+// page: nothing in them recurses). Valgrind must know it is a stack, or it
+// takes every switch onto it for a wild stack-pointer change.
 struct RawStack {
   std::unique_ptr<std::byte[]> mem{new std::byte[kStackBytes]};
+#ifdef GORT_ARCHCHECK_VALGRIND
+  unsigned valgrind_id = 0;
+  RawStack() { valgrind_id = VALGRIND_STACK_REGISTER(mem.get(), mem.get() + kStackBytes); }
+  ~RawStack() { VALGRIND_STACK_DEREGISTER(valgrind_id); }
+#endif
   uintptr_t lo() const { return reinterpret_cast<uintptr_t>(mem.get()); }
   uintptr_t hi() const { return lo() + kStackBytes; }
   void* top() const { return reinterpret_cast<void*>(hi()); }

@@ -85,17 +85,27 @@ inline void fiber_destroy(Fiber* f) {
 #endif
 }
 
-// Called on `from`'s stack just before switching to `to`. A context that
-// will never be resumed (a dying G, g0 whose frames are discarded) passes
-// from_dies so that ASan frees its fake stack.
-inline void start_switch(Fiber* from, const Fiber* to, bool from_dies) {
+#define GORT_FIBER_INLINE [[gnu::always_inline]] inline
+
+// ASan half of a switch, called on `from`'s stack just before the stack
+// pointer moves to `to`'s. A context that will never be resumed (a dying
+// G, g0 whose frames are discarded) passes from_dies so that ASan frees
+// its fake stack.
+GORT_FIBER_INLINE void asan_start_switch(Fiber* from, const Fiber* to, bool from_dies) {
 #ifdef GORT_ASAN
   __sanitizer_start_switch_fiber(from_dies ? nullptr : &from->asan_fake_stack,
                                  reinterpret_cast<const void*>(to->stack_lo), to->stack_size);
 #else
   (void)from;
+  (void)to;
   (void)from_dies;
 #endif
+}
+
+// TSan half: from here on TSan attributes function entries and exits to
+// `to`'s shadow stack, so no function may return between this call and the
+// switch itself (hence always_inline, here and in the callers' paths).
+GORT_FIBER_INLINE void tsan_switch_to(const Fiber* to) {
 #ifdef GORT_TSAN
   __tsan_switch_to_fiber(to->tsan_fiber, 0);
 #else
@@ -103,10 +113,31 @@ inline void start_switch(Fiber* from, const Fiber* to, bool from_dies) {
 #endif
 }
 
+// Both halves, for the switches that leave `from` by a jump (not a call
+// that returns on `from`'s stack).
+GORT_FIBER_INLINE void start_switch(Fiber* from, const Fiber* to, bool from_dies) {
+  asan_start_switch(from, to, from_dies);
+  tsan_switch_to(to);
+}
+
+// A context whose frames were abandoned (g0 after every activation, a G
+// after goexit) starts its next life with an empty TSan shadow stack: the
+// old one holds entries that will never see their exits and would only
+// grow. `f` must not be the current fiber.
+GORT_FIBER_INLINE void tsan_renew(Fiber* f) {
+#ifdef GORT_TSAN
+  if (f->tsan_owned) __tsan_destroy_fiber(f->tsan_fiber);
+  f->tsan_fiber = __tsan_create_fiber(0);
+  f->tsan_owned = true;
+#else
+  (void)f;
+#endif
+}
+
 // Called on `self`'s stack right after a switch lands there. `prev`, when
 // not null, learns the bounds of the stack we came from (how the thread's
 // own stack bounds are found).
-inline void finish_switch(Fiber* self, bool fresh, Fiber* prev) {
+GORT_FIBER_INLINE void finish_switch(Fiber* self, bool fresh, Fiber* prev) {
 #ifdef GORT_ASAN
   const void* bottom = nullptr;
   size_t size = 0;
@@ -124,7 +155,7 @@ inline void finish_switch(Fiber* self, bool fresh, Fiber* prev) {
 
 // A stack being reused (a dead G's, for a new goroutine) may still carry
 // ASan's poison from frames that were abandoned, never returned from.
-inline void unpoison_stack(uintptr_t lo, size_t size) {
+GORT_FIBER_INLINE void unpoison_stack(uintptr_t lo, size_t size) {
 #ifdef GORT_ASAN
   ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(lo), size);
 #else
