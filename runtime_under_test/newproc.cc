@@ -15,7 +15,7 @@ G* malg(Runtime& rt, size_t stack_size) {
   auto owned = std::make_unique<G>();
   G* gp = owned.get();
   gp->rt = &rt;
-  if (!platform::map_stack(stack_size, rt.config.guard_size, &gp->stack)) {
+  if (!rt.stacks->get(stack_size, rt.config.guard_size, &gp->stack)) {
     fatal(rt, "out of memory", "runtime: cannot map a goroutine stack (mmap failed)\n");
   }
   platform::fiber_create(&gp->fiber, gp->stack.lo, gp->stack.usable());

@@ -59,6 +59,7 @@ void mstart(void* arg) {
 }  // namespace
 
 Runtime::Runtime(const Config& cfg) : config(cfg), decider(cfg.chooser, cfg.seed) {
+  stacks = cfg.stack_pool != nullptr ? &cfg.stack_pool->impl() : &own_stacks_;
   m0.p = &p0;
   p0.m = &m0;
 }
@@ -69,7 +70,7 @@ Runtime::~Runtime() {
     // still owns its function object: destroy it, as the G would have.
     if (g->fn != nullptr) g->fn_ops->destroy(g->fn);
     platform::fiber_destroy(&g->fiber);
-    platform::unmap_stack(&g->stack);
+    stacks->put(&g->stack);
   }
 }
 

@@ -19,6 +19,7 @@
 #include "platform/fault.h"
 #include "platform/platform.h"
 #include "schedt.h"
+#include "stack_pool.h"
 
 namespace gort::rt {
 
@@ -35,6 +36,8 @@ class Runtime {
   // Everything below is the scheduler's (proc.h); public so that the
   // runtime's free functions, Go-style, can reach it.
   Config config;
+  // Stacks come from and return here: the caller's pool, or this run's own.
+  StackPoolImpl* stacks = nullptr;
   platform::Decider decider;
   platform::Clock clock;
   Sched sched;
@@ -47,6 +50,7 @@ class Runtime {
   Result result;            // filled as the run ends
 
  private:
+  StackPoolImpl own_stacks_{0};  // used when config.stack_pool is null: keeps nothing
   platform::AltStack altstack_;
   bool ran_ = false;
 };

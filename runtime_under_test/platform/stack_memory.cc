@@ -17,7 +17,7 @@ size_t page_size() {
   return size;
 }
 
-static size_t round_to_pages(size_t n) {
+size_t round_to_pages(size_t n) {
   size_t p = page_size();
   return (n + p - 1) / p * p;
 }

@@ -20,6 +20,7 @@ struct StackMapping {
 };
 
 size_t page_size();
+size_t round_to_pages(size_t n);
 
 // Maps a stack; returns false (and leaves *out empty) when mmap fails.
 // Tells Valgrind about the stack when running under it.

@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "gort/hooks.h"
+#include "gort/stack_pool.h"
 
 namespace gort {
 
@@ -37,6 +38,9 @@ struct Config {
   Chooser* chooser = nullptr;
   // Also write the run's output (what Go would print on stderr) to fd 2.
   bool echo_output = false;
+  // Where stacks come from and go back to: a pool that outlives this run
+  // (nullptr: this run maps its own and unmaps them at its end).
+  StackPool* stack_pool = nullptr;
   // Live goroutines at most; creating one more is a fatal error.
   uint32_t max_goroutines = 1u << 20;
 };

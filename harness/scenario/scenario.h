@@ -1,0 +1,48 @@
+// Scenarios: goroutine programs with the outcome Go promises for them.
+//
+// A scenario is a main function written against the public API alone, and
+// an expectation (exit status, and Go's fatal error text when it must die).
+// Inside the program, scenario_check() states what must hold; a broken
+// check throws, which ends the run as a panic carrying the message, so the
+// run no longer matches its expectation and the harness reports it.
+#ifndef GORT_HARNESS_SCENARIO_H
+#define GORT_HARNESS_SCENARIO_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gort/gort.h"
+
+namespace gort::harness {
+
+struct Expectation {
+  int exit_status = 0;
+  const char* fatal_error = "";  // Go's text, when the run must end in one
+};
+
+struct Scenario {
+  const char* name;
+  const char* tags;  // space-separated: what it exercises
+  const char* what;  // one line for `gort list`
+  void (*program)();
+  Expectation expect;
+  size_t stack_size = 64 * 1024;
+};
+
+const std::vector<Scenario>& all_scenarios();
+const Scenario* find_scenario(const std::string& name);
+
+// Throws (ending the run as a panic with `what`) when cond is false.
+void scenario_check(bool cond, const char* what);
+
+// One run's verdict: empty when the run met the expectation, else why not.
+std::string judge(const Scenario& s, const Result& r);
+
+// One run of s under seed (sim platform: the seed is the whole schedule).
+// Stacks come from pool when given (runs back to back skip mmap).
+Result run_scenario(const Scenario& s, uint64_t seed, StackPool* pool = nullptr);
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_SCENARIO_H
