@@ -37,7 +37,12 @@ uintptr_t systemstack(uintptr_t (*fn)(void*), void* arg);
 
 template <class F>
 void systemstack(F&& f) {
-  systemstack([](void* p) -> uintptr_t { (*static_cast<F*>(p))(); return 0; }, &f);
+  systemstack(
+      [](void* p) -> uintptr_t {
+        (*static_cast<F*>(p))();
+        return 0;
+      },
+      &f);
 }
 
 // From the OS thread: switches into the M's g0, which starts fn(mp).

@@ -21,13 +21,20 @@ constexpr int kDumpMaxGoroutines = 1000;
 
 const char* status_text(const G& g) {
   switch (g.status) {
-    case Gstatus::kWaiting: return waitreason_string(g.waitreason);
-    case Gstatus::kRunnable: return "runnable";
-    case Gstatus::kRunning: return "running";
-    case Gstatus::kSyscall: return "syscall";
-    case Gstatus::kPreempted: return "preempted";
-    case Gstatus::kIdle: return "idle";
-    case Gstatus::kDead: return "dead";
+    case Gstatus::kWaiting:
+      return waitreason_string(g.waitreason);
+    case Gstatus::kRunnable:
+      return "runnable";
+    case Gstatus::kRunning:
+      return "running";
+    case Gstatus::kSyscall:
+      return "syscall";
+    case Gstatus::kPreempted:
+      return "preempted";
+    case Gstatus::kIdle:
+      return "idle";
+    case Gstatus::kDead:
+      return "dead";
   }
   return "?";
 }

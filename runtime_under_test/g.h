@@ -27,15 +27,15 @@ class Runtime;
 // keeps its stack for the next newproc. Single M: no lock protects a G;
 // with several Ms, status is the lock (only casgstatus changes it).
 struct G {
-  gort_gobuf sched{};                 // saved context while not running
-  platform::StackMapping stack;       // [stack.lo, stack.hi) usable, guard below
-  platform::Fiber fiber;              // sanitizer bookkeeping for this stack
-  Gstatus status = Gstatus::kIdle;    // changed only by casgstatus
+  gort_gobuf sched{};                         // saved context while not running
+  platform::StackMapping stack;               // [stack.lo, stack.hi) usable, guard below
+  platform::Fiber fiber;                      // sanitizer bookkeeping for this stack
+  Gstatus status = Gstatus::kIdle;            // changed only by casgstatus
   WaitReason waitreason = WaitReason::kZero;  // valid while kWaiting
-  bool is_g0 = false;                 // an M's scheduler context, never user code
-  uint64_t goid = 0;                  // assigned by newproc; 0 for g0
-  G* schedlink = nullptr;             // next on the global run queue or a gfree list
-  M* m = nullptr;                     // the M running this G, while kRunning
+  bool is_g0 = false;                         // an M's scheduler context, never user code
+  uint64_t goid = 0;                          // assigned by newproc; 0 for g0
+  G* schedlink = nullptr;                     // next on the global run queue or a gfree list
+  M* m = nullptr;                             // the M running this G, while kRunning
   Runtime* rt = nullptr;
   // The goroutine's function, moved onto the top of its stack by newproc;
   // null once it has returned (and been destroyed) or while dead.

@@ -120,6 +120,9 @@ G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
   return gp;
 }
 
-void goexit1() { mcall(goexit0, /*gp_dies=*/true); __builtin_unreachable(); }
+void goexit1() {
+  mcall(goexit0, /*gp_dies=*/true);
+  __builtin_unreachable();
+}
 
 }  // namespace gort::rt

@@ -19,8 +19,7 @@ uint32_t runqlen(const P* pp) {
 static void runqputslow(Runtime& rt, P* pp, G* gp) {
   constexpr uint32_t n = kLocalRunqSize / 2;
   uint32_t h = pp->runqhead.load(std::memory_order_acquire);
-  assert(pp->runqtail.load(std::memory_order_relaxed) - h == kLocalRunqSize &&
-         "runqputslow: queue is not full");
+  assert(pp->runqtail.load(std::memory_order_relaxed) - h == kLocalRunqSize && "runqputslow: queue is not full");
   G* batch[n + 1];
   for (uint32_t i = 0; i < n; i++) batch[i] = pp->runq[(h + i) % kLocalRunqSize];
   pp->runqhead.store(h + n, std::memory_order_release);

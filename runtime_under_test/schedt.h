@@ -19,8 +19,10 @@ struct GQueue {
 
   void push_back(G* gp) {
     gp->schedlink = nullptr;
-    if (tail != nullptr) tail->schedlink = gp;
-    else head = gp;
+    if (tail != nullptr)
+      tail->schedlink = gp;
+    else
+      head = gp;
     tail = gp;
     size++;
   }

@@ -98,10 +98,8 @@ void casgstatus(G* gp, Gstatus from, Gstatus to) {
   if (gp->status != from || !gstatus_edge_legal(from, to)) {
     char pre[160];
     snprintf(pre, sizeof pre, "runtime: casgstatus: goroutine %llu is %s, wanted %s -> %s\n",
-             static_cast<unsigned long long>(gp->goid), gstatus_name(gp->status), gstatus_name(from),
-             gstatus_name(to));
-    fatal(*gp->rt, gp->status != from ? "casgstatus: bad incoming values" : "casgstatus: illegal transition",
-          pre);
+             static_cast<unsigned long long>(gp->goid), gstatus_name(gp->status), gstatus_name(from), gstatus_name(to));
+    fatal(*gp->rt, gp->status != from ? "casgstatus: bad incoming values" : "casgstatus: illegal transition", pre);
   }
   gp->status = to;
 }

@@ -27,21 +27,36 @@ enum class WaitReason : uint8_t {
 
 inline const char* waitreason_string(WaitReason r) {
   switch (r) {
-    case WaitReason::kZero: return "";
-    case WaitReason::kChanReceiveNilChan: return "chan receive (nil chan)";
-    case WaitReason::kChanSendNilChan: return "chan send (nil chan)";
-    case WaitReason::kSelectNoCases: return "select (no cases)";
-    case WaitReason::kChanReceive: return "chan receive";
-    case WaitReason::kChanSend: return "chan send";
-    case WaitReason::kSelect: return "select";
-    case WaitReason::kSleep: return "sleep";
-    case WaitReason::kSyncCondWait: return "sync.Cond.Wait";
-    case WaitReason::kSemacquire: return "semacquire";
-    case WaitReason::kSyncMutexLock: return "sync.Mutex.Lock";
-    case WaitReason::kSyncRWMutexRLock: return "sync.RWMutex.RLock";
-    case WaitReason::kSyncRWMutexLock: return "sync.RWMutex.Lock";
-    case WaitReason::kPreempted: return "preempted";
-    case WaitReason::kTest: return "test park";
+    case WaitReason::kZero:
+      return "";
+    case WaitReason::kChanReceiveNilChan:
+      return "chan receive (nil chan)";
+    case WaitReason::kChanSendNilChan:
+      return "chan send (nil chan)";
+    case WaitReason::kSelectNoCases:
+      return "select (no cases)";
+    case WaitReason::kChanReceive:
+      return "chan receive";
+    case WaitReason::kChanSend:
+      return "chan send";
+    case WaitReason::kSelect:
+      return "select";
+    case WaitReason::kSleep:
+      return "sleep";
+    case WaitReason::kSyncCondWait:
+      return "sync.Cond.Wait";
+    case WaitReason::kSemacquire:
+      return "semacquire";
+    case WaitReason::kSyncMutexLock:
+      return "sync.Mutex.Lock";
+    case WaitReason::kSyncRWMutexRLock:
+      return "sync.RWMutex.RLock";
+    case WaitReason::kSyncRWMutexLock:
+      return "sync.RWMutex.Lock";
+    case WaitReason::kPreempted:
+      return "preempted";
+    case WaitReason::kTest:
+      return "test park";
   }
   return "?";
 }

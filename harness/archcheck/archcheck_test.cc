@@ -1,8 +1,8 @@
 // ctest's view of the arch conformance suite: one GoogleTest case per check,
 // on every architecture the build targets (natively or under qemu-user).
-#include <gtest/gtest.h>
-
 #include "archcheck/archcheck.h"
+
+#include <gtest/gtest.h>
 
 namespace {
 

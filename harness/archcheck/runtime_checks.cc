@@ -103,8 +103,8 @@ Outcome check_stack_overflow(const Options&) {
 }  // namespace
 
 void add_runtime_checks(std::vector<Check>& checks) {
-  checks.push_back({"goroutine_entry_aligned", "goroutines start with the ABI's stack alignment",
-                    check_goroutine_entry_aligned});
+  checks.push_back(
+      {"goroutine_entry_aligned", "goroutines start with the ABI's stack alignment", check_goroutine_entry_aligned});
   checks.push_back({"goroutine_exception", "C++ exceptions thrown and caught inside goroutines, across switches",
                     check_goroutine_exception});
   checks.push_back({"goroutine_backtrace_ends_at_entry",

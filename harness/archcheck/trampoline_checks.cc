@@ -13,9 +13,9 @@
 #include <memory>
 #include <stdexcept>
 
+#include "arch/arch.h"
 #include "archcheck/archcheck.h"
 #include "archcheck/checks.h"
-#include "arch/arch.h"
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -70,19 +70,17 @@ struct RegisterSet {
 std::string describe_mismatch(const char* where, const RegisterSet& r, int i, uint32_t iteration) {
   char buf[256];
   snprintf(buf, sizeof buf,
-           "%s: callee-saved %s register #%d changed on iteration %u: put 0x%016" PRIx64
-           ", got 0x%016" PRIx64,
-           where, i < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
-           i < GORT_ARCH_CALLEE_SAVED_INT ? i : i - GORT_ARCH_CALLEE_SAVED_INT, iteration, r.in[i],
-           r.out[i]);
+           "%s: callee-saved %s register #%d changed on iteration %u: put 0x%016" PRIx64 ", got 0x%016" PRIx64, where,
+           i < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
+           i < GORT_ARCH_CALLEE_SAVED_INT ? i : i - GORT_ARCH_CALLEE_SAVED_INT, iteration, r.in[i], r.out[i]);
   return buf;
 }
 
 // Runs the probe with fresh random values around fn(arg): clobbers every
 // callee-saved register of whoever calls it, and checks that fn preserved
 // them. Returns false (and fills detail) on a mismatch.
-bool probe_around(const char* where, uint64_t& rng, uint32_t iteration, void (*fn)(void*),
-                  void* arg, std::string& detail) {
+bool probe_around(const char* where, uint64_t& rng, uint32_t iteration, void (*fn)(void*), void* arg,
+                  std::string& detail) {
   RegisterSet regs;
   regs.randomize(rng);
   gort_arch_probe_callee_saved(regs.in, regs.out, fn, arg);
@@ -213,10 +211,14 @@ Outcome check_mcall(const Options& opt) {
   gort_arch_swap(&st.a, &st.c);
   gort_arch_fp_control_set(saved_fp);
   out.passed = st.ok && st.on_g0_stack && st.g0_aligned && st.fp_kept;
-  if (!st.on_g0_stack) out.detail = "mcall's fn did not run on the g0 stack it was given";
-  else if (!st.g0_aligned) out.detail = "mcall's fn entered with a misaligned stack";
-  else if (!st.fp_kept) out.detail = "FP control state set on g0 leaked into the context after mcall";
-  else out.detail = st.detail;
+  if (!st.on_g0_stack)
+    out.detail = "mcall's fn did not run on the g0 stack it was given";
+  else if (!st.g0_aligned)
+    out.detail = "mcall's fn entered with a misaligned stack";
+  else if (!st.fp_kept)
+    out.detail = "FP control state set on g0 leaked into the context after mcall";
+  else
+    out.detail = st.detail;
   return out;
 }
 
@@ -267,10 +269,14 @@ Outcome check_systemstack(const Options& opt) {
     st.ok &= probe_around("systemstack", st.rng, st.iteration, systemstack_from_caller, &st, st.detail);
   }
   out.passed = st.ok && st.on_stack && st.aligned_ok && st.result_ok;
-  if (!st.on_stack) out.detail = "systemstack's fn did not run on the stack it was given";
-  else if (!st.aligned_ok) out.detail = "systemstack's fn entered with a misaligned stack";
-  else if (!st.result_ok) out.detail = "systemstack did not return fn's result (or nesting failed)";
-  else out.detail = st.detail;
+  if (!st.on_stack)
+    out.detail = "systemstack's fn did not run on the stack it was given";
+  else if (!st.aligned_ok)
+    out.detail = "systemstack's fn entered with a misaligned stack";
+  else if (!st.result_ok)
+    out.detail = "systemstack did not return fn's result (or nesting failed)";
+  else
+    out.detail = st.detail;
   return out;
 }
 
@@ -310,8 +316,8 @@ Outcome check_fp_control(const Options&) {
     snprintf(buf, sizeof buf, "a fresh context started with FP control 0x%" PRIx64 ", policy says 0x%" PRIx64,
              st.b_saw_at_entry, def);
   } else if (a_after_first != alt || a_after_second != def) {
-    snprintf(buf, sizeof buf, "a context's FP control changed across a switch (0x%" PRIx64 " -> 0x%" PRIx64 ")",
-             alt, a_after_first);
+    snprintf(buf, sizeof buf, "a context's FP control changed across a switch (0x%" PRIx64 " -> 0x%" PRIx64 ")", alt,
+             a_after_first);
   } else if (st.b_saw_after != alt) {
     snprintf(buf, sizeof buf, "a resumed context lost its FP control (had 0x%" PRIx64 ", got 0x%" PRIx64 ")", alt,
              st.b_saw_after);
@@ -431,12 +437,10 @@ void add_trampoline_checks(std::vector<Check>& checks) {
                     "systemstack runs fn on the given stack, returns its result, nests, keeps registers",
                     check_systemstack});
   checks.push_back({"fp_control_per_context",
-                    "FP control state: fresh contexts start at the ABI default, each keeps its own",
-                    check_fp_control});
-  checks.push_back({"exception_inside_context",
-                    "a C++ exception thrown and caught inside a fresh context works", check_exception});
-  checks.push_back({"backtrace_ends_at_entry",
-                    "the unwinder stops cleanly at the entry trampoline of a fresh context",
+                    "FP control state: fresh contexts start at the ABI default, each keeps its own", check_fp_control});
+  checks.push_back(
+      {"exception_inside_context", "a C++ exception thrown and caught inside a fresh context works", check_exception});
+  checks.push_back({"backtrace_ends_at_entry", "the unwinder stops cleanly at the entry trampoline of a fresh context",
                     check_backtrace});
 }
 

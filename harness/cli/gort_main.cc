@@ -1,6 +1,5 @@
 // The gort command line: gort list | run | check | archcheck.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -82,8 +81,8 @@ int cmd_check(uint64_t runs, uint64_t first_seed) {
     printf("\nFAIL %s: %s\n  reproduce: gort run %s --seed %" PRIu64 "\n", r.scenario->name, r.first_failure.c_str(),
            r.scenario->name, r.first_failing_seed);
   }
-  printf("\n%s: %zu scenarios, %" PRIu64 " runs, %" PRIu64 " failing, %.2f s\n",
-         total_failures == 0 ? "ok" : "FAILED", rows.size(), total_runs, total_failures, seconds_since(start));
+  printf("\n%s: %zu scenarios, %" PRIu64 " runs, %" PRIu64 " failing, %.2f s\n", total_failures == 0 ? "ok" : "FAILED",
+         rows.size(), total_runs, total_failures, seconds_since(start));
   return total_failures == 0 ? 0 : 1;
 }
 

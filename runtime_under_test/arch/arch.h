@@ -73,8 +73,7 @@ struct gort_gobuf {
 // address is `stack_hi` runs body(arg), then exit(arg), with the frame
 // pointer zeroed and unwinding stopping at the entry trampoline. exit must
 // not return (if it does, the trampoline traps).
-void gort_arch_gobuf_init(gort_gobuf* buf, void* stack_hi, void (*body)(void*),
-                          void (*exit)(void*), void* arg);
+void gort_arch_gobuf_init(gort_gobuf* buf, void* stack_hi, void (*body)(void*), void (*exit)(void*), void* arg);
 
 // Resumes `to`. Never returns.
 [[noreturn]] void gort_arch_gogo(const gort_gobuf* to);
@@ -97,8 +96,7 @@ uintptr_t gort_arch_systemstack(uintptr_t g0_sp, uintptr_t (*fn)(void*), void* a
 // Loads every callee-saved register from in[0..GORT_ARCH_CALLEE_SAVED),
 // calls fn(arg), then stores every callee-saved register into out[...],
 // and returns with the caller's own registers intact.
-void gort_arch_probe_callee_saved(const uint64_t* in, uint64_t* out, void (*fn)(void*),
-                                  void* arg);
+void gort_arch_probe_callee_saved(const uint64_t* in, uint64_t* out, void (*fn)(void*), void* arg);
 
 // Returns the stack pointer as it was just before the call to this function
 // (so that a caller with a correctly aligned frame sees an aligned value).

@@ -1,8 +1,9 @@
 // The runtime's switch layer: systemstack, mcall, thread-local g/m.
+#include "context.h"
+
 #include <gtest/gtest.h>
 
 #include "arch/arch.h"
-#include "context.h"
 #include "proc.h"
 
 namespace gort::rt {

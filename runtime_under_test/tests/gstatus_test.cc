@@ -1,11 +1,12 @@
 // The G status machine: exactly Go's edges, and casgstatus enforcing them.
+#include "gstatus.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <utility>
 
 #include "context.h"
-#include "gstatus.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -15,10 +16,10 @@ using S = Gstatus;
 
 TEST(Gstatus, LegalEdgesAreExactlyGos) {
   const std::set<std::pair<S, S>> legal = {
-      {S::kIdle, S::kDead},         {S::kDead, S::kRunnable},      {S::kRunnable, S::kRunning},
-      {S::kRunning, S::kRunnable},  {S::kRunning, S::kWaiting},    {S::kRunning, S::kSyscall},
-      {S::kRunning, S::kPreempted}, {S::kRunning, S::kDead},       {S::kWaiting, S::kRunnable},
-      {S::kSyscall, S::kRunning},   {S::kSyscall, S::kRunnable},   {S::kPreempted, S::kWaiting},
+      {S::kIdle, S::kDead},          {S::kDead, S::kRunnable},    {S::kRunnable, S::kRunning},
+      {S::kRunning, S::kRunnable},   {S::kRunning, S::kWaiting},  {S::kRunning, S::kSyscall},
+      {S::kRunning, S::kPreempted},  {S::kRunning, S::kDead},     {S::kWaiting, S::kRunnable},
+      {S::kSyscall, S::kRunning},    {S::kSyscall, S::kRunnable}, {S::kPreempted, S::kWaiting},
       {S::kPreempted, S::kRunnable},
   };
   for (int a = 0; a < kGstatusCount; a++) {
@@ -51,8 +52,7 @@ TEST(Gstatus, WrongBeliefAboutCurrentStateIsAFatalError) {
   Result r = run(Config{}, [] { casgstatus(getg(), S::kWaiting, S::kRunnable); });
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_EQ(r.fatal_error, "casgstatus: bad incoming values");
-  EXPECT_NE(r.output.find("goroutine 1 is Grunning, wanted Gwaiting -> Grunnable"), std::string::npos)
-      << r.output;
+  EXPECT_NE(r.output.find("goroutine 1 is Grunning, wanted Gwaiting -> Grunnable"), std::string::npos) << r.output;
 }
 
 TEST(Gstatus, AfterAFatalErrorTheNextRunIsClean) {

@@ -46,10 +46,10 @@ struct Config {
 };
 
 struct Result {
-  int exit_status = 0;       // 0: main returned; 2: fatal error or panic
-  std::string fatal_error;   // Go's text, e.g. "all goroutines are asleep - deadlock!"
-  std::string panic;         // the value of an unrecovered panic, as Go prints it
-  std::string output;        // what Go's process would have written to stderr
+  int exit_status = 0;              // 0: main returned; 2: fatal error or panic
+  std::string fatal_error;          // Go's text, e.g. "all goroutines are asleep - deadlock!"
+  std::string panic;                // the value of an unrecovered panic, as Go prints it
+  std::string output;               // what Go's process would have written to stderr
   uint64_t goroutines_created = 0;  // including main
   uint64_t switches = 0;            // goroutine switches (execute calls)
   bool ok() const { return exit_status == 0; }

@@ -25,8 +25,10 @@ enum class Choice : uint8_t {
 
 inline const char* choice_name(Choice c) {
   switch (c) {
-    case Choice::kRunqPut: return "runqput";
-    case Choice::kPickRunnable: return "pick-runnable";
+    case Choice::kRunqPut:
+      return "runqput";
+    case Choice::kPickRunnable:
+      return "pick-runnable";
   }
   return "?";
 }

@@ -1,0 +1,33 @@
+# gort's two commands. Both install what is missing first.
+#   make run    build, then `gort check` every built-in scenario
+#   make test   build and run every test suite: default, asan, arm64, riscv64
+# More: make test-PRESET (debug, tsan, valgrind, ...), make bench.
+
+SUITES := default asan arm64 riscv64
+
+.PHONY: run test deps bench format
+
+deps:
+	@scripts/install-deps
+
+run: deps
+	cmake --preset default
+	cmake --build --preset default
+	./build/default/gort check
+
+test: deps
+	@set -e; for p in $(SUITES); do $(MAKE) --no-print-directory test-$$p; done
+	@echo "make test: suites $(SUITES) passed"
+
+test-%: deps
+	cmake --preset $*
+	cmake --build --preset $*
+	ctest --preset $*
+
+bench: deps
+	cmake --preset default
+	cmake --build --preset default
+	bench/compare-go build/default/bench/gort_bench
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
