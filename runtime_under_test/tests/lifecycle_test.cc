@@ -1,6 +1,7 @@
 // Goroutine creation and exit, stack reuse, goids, runtimes by the thousand.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <memory>
 #include <set>
 
@@ -102,6 +103,17 @@ TEST(Lifecycle, RuntimesByTheTenThousand) {
     }
   }
   EXPECT_EQ(fatal_runs, 100);
+}
+
+TEST(Lifecycle, OversizedGoroutineFunctionIsGosFatalError) {
+  // The function is moved onto the new stack; more than a quarter of the
+  // stack for it is Go's "arguments too large" (64 KiB stacks: 16 KiB).
+  Result r = run(Config{}, [] {
+    std::array<char, 20 * 1024> big{};
+    go([big] { (void)big[0]; });
+  });
+  EXPECT_EQ(r.exit_status, 2);
+  EXPECT_EQ(r.fatal_error, "newproc: function arguments too large for new goroutine");
 }
 
 TEST(Lifecycle, EscapedExceptionEndsTheRunLikeAPanic) {
