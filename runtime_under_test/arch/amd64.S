@@ -36,10 +36,26 @@
 	fnstcw	4(%rsp)
 .endm
 
-// Pops a saved block at %rsp (clobbers nothing but the restored registers).
+// Pops a saved block at %rsp. Clobbers eax, ecx (caller-saved, and dead
+// at every resume point). The FP control state is loaded only when it
+// differs from the current one: ldmxcsr is slow whenever it changes the
+// sticky status flags (tens of ns on this machine kind), and the status
+// flags are caller-saved, so a resumed context need not get its own back.
 .macro RESTORE_CONTEXT
+	stmxcsr	-8(%rsp)                 // red zone, below the block
+	movl	-8(%rsp), %eax
+	xorl	(%rsp), %eax
+	testl	$MXCSR_CONTROL_MASK, %eax
+	jz	1f
 	ldmxcsr	(%rsp)
+1:
+	fnstcw	-8(%rsp)
+	movzwl	-8(%rsp), %eax
+	movzwl	4(%rsp), %ecx
+	cmpl	%eax, %ecx
+	je	2f
 	fldcw	4(%rsp)
+2:
 	addq	$8, %rsp
 	popq	%r15
 	popq	%r14

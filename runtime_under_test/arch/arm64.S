@@ -52,10 +52,16 @@
 	stp	d14, d15, [sp, #144]
 .endm
 
-// Pops a saved block at sp. Clobbers x10 (so x9 can hold the resume pc).
+// Pops a saved block at sp. Clobbers x10 and x11 (so x9 can hold the
+// resume pc). FPCR is written only when it changes: the write can be
+// context-synchronizing, and most switches keep the default mode.
 .macro RESTORE_CONTEXT
 	ldp	x29, x10, [sp, #80]
+	mrs	x11, fpcr
+	cmp	x10, x11
+	b.eq	1f
 	msr	fpcr, x10
+1:
 	ldp	x21, x22, [sp, #16]
 	ldp	x23, x24, [sp, #32]
 	ldp	x25, x26, [sp, #48]
