@@ -1,9 +1,9 @@
 # gort's two commands. Both install what is missing first.
 #   make run    build, then `gort check` every built-in scenario
-#   make test   build and run every test suite: default, asan, arm64, riscv64
-# More: make test-PRESET (debug, tsan, valgrind, ...), make bench.
+#   make test   build and run every test suite: default, asan, fuzz, arm64, riscv64
+# More: make test-PRESET (debug, tsan, valgrind), make bench.
 
-SUITES := default asan arm64 riscv64
+SUITES := default asan fuzz arm64 riscv64
 
 .PHONY: run test deps bench format
 
