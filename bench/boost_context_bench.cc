@@ -13,7 +13,6 @@
 #include <boost/context/continuation.hpp>
 #include <utility>
 
-
 namespace ctx = boost::context;
 
 namespace {

@@ -65,6 +65,22 @@
 	popq	%rbp
 .endm
 
+// The current context into the Gobuf at \buf (after SAVE_CONTEXT's pops
+// and pushes, so sp and pc are the caller's view).
+.macro SAVE_INTO buf
+	SAVE_CONTEXT
+	movq	%rsp, GORT_GOBUF_SP(\buf)
+	movq	%r8, GORT_GOBUF_PC(\buf)
+.endm
+
+// Resumes the Gobuf at \buf: its stack, its registers, its pc.
+.macro RESUME_FROM buf
+	movq	GORT_GOBUF_PC(\buf), %r8
+	movq	GORT_GOBUF_SP(\buf), %rsp
+	RESTORE_CONTEXT
+	jmp	*%r8
+.endm
+
 .macro FUNC name
 	.globl	\name
 	.type	\name, @function
@@ -101,23 +117,15 @@ ENDFUNC gort_arch_gobuf_init
 // void gort_arch_gogo(const gort_gobuf* to /*rdi*/)
 FUNC gort_arch_gogo
 	.cfi_startproc
-	movq	GORT_GOBUF_PC(%rdi), %r8
-	movq	GORT_GOBUF_SP(%rdi), %rsp
-	RESTORE_CONTEXT
-	jmp	*%r8
+	RESUME_FROM %rdi
 	.cfi_endproc
 ENDFUNC gort_arch_gogo
 
 // void gort_arch_swap(gort_gobuf* save /*rdi*/, const gort_gobuf* to /*rsi*/)
 FUNC gort_arch_swap
 	.cfi_startproc
-	SAVE_CONTEXT
-	movq	%rsp, GORT_GOBUF_SP(%rdi)
-	movq	%r8, GORT_GOBUF_PC(%rdi)
-	movq	GORT_GOBUF_PC(%rsi), %r8
-	movq	GORT_GOBUF_SP(%rsi), %rsp
-	RESTORE_CONTEXT
-	jmp	*%r8
+	SAVE_INTO %rdi
+	RESUME_FROM %rsi
 	.cfi_endproc
 ENDFUNC gort_arch_swap
 
@@ -125,9 +133,7 @@ ENDFUNC gort_arch_swap
 //                      void (*fn)(void*) /*rdx*/, void* arg /*rcx*/)
 FUNC gort_arch_mcall
 	.cfi_startproc
-	SAVE_CONTEXT
-	movq	%rsp, GORT_GOBUF_SP(%rdi)
-	movq	%r8, GORT_GOBUF_PC(%rdi)
+	SAVE_INTO %rdi
 	movq	%rsi, %rsp
 	// From here on we are on g0's fresh stack: nothing above to unwind to.
 	.cfi_undefined rip
