@@ -17,30 +17,34 @@ struct MainStart {
 };
 thread_local MainStart* starting = nullptr;
 
-[[noreturn]] void report_overflow_on_g0(void* arg) {
+// Where a thread resumes after its G ran into its guard page: on g0's
+// fresh stack, entered by sigreturn (platform/fault.cc), not by a switch.
+[[noreturn]] void report_overflow(void* arg) {
   auto* gp = static_cast<G*>(arg);
   M* mp = getm();
+  // The TSan half of the switch waits until here: the signal handler had to
+  // return on the G's fiber to keep TSan's own bookkeeping balanced.
+  platform::tsan_switch_to(&mp->g0->fiber);
   landed_fresh(mp->g0);
+  if (gp->is_g0) fatal(*gp->rt, "morestack on g0", "runtime: g0 stack overflow\n");
   char pre[128];
-  if (gp->is_g0) {
-    fatal(*gp->rt, "morestack on g0", "runtime: g0 stack overflow\n");
-  }
   snprintf(pre, sizeof pre, "runtime: goroutine stack exceeds %zu-byte limit\n", gp->stack.usable());
   fatal(*gp->rt, "stack overflow", pre);
 }
 
 // Runs on the alternate signal stack. Claims faults in the guard page of
 // the stack this thread is running on; declines everything else.
-void on_fault(uintptr_t addr) {
+bool on_fault(uintptr_t addr, platform::FaultRedirect* to) {
   M* mp = getm();
   G* gp = getg();
-  if (mp == nullptr || gp == nullptr || !gp->stack.guard_contains(addr)) return;
-  // Leave the signal frame for g0's stack for good (SA_NODEFER keeps the
-  // signal unblocked); the overflowing frames are abandoned.
-  platform::Fiber signal_fiber;
-  platform::start_switch(&signal_fiber, &mp->g0->fiber, /*from_dies=*/true);
-  gort_gobuf discarded;
-  gort_arch_mcall(&discarded, g0_stack_top(mp), report_overflow_on_g0, gp);
+  if (mp == nullptr || gp == nullptr || !gp->stack.guard_contains(addr)) return false;
+  // The overflowing frames are abandoned: gp's context dies here, and g0's
+  // stack starts afresh (the redirect writes to it from this handler).
+  platform::unpoison_stack(mp->g0->stack.lo, mp->g0->stack.usable());
+  platform::Fiber dying;
+  platform::asan_start_switch(&dying, &mp->g0->fiber, /*from_dies=*/true);
+  *to = platform::FaultRedirect{report_overflow, g0_stack_top(mp), gp};
+  return true;
 }
 
 void mstart(void* arg) {

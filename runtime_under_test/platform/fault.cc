@@ -1,5 +1,7 @@
 #include "platform/fault.h"
 
+#include <sys/ucontext.h>
+
 #include <cstring>
 #include <mutex>
 
@@ -26,8 +28,45 @@ void chain(int sig, siginfo_t* info, void* uctx) {
   signal(sig, SIG_DFL);
 }
 
+// Rewrites the interrupted context so that sigreturn "calls" r.fn(r.arg)
+// on r's stack: the only per-CPU code outside arch/, because the signal
+// context's layout is the kernel's, not an ABI's.
+void redirect(void* uctx, const FaultRedirect& r) {
+  auto* uc = static_cast<ucontext_t*>(uctx);
+  uintptr_t sp = r.stack_top & ~uintptr_t{15};
+  auto fn = reinterpret_cast<uintptr_t>(r.fn), arg = reinterpret_cast<uintptr_t>(r.arg);
+#if defined(__x86_64__)
+  sp -= 8;  // a call pushes the return address: here a zero one, the end of the stack
+  *reinterpret_cast<uintptr_t*>(sp) = 0;
+  uc->uc_mcontext.gregs[REG_RSP] = static_cast<greg_t>(sp);
+  uc->uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(fn);
+  uc->uc_mcontext.gregs[REG_RDI] = static_cast<greg_t>(arg);
+  uc->uc_mcontext.gregs[REG_RBP] = 0;
+#elif defined(__aarch64__)
+  uc->uc_mcontext.sp = sp;
+  uc->uc_mcontext.pc = fn;
+  uc->uc_mcontext.regs[0] = arg;
+  uc->uc_mcontext.regs[29] = 0;  // frame pointer
+  uc->uc_mcontext.regs[30] = 0;  // link register
+#elif defined(__riscv)
+  uc->uc_mcontext.__gregs[REG_SP] = sp;
+  uc->uc_mcontext.__gregs[REG_PC] = fn;
+  uc->uc_mcontext.__gregs[REG_A0] = arg;
+  uc->uc_mcontext.__gregs[REG_S0] = 0;  // frame pointer
+  uc->uc_mcontext.__gregs[REG_RA] = 0;
+#else
+#error "gort: no signal-context redirect for this CPU (docs/PORTING.md)"
+#endif
+}
+
 void on_fault(int sig, siginfo_t* info, void* uctx) {
-  if (g_handler != nullptr) g_handler(reinterpret_cast<uintptr_t>(info->si_addr));
+  FaultRedirect to;
+  if (g_handler != nullptr && g_handler(reinterpret_cast<uintptr_t>(info->si_addr), &to)) {
+    // Return normally: sigreturn restores the signal mask and leaves the
+    // alternate stack, and tools that wrap handlers (TSan) see it end.
+    redirect(uctx, to);
+    return;
+  }
   chain(sig, info, uctx);
 }
 
@@ -40,9 +79,7 @@ void install_fault_handler(FaultHandler handler) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
-    // SA_NODEFER: the handler leaves by switching stacks, never by
-    // returning, so the signal must not stay blocked afterwards.
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, &g_previous_segv);
     sigaction(SIGBUS, &sa, &g_previous_bus);

@@ -11,10 +11,20 @@
 
 namespace gort::platform {
 
-// Called on the alternate stack with the faulting address. It either never
-// returns (it claimed the fault) or returns to decline it, in which case the
-// disposition that was installed before gort's runs.
-using FaultHandler = void (*)(uintptr_t fault_addr);
+// Where a claimed fault continues: when the signal handler returns, the
+// kernel resumes the thread in fn(arg) on the stack whose top is
+// stack_top, as if fn had been called there with nothing above it. fn must
+// not return. (Go's sighandler injects sigpanic the same way.)
+struct FaultRedirect {
+  void (*fn)(void*) = nullptr;
+  uintptr_t stack_top = 0;
+  void* arg = nullptr;
+};
+
+// Called on the alternate stack with the faulting address. Returns true and
+// fills *to to claim the fault; false declines it, and the disposition that
+// was installed before gort's runs.
+using FaultHandler = bool (*)(uintptr_t fault_addr, FaultRedirect* to);
 
 // Installs the process-wide handler (idempotent; the first handler wins, and
 // the runtime passes the same one every time). The signal table is the

@@ -34,6 +34,10 @@
 #ifdef GORT_TSAN
 #include <sanitizer/tsan_interface.h>
 #endif
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define GORT_HAVE_MEMCHECK_H 1
+#endif
 
 namespace gort::platform {
 
@@ -153,15 +157,19 @@ GORT_FIBER_INLINE void finish_switch(Fiber* self, bool fresh, Fiber* prev) {
 #endif
 }
 
-// A stack being reused (a dead G's, for a new goroutine) may still carry
-// ASan's poison from frames that were abandoned, never returned from.
+// A stack being reused (a dead G's for a new goroutine, g0's after a fault)
+// may still carry the tools' verdicts on frames that were abandoned, never
+// returned from: ASan's poison, and Valgrind's "below the stack pointer,
+// inaccessible". Both forget them here.
 GORT_FIBER_INLINE void unpoison_stack(uintptr_t lo, size_t size) {
 #ifdef GORT_ASAN
   ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(lo), size);
-#else
+#endif
+#ifdef GORT_HAVE_MEMCHECK_H
+  (void)VALGRIND_MAKE_MEM_UNDEFINED(lo, size);
+#endif
   (void)lo;
   (void)size;
-#endif
 }
 
 }  // namespace gort::platform
