@@ -4,7 +4,9 @@
 
 #include "context.h"
 #include "gort/gort.h"
+#include "hchan.h"
 #include "proc.h"
+#include "timer.h"
 
 namespace gort {
 namespace {
@@ -36,7 +38,107 @@ void newproc(const ClosureOps* ops, void* fn) {
   });
 }
 
+rt::hchan* makechan(const ElemOps* ops, int64_t size) {
+  return rt::makechan(*current_goroutine("gort::make_chan")->rt, ops, size);
+}
+
+// Outside any run a handle does nothing: its channel died with its run.
+void chan_retain(rt::hchan* c) {
+  if (rt::getg() != nullptr) c->refs++;
+}
+
+void chan_release(rt::hchan* c) {
+  if (rt::getg() == nullptr) return;
+  if (--c->refs == 0) rt::chan_free(c);
+}
+
+void chansend(rt::hchan* c, void* elem) {
+  current_goroutine("Chan::send");
+  rt::chansend(c, elem, /*block=*/true);
+}
+
+bool chansend_nonblocking(rt::hchan* c, void* elem) {
+  current_goroutine("Chan::try_send");
+  return rt::chansend(c, elem, /*block=*/false);
+}
+
+bool chanrecv(rt::hchan* c, void* elem) {
+  current_goroutine("Chan::recv");
+  bool received = false;
+  rt::chanrecv(c, elem, /*block=*/true, &received);
+  return received;
+}
+
+bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
+  current_goroutine("Chan::try_recv");
+  return rt::chanrecv(c, elem, /*block=*/false, ok);
+}
+
+void closechan(rt::hchan* c) {
+  current_goroutine("Chan::close");
+  rt::closechan(c);
+}
+
+int chanlen(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->qcount); }
+int chancap(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->dataqsiz); }
+
+int selectgo(const SelectCase* cases, size_t n, bool block) {
+  return rt::selectgo(*current_goroutine("gort::select")->rt, cases, n, block);
+}
+
 }  // namespace detail
+
+namespace {
+
+int64_t deadline_after(rt::Runtime& r, std::chrono::nanoseconds d) {
+  int64_t now = r.clock.now();
+  int64_t ns = d.count() < 0 ? 0 : d.count();
+  return ns > INT64_MAX - now ? INT64_MAX : now + ns;  // saturate: "forever"
+}
+
+bool add_sleep_timer(rt::G* gp, void* t) {
+  rt::addtimer(*gp->rt, rt::getm()->p, static_cast<rt::Timer*>(t));
+  return true;
+}
+
+void wake_sleeper(rt::Runtime&, void* arg, int64_t) { rt::goready(static_cast<rt::G*>(arg)); }
+
+// time.After's sendTime: a non-blocking send of the firing time.
+void send_time(rt::Runtime&, void* arg, int64_t now) {
+  auto* c = static_cast<rt::hchan*>(arg);
+  int64_t v = now;
+  rt::chansend_from_timer(c, &v);
+  detail::chan_release(c);  // the timer's reference
+}
+
+}  // namespace
+
+int64_t nanotime() { return current_goroutine("gort::nanotime")->rt->clock.now(); }
+
+void sleep(std::chrono::nanoseconds d) {
+  rt::G* gp = current_goroutine("gort::sleep");
+  if (d.count() <= 0) return;
+  rt::Timer* t = &gp->sleep_timer;
+  *t = rt::Timer{};
+  t->when = deadline_after(*gp->rt, d);
+  t->f = wake_sleeper;
+  t->arg = gp;
+  // The timer goes in only once the G is waiting: its firing readies it.
+  rt::gopark(add_sleep_timer, t, rt::WaitReason::kSleep);
+}
+
+Chan<int64_t> after(std::chrono::nanoseconds d) {
+  rt::G* gp = current_goroutine("gort::after");
+  rt::Runtime& r = *gp->rt;
+  Chan<int64_t> c = make_chan<int64_t>(1);
+  rt::Timer* t = rt::new_runtime_timer(r);
+  t->when = deadline_after(r, d);
+  t->f = send_time;
+  t->arg = c.raw();
+  detail::chan_retain(c.raw());
+  rt::addtimer(r, rt::getm()->p, t);
+  return c;
+}
 
 void gosched() {
   current_goroutine("gort::gosched");
@@ -46,5 +148,17 @@ void gosched() {
 uint64_t goid() { return current_goroutine("gort::goid")->goid; }
 
 int num_goroutine() { return current_goroutine("gort::num_goroutine")->rt->ngoroutines; }
+
+GoroutineState goroutine_state(uint64_t goid) {
+  rt::Runtime& r = *current_goroutine("gort::goroutine_state")->rt;
+  GoroutineState st;
+  for (const auto& g : r.allgs) {
+    if (g->is_g0 || g->goid != goid || g->status == rt::Gstatus::kDead || g->status == rt::Gstatus::kIdle) continue;
+    st.exists = true;
+    st.waiting = g->status == rt::Gstatus::kWaiting;
+    st.wait_reason = st.waiting ? rt::waitreason_string(g->waitreason) : "";
+  }
+  return st;
+}
 
 }  // namespace gort

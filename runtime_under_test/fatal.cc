@@ -101,6 +101,8 @@ void fatalpanic(Runtime& rt, std::string_view value) {
   end_run(rt, 2);
 }
 
+void panic_runtime_error(Runtime& rt, const char* msg) { fatalpanic(rt, msg); }
+
 void exit_run(Runtime& rt, int status) { end_run(rt, status); }
 
 }  // namespace gort::rt

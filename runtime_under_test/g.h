@@ -3,12 +3,16 @@
 #define GORT_G_H
 
 #include <cstdint>
+#include <vector>
 
 #include "arch/arch.h"
 #include "gort/gort.h"
 #include "gstatus.h"
 #include "platform/fiber.h"
+#include "platform/platform.h"
 #include "platform/stack_memory.h"
+#include "sudog.h"
+#include "timer.h"
 #include "waitreason.h"
 
 namespace gort::rt {
@@ -42,6 +46,15 @@ struct G {
   const detail::ClosureOps* fn_ops = nullptr;
   void* fn = nullptr;
   void* param = nullptr;  // handed from a waker to the G it readies
+
+  // Channel waits: the sudogs of the current park (one per select case),
+  // linked by waitlink; null when not parked on channels.
+  sudog* waiting = nullptr;
+  // A select's wake-up race: the first waker to set it 0 -> 1 wins; the
+  // other cases' sudogs are dropped by whoever meets them.
+  platform::Atomic<uint32_t> select_done{0};
+  Timer sleep_timer;                     // gort::sleep's timer (Go's gp.timer)
+  std::vector<uint16_t> select_scratch;  // poll and lock orders of a big select
 };
 
 }  // namespace gort::rt

@@ -37,6 +37,8 @@ struct P {
   int32_t gfree_count = 0;
   uint64_t goidcache = 0;
   uint64_t goidcacheend = 0;
+  sudog* sudogcache = nullptr;  // free sudogs, linked by waitlink
+  TimerHeap timers;
 };
 
 }  // namespace gort::rt

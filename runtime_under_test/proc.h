@@ -7,6 +7,7 @@
 
 #include "g.h"
 #include "gort/gort.h"
+#include "gort/select.h"
 #include "runtime.h"
 #include "waitreason.h"
 
@@ -27,6 +28,10 @@ void globrunqput(Runtime& rt, G* gp);
 // Takes up to max (0: a fair share) Gs from the global queue, returns one
 // and puts the rest on pp's local queue. Caller holds sched.lock.
 G* globrunqget(Runtime& rt, P* pp, int32_t max);
+
+// --- sudog cache (sudog.cc) ---
+sudog* acquire_sudog(Runtime& rt, P* pp);
+void release_sudog(P* pp, sudog* sg);
 
 // --- dead G cache (gfree.cc) ---
 void gfput(Runtime& rt, P* pp, G* gp);
@@ -51,6 +56,9 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason);
 void goready(G* gp);
 void gosched();
 
+// --- select (select.cc) ---
+int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block);
+
 // --- fatal errors (fatal.cc) ---
 // Ends the run: "fatal error: MSG", a goroutine dump, exit status 2. The
 // preamble (may be empty) is printed before it, as Go prints
@@ -58,6 +66,9 @@ void gosched();
 [[noreturn]] void fatal(Runtime& rt, std::string_view msg, std::string_view preamble = {});
 // Ends the run like an unrecovered panic: "panic: VALUE", a dump, status 2.
 [[noreturn]] void fatalpanic(Runtime& rt, std::string_view value);
+// A runtime error (Go's runtime.Error with its exact text): the one place
+// runtime panics start, so that recover can be added here (issue 4).
+[[noreturn]] void panic_runtime_error(Runtime& rt, const char* msg);
 // Ends the run with status (main returned: 0).
 [[noreturn]] void exit_run(Runtime& rt, int status);
 // Go's goroutine dump: "goroutine N [status]:" for every live G.

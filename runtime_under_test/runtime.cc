@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "context.h"
+#include "hchan.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -76,6 +77,10 @@ Runtime::~Runtime() {
     platform::fiber_destroy(&g->fiber);
     stacks->put(&g->stack);
   }
+  // Channels still referenced when the run ended (by abandoned goroutines,
+  // pending timers, or handles outside the run): their buffered values are
+  // destroyed once, here, and handles left outside do nothing later.
+  while (live_chans != nullptr) chan_free(live_chans);
 }
 
 Result Runtime::run(const detail::ClosureOps* ops, void* main) {

@@ -20,6 +20,8 @@
 #include "platform/platform.h"
 #include "schedt.h"
 #include "stack_pool.h"
+#include "sudog.h"
+#include "timer.h"
 
 namespace gort::rt {
 
@@ -47,7 +49,16 @@ class Runtime {
   std::vector<std::unique_ptr<G>> allgs;
   G* main_g = nullptr;
   int32_t ngoroutines = 0;  // Gs that are not dead (g0 excluded)
-  Result result;            // filled as the run ends
+  // Every sudog ever made (reused through the Ps' caches). Owns them.
+  std::vector<std::unique_ptr<sudog>> sudogs;
+  // Channels not yet freed, in a list the run frees at its end.
+  struct hchan* live_chans = nullptr;
+  uint64_t next_chan_id = 1;
+  // Timers of after(); freed to free_timers when they fire.
+  std::vector<std::unique_ptr<Timer>> timer_pool;
+  Timer* free_timers = nullptr;  // linked through arg
+  uint64_t next_timer_seq = 1;
+  Result result;  // filled as the run ends
 
  private:
   StackPoolImpl own_stacks_{0};  // used when config.stack_pool is null: keeps nothing

@@ -52,8 +52,8 @@ G* findrunnable(Runtime& rt, P* pp, bool* inherit_time) {
   return gp;
 }
 
-// Nothing can run and, with one M and no timers yet, nothing can ever
-// wake anything: Go's checkdead verdict.
+// Nothing can run, no timer is pending and, with one M, nothing else can
+// ever wake anything: Go's checkdead verdict.
 [[noreturn]] void checkdead(Runtime& rt) {
   if (rt.ngoroutines == 0) fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
   fatal(rt, "all goroutines are asleep - deadlock!");
@@ -119,9 +119,16 @@ void schedule() {
   assert(getg() == mp->g0 && "schedule: not on g0");
   assert(mp->curg == nullptr && "schedule: M still has a current G");
   Runtime& rt = *mp->g0->rt;
-  bool inherit_time = false;
-  if (G* gp = findrunnable(rt, mp->p, &inherit_time)) execute(gp, inherit_time);
-  checkdead(rt);
+  P* pp = mp->p;
+  for (;;) {
+    if (!pp->timers.empty()) runtimers(rt, pp, rt.clock.now());
+    bool inherit_time = false;
+    if (G* gp = findrunnable(rt, pp, &inherit_time)) execute(gp, inherit_time);
+    if (pp->timers.empty()) checkdead(rt);
+    // Only a timer can make progress: sleep until it is due (virtual time
+    // jumps there in sim).
+    rt.clock.wait_until(pp->timers.next_when());
+  }
 }
 
 void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {

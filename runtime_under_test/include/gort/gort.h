@@ -111,6 +111,21 @@ uint64_t goid();
 // Go's runtime.NumGoroutine: goroutines that exist now (not dead).
 int num_goroutine();
 
+// What a goroutine of the current run is doing, from the runtime's own
+// state: how a test knows "it has blocked" without sleeping and hoping.
+struct GoroutineState {
+  bool exists = false;           // false: no such goroutine, or it has exited
+  bool waiting = false;          // parked (blocked in a channel op, select, sleep, ...)
+  const char* wait_reason = "";  // Go's text while waiting: "chan send", "select", ...
+};
+GoroutineState goroutine_state(uint64_t goid);
+
 }  // namespace gort
+
+// Channels, select and timers complete the API (included here so that one
+// #include "gort/gort.h" is all a program needs).
+#include "gort/chan.h"
+#include "gort/select.h"
+#include "gort/time.h"
 
 #endif  // GORT_GORT_H

@@ -21,6 +21,13 @@ enum class Choice : uint8_t {
   // every 61st schedtick, then runnext, the local queue's head, the global
   // queue's head); 0 = Go's pick.
   kPickRunnable,
+  // select's poll order, drawn as Go draws it (Fisher-Yates): placing the
+  // i-th case with a channel asks n = i + 1 for its slot. Go randomises
+  // this itself (cheaprand), so os builds draw from a seeded fastrand.
+  kSelectOrder,
+  // Which of the n timers due at the same moment fires next; 0 = the
+  // earliest (when, then creation order).
+  kTimerOrder,
 };
 
 inline const char* choice_name(Choice c) {
@@ -29,6 +36,10 @@ inline const char* choice_name(Choice c) {
       return "runqput";
     case Choice::kPickRunnable:
       return "pick-runnable";
+    case Choice::kSelectOrder:
+      return "select-order";
+    case Choice::kTimerOrder:
+      return "timer-order";
   }
   return "?";
 }

@@ -74,16 +74,22 @@ class Clock {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
   }
+  // An M with nothing to run but a timer sleeps until it is due.
+  void wait_until(int64_t t) {
+    timespec ts{static_cast<time_t>(t / 1'000'000'000), static_cast<long>(t % 1'000'000'000)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {
+    }
+  }
 };
 
 // Decisions: Go's own policy. Option 0 of every Choice is what Go does;
-// kinds that Go randomises itself (none yet in this slice) draw from rand_.
+// the kinds Go randomises itself (select's poll order) draw from rand_.
 class Decider {
  public:
   Decider(Chooser*, uint64_t seed) : rand_(seed) {}
-  uint32_t choose(Choice, uint32_t n) {
+  uint32_t choose(Choice what, uint32_t n) {
     assert(n > 0);
-    return 0;
+    return what == Choice::kSelectOrder ? rand_.below(n) : 0;
   }
 
  private:

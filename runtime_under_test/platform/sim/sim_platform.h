@@ -85,7 +85,8 @@ class Note {
 class Clock {
  public:
   int64_t now() const { return now_; }
-  void advance_to(int64_t t) {
+  // Nothing can run until t: virtual time jumps there at once.
+  void wait_until(int64_t t) {
     assert(t >= now_ && "sim: virtual time never goes backwards");
     now_ = t;
   }

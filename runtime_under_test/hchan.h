@@ -1,0 +1,74 @@
+// hchan: a channel (Go's chan.go hchan).
+#ifndef GORT_HCHAN_H
+#define GORT_HCHAN_H
+
+#include <cstddef>
+#include <cstdint>
+
+#include "gort/chan.h"
+#include "platform/platform.h"
+#include "sudog.h"
+
+namespace gort::rt {
+
+class Runtime;
+
+// Invariants (Go's chan.go header, DESIGN.md section 6), hold whenever
+// `lock` is free; chan_check asserts them at every unlock in builds with
+// assertions:
+//   0 <= qcount <= dataqsiz; slots [recvx, recvx + qcount) mod dataqsiz
+//   hold live values, every other slot is raw storage;
+//   dataqsiz > 0: sendx == (recvx + qcount) % dataqsiz; else all three 0;
+//   qcount > 0 implies recvq is empty (a receiver would have taken it);
+//   qcount < dataqsiz implies sendq is empty (a sender would have buffered);
+//   closed implies sendq is empty (close woke every sender).
+// Both queues are non-empty at once only for one G selecting on both sides.
+// lock protects every field but the lifetime ones, which belong to the run
+// (one M now; an atomic refcount once there are several).
+struct hchan {
+  uint32_t qcount = 0;
+  uint32_t dataqsiz = 0;
+  unsigned char* buf = nullptr;  // dataqsiz slots of ops->size bytes
+  const detail::ElemOps* ops = nullptr;
+  bool closed = false;
+  uint32_t sendx = 0;
+  uint32_t recvx = 0;
+  waitq recvq;
+  waitq sendq;
+  platform::Lock lock;
+
+  // Lifetime: handles (Chan<T>) count references; the run frees the rest.
+  Runtime* rt = nullptr;
+  int64_t refs = 0;
+  // Creation order within the run: select locks channels in this order
+  // (Go sorts by address; an order that no allocator can perturb keeps sim
+  // runs a pure function of their seed).
+  uint64_t id = 0;
+  hchan* live_prev = nullptr;  // the run's list of live channels
+  hchan* live_next = nullptr;
+
+  void* slot(uint32_t i) const { return buf + static_cast<size_t>(i) * ops->size; }
+};
+
+// Runtime-internal channel operations (chan.cc); the public wrappers are in
+// api.cc. Each returns as Go's does.
+hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size);
+void chan_free(hchan* c);  // destroys buffered values, frees the memory
+bool chansend(hchan* c, void* ep, bool block);
+// Returns selected; *received is false when c is closed and drained.
+bool chanrecv(hchan* c, void* ep, bool block, bool* received);
+void closechan(hchan* c);
+// For timers (run on g0): a non-blocking send that never panics, dropping
+// the value when c is closed or full.
+void chansend_from_timer(hchan* c, void* ep);
+
+// Asserts the invariants above (no-op without assertions).
+void chan_check(const hchan* c);
+
+// The wait/wake hand-off both chan.cc and select.cc use.
+void chan_lock(hchan* c);
+void chan_unlock(hchan* c);
+
+}  // namespace gort::rt
+
+#endif  // GORT_HCHAN_H

@@ -1,0 +1,165 @@
+// Channels: Go's `chan T` as a C++ handle.
+//
+//   gort::Chan<int> c = gort::make_chan<int>(3);   // make(chan int, 3)
+//   c.send(1);                                     // c <- 1
+//   int v = c.recv();                              // v := <-c
+//   auto [w, ok] = c.recv_ok();                    // w, ok := <-c
+//   c.close();                                     // close(c)
+//   gort::Chan<int> nil;                           // var nil chan int
+//
+// A Chan is a copyable handle with reference semantics, compared by
+// identity, like a Go channel value; default-constructed it is the nil
+// channel. T may be any default-constructible, nothrow-movable type,
+// move-only and empty types included: values move through the channel
+// (the sender's object is moved from), and T{} is the zero value a closed
+// channel yields. Values still buffered when the last handle goes, or when
+// the run ends, are destroyed exactly once.
+//
+// Lifetime: a channel belongs to the run that made it. Handles are
+// reference-counted within the run; the run frees what is left at its end.
+// A handle destroyed outside any run does nothing (its channel is gone);
+// using one outside its run is a programming error and aborts.
+#ifndef GORT_CHAN_H
+#define GORT_CHAN_H
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace gort {
+
+namespace rt {
+struct hchan;
+}
+
+namespace detail {
+
+// How the runtime moves values of one element type without knowing it.
+// Buffer slots are raw storage (construct/destroy); a sender's or
+// receiver's variable is a live object (assign into it).
+struct ElemOps {
+  size_t size;
+  size_t align;
+  void (*construct_from)(void* raw_dst, void* src);  // new (dst) T(std::move(*src))
+  void (*assign_from)(void* dst, void* src);         // *dst = std::move(*src)
+  void (*assign_zero)(void* dst);                    // *dst = T{}
+  void (*destroy)(void* p);                          // p->~T()
+};
+
+template <class T>
+inline constexpr ElemOps kElemOps = {
+    sizeof(T),
+    alignof(T),
+    [](void* d, void* s) { ::new (d) T(std::move(*static_cast<T*>(s))); },
+    [](void* d, void* s) { *static_cast<T*>(d) = std::move(*static_cast<T*>(s)); },
+    [](void* d) { *static_cast<T*>(d) = T{}; },
+    [](void* p) { static_cast<T*>(p)->~T(); },
+};
+
+rt::hchan* makechan(const ElemOps* ops, int64_t size);
+void chan_retain(rt::hchan* c);
+void chan_release(rt::hchan* c);
+// elem points at the sender's live T (moved from when the send happens).
+void chansend(rt::hchan* c, void* elem);
+bool chansend_nonblocking(rt::hchan* c, void* elem);
+// elem points at the receiver's live T (assigned when the receive happens).
+// Returns ok: false when the channel is closed and drained (elem = T{}).
+bool chanrecv(rt::hchan* c, void* elem);
+// Returns whether a receive happened; *ok as for chanrecv.
+bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok);
+void closechan(rt::hchan* c);
+int chanlen(const rt::hchan* c);
+int chancap(const rt::hchan* c);
+
+}  // namespace detail
+
+template <class T>
+class Chan {
+  static_assert(std::is_default_constructible_v<T>, "Chan<T>: T{} is the zero value a closed channel yields");
+  static_assert(std::is_nothrow_move_constructible_v<T> && std::is_nothrow_move_assignable_v<T>,
+                "Chan<T>: values move inside the runtime, where an exception has nowhere to go");
+
+ public:
+  struct Received {
+    T value;
+    bool ok;  // false: the channel is closed and drained, value is T{}
+  };
+
+  Chan() noexcept = default;  // the nil channel
+  Chan(const Chan& o) noexcept : c_(o.c_) {
+    if (c_ != nullptr) detail::chan_retain(c_);
+  }
+  Chan(Chan&& o) noexcept : c_(o.c_) { o.c_ = nullptr; }
+  Chan& operator=(Chan o) noexcept {
+    std::swap(c_, o.c_);
+    return *this;
+  }
+  ~Chan() {
+    if (c_ != nullptr) detail::chan_release(c_);
+  }
+
+  // c <- v: blocks until a receiver takes it or the buffer has room.
+  // Panics "send on closed channel"; blocks forever on the nil channel.
+  void send(T v) const { detail::chansend(c_, &v); }
+
+  // select { case c <- v: return true; default: return false }.
+  // v is moved from only when the send happens.
+  bool try_send(T& v) const { return detail::chansend_nonblocking(c_, &v); }
+  bool try_send(T&& v) const { return detail::chansend_nonblocking(c_, &v); }
+
+  // <-c: blocks until a value arrives; T{} once closed and drained.
+  T recv() const {
+    T v{};
+    detail::chanrecv(c_, &v);
+    return v;
+  }
+
+  // v, ok := <-c
+  Received recv_ok() const {
+    Received r{T{}, false};
+    r.ok = detail::chanrecv(c_, &r.value);
+    return r;
+  }
+
+  // select { case v, ok := <-c: ...; default: ... }: ready is false when
+  // no receive could happen now.
+  struct TryReceived {
+    bool ready;
+    T value;
+    bool ok;
+  };
+  TryReceived try_recv() const {
+    TryReceived r{false, T{}, false};
+    r.ready = detail::chanrecv_nonblocking(c_, &r.value, &r.ok);
+    return r;
+  }
+
+  // close(c): panics "close of nil channel" / "close of closed channel".
+  void close() const { detail::closechan(c_); }
+
+  int len() const { return detail::chanlen(c_); }
+  int cap() const { return detail::chancap(c_); }
+  bool is_nil() const { return c_ == nullptr; }
+  friend bool operator==(const Chan& a, const Chan& b) { return a.c_ == b.c_; }
+
+  rt::hchan* raw() const { return c_; }  // for select cases
+
+ private:
+  template <class U>
+  friend Chan<U> make_chan(int64_t);
+  explicit Chan(rt::hchan* c) : c_(c) {}
+  rt::hchan* c_ = nullptr;
+};
+
+// make(chan T, size): panics "makechan: size out of range" when size is
+// negative or the buffer would not fit in memory.
+template <class T>
+Chan<T> make_chan(int64_t size = 0) {
+  return Chan<T>(detail::makechan(&detail::kElemOps<T>, size));
+}
+
+}  // namespace gort
+
+#endif  // GORT_CHAN_H

@@ -1,0 +1,240 @@
+// select (Go's select.go selectgo).
+//
+// Pass 1 polls the cases in a random order (drawn from the Decider, so sim
+// runs choose it) with every channel locked, in one global order so that
+// two selects can never deadlock each other. If no case can proceed and the
+// select may block, pass 2 enqueues a sudog on every channel and parks; the
+// first partner to claim the G (select_done 0 -> 1) wins. Pass 3, after the
+// wake-up, takes the other sudogs off their queues.
+#include <cassert>
+#include <cstdio>
+
+#include "context.h"
+#include "gort/select.h"
+#include "hchan.h"
+#include "proc.h"
+
+namespace gort::rt {
+namespace {
+
+void sellock(const SelectCase* cases, const uint16_t* lockorder, int n) {
+  hchan* last = nullptr;
+  for (int i = 0; i < n; i++) {
+    hchan* c = cases[lockorder[i]].c;
+    if (c != last) chan_lock(c);  // duplicates are adjacent in lock order
+    last = c;
+  }
+}
+
+void selunlock(const SelectCase* cases, const uint16_t* lockorder, int n) {
+  // Backwards, like Go: the last unlock may free the select's own frame in
+  // Go; here it keeps the order symmetric with sellock.
+  for (int i = n - 1; i >= 0; i--) {
+    hchan* c = cases[lockorder[i]].c;
+    if (i > 0 && c == cases[lockorder[i - 1]].c) continue;  // unlock once
+    chan_unlock(c);
+  }
+}
+
+// gopark's commit for a select: all the channels unlock only once the G is
+// waiting, so that no partner can find it half-parked.
+bool selparkcommit(G* gp, void*) {
+  hchan* last = nullptr;
+  for (sudog* sg = gp->waiting; sg != nullptr; sg = sg->waitlink) {
+    if (sg->c != last && last != nullptr) chan_unlock(last);
+    last = sg->c;
+  }
+  if (last != nullptr) chan_unlock(last);
+  return true;
+}
+
+// Heap sort of lockorder by channel id (Go sorts by address, with the same
+// heap sort: O(n log n) and no allocation).
+void sort_lockorder(const SelectCase* cases, uint16_t* order, int n) {
+  auto key = [&](int i) { return cases[order[i]].c->id; };
+  auto sift_down = [&](int root, int end) {
+    for (;;) {
+      int child = 2 * root + 1;
+      if (child >= end) return;
+      if (child + 1 < end && key(child + 1) > key(child)) child++;
+      if (key(root) >= key(child)) return;
+      uint16_t t = order[root];
+      order[root] = order[child];
+      order[child] = t;
+      root = child;
+    }
+  };
+  for (int i = n / 2 - 1; i >= 0; i--) sift_down(i, n);
+  for (int end = n - 1; end > 0; end--) {
+    uint16_t t = order[0];
+    order[0] = order[end];
+    order[end] = t;
+    sift_down(0, end);
+  }
+}
+
+}  // namespace
+
+int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
+  G* gp = getg();
+  if (ncases > kMaxSelectCases) fatal(rt, "select: too many cases (Go allows 65536)");
+  // pollorder and lockorder: on the stack for small selects, in the G's
+  // scratch for big ones (no allocation per select once it has grown).
+  constexpr size_t kInline = 32;
+  uint16_t inline_orders[2 * kInline];
+  uint16_t* pollorder = inline_orders;
+  if (ncases > kInline) {
+    if (gp->select_scratch.size() < 2 * ncases) gp->select_scratch.resize(2 * ncases);
+    pollorder = gp->select_scratch.data();
+  }
+
+  // A uniformly random permutation of the cases with a channel (Fisher-Yates
+  // as Go does it); nil-channel cases are left out and never proceed.
+  int norder = 0;
+  for (size_t i = 0; i < ncases; i++) {
+    if (cases[i].c == nullptr) continue;
+    uint32_t j = rt.decider.choose(Choice::kSelectOrder, static_cast<uint32_t>(norder + 1));
+    pollorder[norder] = pollorder[j];
+    pollorder[j] = static_cast<uint16_t>(i);
+    norder++;
+  }
+  if (norder == 0 && block) {
+    // No cases (or only nil channels): block forever.
+    gopark(nullptr, nullptr, ncases == 0 ? WaitReason::kSelectNoCases : WaitReason::kSelect);
+    __builtin_unreachable();
+  }
+  uint16_t* lockorder = pollorder + (ncases > kInline ? ncases : kInline);
+  for (int i = 0; i < norder; i++) lockorder[i] = pollorder[i];
+  sort_lockorder(cases, lockorder, norder);
+  sellock(cases, lockorder, norder);
+
+  // Pass 1: the first ready case in poll order.
+  int casi = -1;
+  sudog* sg = nullptr;
+  enum { kNone, kSend, kBufSend, kSendClosed, kRecv, kBufRecv, kRecvClosed } how = kNone;
+  for (int k = 0; k < norder && how == kNone; k++) {
+    casi = pollorder[k];
+    hchan* c = cases[casi].c;
+    if (cases[casi].is_send) {
+      if (c->closed) how = kSendClosed;
+      else if ((sg = c->recvq.dequeue()) != nullptr) how = kSend;
+      else if (c->qcount < c->dataqsiz) how = kBufSend;
+    } else {
+      if ((sg = c->sendq.dequeue()) != nullptr) how = kRecv;
+      else if (c->qcount > 0) how = kBufRecv;
+      else if (c->closed) how = kRecvClosed;
+    }
+  }
+
+  if (how == kNone) {
+    if (!block) {
+      selunlock(cases, lockorder, norder);
+      return -1;
+    }
+    // Pass 2: a sudog on every channel, in lock order, then park.
+    P* pp = getm()->p;
+    sudog** nextp = &gp->waiting;
+    for (int k = 0; k < norder; k++) {
+      int i = lockorder[k];
+      sudog* s = acquire_sudog(rt, pp);
+      s->g = gp;
+      s->is_select = true;
+      s->elem = cases[i].elem;
+      s->c = cases[i].c;
+      *nextp = s;
+      nextp = &s->waitlink;
+      if (cases[i].is_send) cases[i].c->sendq.enqueue(s);
+      else cases[i].c->recvq.enqueue(s);
+    }
+    gp->param = nullptr;
+    gopark(selparkcommit, nullptr, WaitReason::kSelect);
+
+    // Pass 3: the winner is the sudog the waker handed over in param; every
+    // other sudog comes off its queue (unless a partner dropped it already).
+    sellock(cases, lockorder, norder);
+    gp->select_done.store(0);
+    auto* won = static_cast<sudog*>(gp->param);
+    gp->param = nullptr;
+    casi = -1;
+    bool success = false;
+    sudog* s = gp->waiting;
+    gp->waiting = nullptr;
+    for (int k = 0; k < norder; k++) {
+      int i = lockorder[k];
+      if (s == won) {
+        casi = i;
+        success = s->success;
+      } else if (cases[i].is_send) {
+        cases[i].c->sendq.remove(s);
+      } else {
+        cases[i].c->recvq.remove(s);
+      }
+      sudog* next = s->waitlink;
+      s->waitlink = nullptr;
+      s->elem = nullptr;
+      s->c = nullptr;
+      release_sudog(pp, s);
+      s = next;
+    }
+    if (casi < 0) fatal(rt, "selectgo: bad wakeup");
+    selunlock(cases, lockorder, norder);
+    if (cases[casi].is_send) {
+      if (!success) panic_runtime_error(rt, "send on closed channel");
+    } else if (cases[casi].ok != nullptr) {
+      *cases[casi].ok = success;
+    }
+    return casi;
+  }
+
+  // A case of pass 1 proceeds, with every channel locked.
+  const SelectCase& cas = cases[casi];
+  hchan* c = cas.c;
+  switch (how) {
+    case kSend:  // to a parked receiver
+      if (sg->elem != nullptr) c->ops->assign_from(sg->elem, cas.elem);
+      break;
+    case kBufSend:
+      c->ops->construct_from(c->slot(c->sendx), cas.elem);
+      c->sendx = (c->sendx + 1) % c->dataqsiz;
+      c->qcount++;
+      break;
+    case kRecv:  // from a parked sender, through the buffer's head if any
+      if (c->dataqsiz == 0) {
+        if (cas.elem != nullptr) c->ops->assign_from(cas.elem, sg->elem);
+      } else {
+        void* qp = c->slot(c->recvx);
+        if (cas.elem != nullptr) c->ops->assign_from(cas.elem, qp);
+        c->ops->assign_from(qp, sg->elem);
+        c->recvx = (c->recvx + 1) % c->dataqsiz;
+        c->sendx = c->recvx;
+      }
+      break;
+    case kBufRecv: {
+      void* qp = c->slot(c->recvx);
+      if (cas.elem != nullptr) c->ops->assign_from(cas.elem, qp);
+      c->ops->destroy(qp);
+      c->recvx = (c->recvx + 1) % c->dataqsiz;
+      c->qcount--;
+      break;
+    }
+    case kRecvClosed:
+      if (cas.elem != nullptr) c->ops->assign_zero(cas.elem);
+      break;
+    case kSendClosed:
+    case kNone:
+      break;
+  }
+  selunlock(cases, lockorder, norder);
+  if (how == kSendClosed) panic_runtime_error(rt, "send on closed channel");
+  if (!cas.is_send && cas.ok != nullptr) *cas.ok = how != kRecvClosed;
+  if (how == kSend || how == kRecv) {
+    G* partner = sg->g;
+    sg->elem = nullptr;
+    partner->param = sg;
+    sg->success = true;
+    goready(partner);
+  }
+  return casi;
+}
+
+}  // namespace gort::rt

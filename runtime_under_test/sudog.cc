@@ -1,0 +1,64 @@
+// Wait queues and the sudog cache (Go's chan.go waitq, proc.go acquireSudog).
+#include <cassert>
+
+#include "g.h"
+#include "proc.h"
+
+namespace gort::rt {
+
+void waitq::enqueue(sudog* sg) {
+  sg->next = nullptr;
+  sg->prev = last;
+  if (last == nullptr) first = sg;
+  else last->next = sg;
+  last = sg;
+}
+
+void waitq::remove(sudog* sg) {
+  // Not queued (a waker already popped it): nothing to do.
+  if (sg->prev == nullptr && first != sg) return;
+  if (sg->prev != nullptr) sg->prev->next = sg->next;
+  else first = sg->next;
+  if (sg->next != nullptr) sg->next->prev = sg->prev;
+  else last = sg->prev;
+  sg->next = sg->prev = nullptr;
+}
+
+sudog* waitq::dequeue() {
+  for (;;) {
+    sudog* sg = first;
+    if (sg == nullptr) return nullptr;
+    first = sg->next;
+    if (first == nullptr) last = nullptr;
+    else first->prev = nullptr;
+    sg->next = nullptr;
+    // A select's other case already won: its G is or will be runnable and
+    // will find this sudog gone when it cleans up. Skip it.
+    if (sg->is_select) {
+      uint32_t expected = 0;
+      if (!sg->g->select_done.compare_exchange_strong(expected, 1)) continue;
+    }
+    return sg;
+  }
+}
+
+sudog* acquire_sudog(Runtime& rt, P* pp) {
+  sudog* sg = pp->sudogcache;
+  if (sg != nullptr) {
+    pp->sudogcache = sg->waitlink;
+    sg->waitlink = nullptr;
+    return sg;
+  }
+  rt.sudogs.push_back(std::make_unique<sudog>());
+  return rt.sudogs.back().get();
+}
+
+void release_sudog(P* pp, sudog* sg) {
+  assert(sg->elem == nullptr && sg->c == nullptr && sg->next == nullptr && sg->prev == nullptr &&
+         sg->waitlink == nullptr && "release_sudog: sudog still in use");
+  *sg = sudog{};
+  sg->waitlink = pp->sudogcache;
+  pp->sudogcache = sg;
+}
+
+}  // namespace gort::rt

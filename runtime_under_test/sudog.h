@@ -1,0 +1,48 @@
+// sudog: a G waiting on a channel (Go's runtime2.go sudog), and waitq, the
+// FIFO of them a channel keeps for its parked senders and receivers.
+#ifndef GORT_SUDOG_H
+#define GORT_SUDOG_H
+
+#include <cstdint>
+
+namespace gort::rt {
+
+struct G;
+struct hchan;
+
+// Invariants: a sudog in use belongs to exactly one G (g) and is on at most
+// one waitq (that of c); g->waiting lists every sudog of g's current park
+// through waitlink. elem points at the waiting G's own variable (the value
+// to send, or where to receive), on its stack; it is only touched with c's
+// lock held. A free sudog sits on a P's cache with every field cleared.
+struct sudog {
+  G* g = nullptr;
+  sudog* next = nullptr;  // in c's waitq
+  sudog* prev = nullptr;
+  void* elem = nullptr;
+  hchan* c = nullptr;
+  sudog* waitlink = nullptr;  // g->waiting list; also the P's free list
+  bool is_select = false;
+  // Set by the waker: true when a value was passed over c, false when c was
+  // closed. Meaningful once g runs again.
+  bool success = false;
+};
+
+// Invariant: first..last are linked both ways; a sudog not in a queue has
+// prev == nullptr and is not first.
+struct waitq {
+  sudog* first = nullptr;
+  sudog* last = nullptr;
+
+  bool empty() const { return first == nullptr; }
+  void enqueue(sudog* sg);
+  // Pops the first sudog whose G can still take it: a sudog of a select
+  // that another case already won is dropped on the way (Go's dequeue).
+  sudog* dequeue();
+  // Removes sg if it is still queued (a losing case of a select).
+  void remove(sudog* sg);
+};
+
+}  // namespace gort::rt
+
+#endif  // GORT_SUDOG_H

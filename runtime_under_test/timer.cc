@@ -1,0 +1,99 @@
+// Timers: a min-heap per P ordered by (when, seq), fired by the scheduler.
+#include "timer.h"
+
+#include <cassert>
+#include <memory>
+
+#include "proc.h"
+
+namespace gort::rt {
+namespace {
+
+bool before(const Timer* a, const Timer* b) { return a->when < b->when || (a->when == b->when && a->seq < b->seq); }
+
+void place(std::vector<Timer*>& h, size_t i, Timer* t) {
+  h[i] = t;
+  t->heap_index = static_cast<int32_t>(i);
+}
+
+}  // namespace
+
+void TimerHeap::push(Timer* t) {
+  assert(t->heap_index < 0 && "addtimer: timer already in a heap");
+  heap.push_back(t);
+  size_t i = heap.size() - 1;
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!before(t, heap[parent])) break;
+    place(heap, i, heap[parent]);
+    i = parent;
+  }
+  place(heap, i, t);
+}
+
+Timer* TimerHeap::pop_min() {
+  assert(!heap.empty());
+  Timer* top = heap.front();
+  Timer* last = heap.back();
+  heap.pop_back();
+  top->heap_index = -1;
+  if (heap.empty()) return top;
+  size_t i = 0, n = heap.size();
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && before(heap[child + 1], heap[child])) child++;
+    if (!before(heap[child], last)) break;
+    place(heap, i, heap[child]);
+    i = child;
+  }
+  place(heap, i, last);
+  return top;
+}
+
+void addtimer(Runtime& rt, P* pp, Timer* t) {
+  t->seq = rt.next_timer_seq++;
+  pp->timers.push(t);
+}
+
+int runtimers(Runtime& rt, P* pp, int64_t now) {
+  int ran = 0;
+  // Timers due together fire earliest-first by default; in sim the chooser
+  // may pick any of them first. Bounded: each round fires one timer.
+  constexpr int kMaxDue = 64;
+  Timer* due[kMaxDue];
+  while (!pp->timers.empty() && pp->timers.next_when() <= now) {
+    int n = 0;
+    while (n < kMaxDue && !pp->timers.empty() && pp->timers.next_when() <= now) due[n++] = pp->timers.pop_min();
+    uint32_t pick = rt.decider.choose(Choice::kTimerOrder, static_cast<uint32_t>(n));
+    Timer* t = due[pick];
+    // The others go back with their seq (their order among themselves is
+    // kept); they are still due and come round again.
+    for (int i = 0; i < n; i++) {
+      if (i != static_cast<int>(pick)) pp->timers.push(due[i]);
+    }
+    t->f(rt, t->arg, now);
+    if (t->owned_by_runtime) {
+      t->f = nullptr;
+      t->arg = rt.free_timers;
+      rt.free_timers = t;
+    }
+    ran++;
+  }
+  return ran;
+}
+
+Timer* new_runtime_timer(Runtime& rt) {
+  Timer* t = rt.free_timers;
+  if (t != nullptr) {
+    rt.free_timers = static_cast<Timer*>(t->arg);
+  } else {
+    rt.timer_pool.push_back(std::make_unique<Timer>());
+    t = rt.timer_pool.back().get();
+  }
+  *t = Timer{};
+  t->owned_by_runtime = true;
+  return t;
+}
+
+}  // namespace gort::rt
