@@ -104,8 +104,7 @@ void chan_unlock(hchan* c) {
 void chan_check(const hchan* c) {
   (void)c;
   assert(c->qcount <= c->dataqsiz && "chan: qcount out of range");
-  assert((c->dataqsiz == 0 ? c->sendx == 0 && c->recvx == 0
-                           : c->sendx == (c->recvx + c->qcount) % c->dataqsiz) &&
+  assert((c->dataqsiz == 0 ? c->sendx == 0 && c->recvx == 0 : c->sendx == (c->recvx + c->qcount) % c->dataqsiz) &&
          "chan: sendx/recvx inconsistent with qcount");
   assert((c->qcount == 0 || c->recvq.empty()) && "chan: buffered values while receivers wait");
   assert((c->qcount == c->dataqsiz || c->sendq.empty() || c->dataqsiz == 0) &&
@@ -141,8 +140,10 @@ hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
 void chan_free(hchan* c) {
   Runtime& rt = *c->rt;
   for (uint32_t i = 0; i < c->qcount; i++) c->ops->destroy(c->slot((c->recvx + i) % c->dataqsiz));
-  if (c->live_prev != nullptr) c->live_prev->live_next = c->live_next;
-  else rt.live_chans = c->live_next;
+  if (c->live_prev != nullptr)
+    c->live_prev->live_next = c->live_next;
+  else
+    rt.live_chans = c->live_next;
   if (c->live_next != nullptr) c->live_next->live_prev = c->live_prev;
   size_t align = c->ops->align > alignof(hchan) ? c->ops->align : alignof(hchan);
   c->~hchan();

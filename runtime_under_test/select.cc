@@ -6,11 +6,12 @@
 // select may block, pass 2 enqueues a sudog on every channel and parks; the
 // first partner to claim the G (select_done 0 -> 1) wins. Pass 3, after the
 // wake-up, takes the other sudogs off their queues.
+#include "gort/select.h"
+
 #include <cassert>
 #include <cstdio>
 
 #include "context.h"
-#include "gort/select.h"
 #include "hchan.h"
 #include "proc.h"
 
@@ -116,13 +117,19 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
     casi = pollorder[k];
     hchan* c = cases[casi].c;
     if (cases[casi].is_send) {
-      if (c->closed) how = kSendClosed;
-      else if ((sg = c->recvq.dequeue()) != nullptr) how = kSend;
-      else if (c->qcount < c->dataqsiz) how = kBufSend;
+      if (c->closed)
+        how = kSendClosed;
+      else if ((sg = c->recvq.dequeue()) != nullptr)
+        how = kSend;
+      else if (c->qcount < c->dataqsiz)
+        how = kBufSend;
     } else {
-      if ((sg = c->sendq.dequeue()) != nullptr) how = kRecv;
-      else if (c->qcount > 0) how = kBufRecv;
-      else if (c->closed) how = kRecvClosed;
+      if ((sg = c->sendq.dequeue()) != nullptr)
+        how = kRecv;
+      else if (c->qcount > 0)
+        how = kBufRecv;
+      else if (c->closed)
+        how = kRecvClosed;
     }
   }
 
@@ -143,8 +150,10 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
       s->c = cases[i].c;
       *nextp = s;
       nextp = &s->waitlink;
-      if (cases[i].is_send) cases[i].c->sendq.enqueue(s);
-      else cases[i].c->recvq.enqueue(s);
+      if (cases[i].is_send)
+        cases[i].c->sendq.enqueue(s);
+      else
+        cases[i].c->recvq.enqueue(s);
     }
     gp->param = nullptr;
     gopark(selparkcommit, nullptr, WaitReason::kSelect);

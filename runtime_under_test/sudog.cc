@@ -9,18 +9,24 @@ namespace gort::rt {
 void waitq::enqueue(sudog* sg) {
   sg->next = nullptr;
   sg->prev = last;
-  if (last == nullptr) first = sg;
-  else last->next = sg;
+  if (last == nullptr)
+    first = sg;
+  else
+    last->next = sg;
   last = sg;
 }
 
 void waitq::remove(sudog* sg) {
   // Not queued (a waker already popped it): nothing to do.
   if (sg->prev == nullptr && first != sg) return;
-  if (sg->prev != nullptr) sg->prev->next = sg->next;
-  else first = sg->next;
-  if (sg->next != nullptr) sg->next->prev = sg->prev;
-  else last = sg->prev;
+  if (sg->prev != nullptr)
+    sg->prev->next = sg->next;
+  else
+    first = sg->next;
+  if (sg->next != nullptr)
+    sg->next->prev = sg->prev;
+  else
+    last = sg->prev;
   sg->next = sg->prev = nullptr;
 }
 
@@ -29,8 +35,10 @@ sudog* waitq::dequeue() {
     sudog* sg = first;
     if (sg == nullptr) return nullptr;
     first = sg->next;
-    if (first == nullptr) last = nullptr;
-    else first->prev = nullptr;
+    if (first == nullptr)
+      last = nullptr;
+    else
+      first->prev = nullptr;
     sg->next = nullptr;
     // A select's other case already won: its G is or will be runnable and
     // will find this sudog gone when it cleans up. Skip it.

@@ -117,7 +117,10 @@ TEST(Chan, TheRunFreesWhatAbandonedGoroutinesStillHold) {
     auto c = make_chan<Counted>(2);
     c.send(Counted(&live));
     escaped = c;  // a handle that outlives the run
-    go([c] { c.send(Counted()); c.send(Counted()); });  // parks forever
+    go([c] {
+      c.send(Counted());
+      c.send(Counted());
+    });  // parks forever
     gosched();
   });
   ASSERT_EQ(r.exit_status, 0) << r.output;

@@ -1,0 +1,203 @@
+// Shared by the spec tests: run one program under several seeds of the sim
+// chooser (spec_sim_test) or once on the real OS platform (spec_os_test),
+// and judge every Result; plus what goroutines use to report a broken
+// contract (require throws; an exception escaping a goroutine ends the run
+// as a panic whose value is its what(), which the judging then shows).
+//
+// Only the public API: any runtime implementing gort/gort.h can run these.
+#ifndef GORT_SPEC_TESTS_SPEC_RUN_H
+#define GORT_SPEC_TESTS_SPEC_RUN_H
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gort/gort.h"
+
+namespace spec {
+
+#if defined(GORT_SPEC_SIM) && GORT_SPEC_SIM
+inline constexpr bool kSim = true;
+#else
+inline constexpr bool kSim = false;
+#endif
+
+// Seeds each sim test runs under by default (os runs once), and for the
+// tests whose run costs next to nothing.
+inline constexpr int kSeeds = 5;
+inline constexpr int kManySeeds = 20;
+
+// ---- inside a run -------------------------------------------------------
+
+template <class... A>
+std::string str(const A&... a) {
+  std::ostringstream os;
+  (os << ... << a);
+  return os.str();
+}
+
+// A broken contract, reported from any goroutine (main included): ends the
+// run as a panic whose value is `what`. Never use gtest's EXPECT/ASSERT
+// inside a run.
+[[noreturn]] inline void fail(const std::string& what) { throw std::logic_error(what); }
+inline void require(bool cond, const char* what) {
+  if (!cond) fail(what);
+}
+inline void require(bool cond, const std::string& what) {
+  if (!cond) fail(what);
+}
+
+// How many times a wait below yields before it declares that what it waits
+// for will never happen (a broken runtime must fail, not hang).
+inline constexpr long kMaxYields = 2'000'000;
+
+// Starts f on a new goroutine and returns its goid once it has started
+// running (it records gort::goid() first thing).
+template <class F>
+uint64_t go_id(F f) {
+  // The slot lives in this frame, which outlives the wait below; the
+  // goroutine writes it before anything else and never touches it again.
+  std::atomic<uint64_t> slot{0};
+  std::atomic<uint64_t>* p = &slot;
+  gort::go([p, f = std::move(f)]() mutable {
+    p->store(gort::goid());
+    p = nullptr;
+    f();
+  });
+  for (long i = 0; i < kMaxYields; i++) {
+    uint64_t id = slot.load();
+    if (id != 0) return id;
+    gort::gosched();
+  }
+  fail("go_id: the new goroutine never ran");
+}
+
+// Yields until goroutine id is parked (the runtime's own knowledge, never a
+// sleep). With reason, also checks Go's wait reason ("chan send", ...).
+// Fails the run if the goroutine exits instead, or never parks.
+inline gort::GoroutineState wait_blocked(uint64_t id, const char* reason = nullptr) {
+  for (long i = 0; i < kMaxYields; i++) {
+    gort::GoroutineState st = gort::goroutine_state(id);
+    require(st.exists, str("goroutine ", id, " exited instead of blocking"));
+    if (st.waiting) {
+      if (reason != nullptr) {
+        require(std::strcmp(st.wait_reason, reason) == 0,
+                str("goroutine ", id, " waits in [", st.wait_reason, "], want [", reason, "]"));
+      }
+      return st;
+    }
+    gort::gosched();
+  }
+  fail(str("goroutine ", id, " never blocked"));
+}
+
+// Yields until goroutine id has exited; fails the run if it never does.
+inline void wait_exited(uint64_t id) {
+  for (long i = 0; i < kMaxYields; i++) {
+    if (!gort::goroutine_state(id).exists) return;
+    gort::gosched();
+  }
+  fail(str("goroutine ", id, " never exited"));
+}
+
+// Yields until only main is left.
+inline void wait_only_main() {
+  for (long i = 0; i < kMaxYields; i++) {
+    if (gort::num_goroutine() == 1) return;
+    gort::gosched();
+  }
+  fail(str("goroutines never finished: ", gort::num_goroutine(), " left"));
+}
+
+// ---- outside the run ----------------------------------------------------
+
+struct Options {
+  int seeds = kSeeds;     // sim: seeds 1..seeds (os: one run, seed 1)
+  size_t stack_size = 0;  // 0: the Config default
+};
+
+struct Run {
+  std::string label;  // "sim seed 3" or "os"
+  gort::Result result;
+};
+
+// One stack pool for every run this (gtest's) thread starts.
+inline gort::StackPool& stack_pool() {
+  static gort::StackPool pool(1024);
+  return pool;
+}
+
+// Runs program (a copyable callable: each run gets a fresh copy) under
+// several seeds in sim, once in os, calling check(run) after each run.
+template <class F, class Check>
+void for_each_run(const F& program, Options opt, Check check) {
+  int n = kSim ? opt.seeds : 1;
+  for (int seed = 1; seed <= n; seed++) {
+    gort::Config cfg;
+    cfg.seed = static_cast<uint64_t>(seed);
+    cfg.stack_pool = &stack_pool();
+    if (opt.stack_size != 0) cfg.stack_size = opt.stack_size;
+    Run run{kSim ? str("sim seed ", seed) : std::string("os"), gort::run(cfg, program)};
+    check(static_cast<const Run&>(run));
+  }
+}
+
+template <class F>
+std::vector<Run> run_all(const F& program, Options opt = {}) {
+  std::vector<Run> runs;
+  for_each_run(program, opt, [&](const Run& run) { runs.push_back(run); });
+  return runs;
+}
+
+inline std::string describe(const Run& run) {
+  const gort::Result& r = run.result;
+  return str("[", run.label, "] exit_status=", r.exit_status, " panic=\"", r.panic, "\" fatal_error=\"", r.fatal_error,
+             "\"\n--- output ---\n", r.output);
+}
+
+// Every run returns normally (exit status 0).
+template <class F>
+void expect_ok(const F& program, Options opt = {}) {
+  for (const Run& run : run_all(program, opt)) {
+    EXPECT_EQ(run.result.exit_status, 0) << describe(run);
+    EXPECT_EQ(run.result.panic, "") << describe(run);
+    EXPECT_EQ(run.result.fatal_error, "") << describe(run);
+  }
+}
+
+// Every run ends in the unrecovered panic `value` (exit status 2).
+template <class F>
+void expect_panic(const F& program, std::string_view value, Options opt = {}) {
+  for (const Run& run : run_all(program, opt)) {
+    EXPECT_EQ(run.result.exit_status, 2) << describe(run);
+    EXPECT_EQ(run.result.panic, value) << describe(run);
+    EXPECT_EQ(run.result.fatal_error, "") << describe(run);
+    EXPECT_NE(run.result.output.find(str("panic: ", value)), std::string::npos) << describe(run);
+  }
+}
+
+// Every run ends in Go's deadlock fatal error, its goroutine dump holding
+// each of dump_lines.
+template <class F>
+void expect_deadlock(const F& program, const std::vector<std::string>& dump_lines, Options opt = {}) {
+  for (const Run& run : run_all(program, opt)) {
+    EXPECT_EQ(run.result.exit_status, 2) << describe(run);
+    EXPECT_EQ(run.result.fatal_error, "all goroutines are asleep - deadlock!") << describe(run);
+    EXPECT_EQ(run.result.panic, "") << describe(run);
+    for (const std::string& line : dump_lines) {
+      EXPECT_NE(run.result.output.find(line), std::string::npos) << "missing \"" << line << "\"\n" << describe(run);
+    }
+  }
+}
+
+}  // namespace spec
+
+#endif  // GORT_SPEC_TESTS_SPEC_RUN_H
