@@ -25,9 +25,9 @@ test-%: deps
 	ctest --preset $*
 
 bench: deps
-	cmake --preset default
-	cmake --build --preset default
-	bench/compare-go build/default/bench/gort_bench
+	cmake --preset release
+	cmake --build --preset release
+	bench/compare-go build/release/bench/gort_bench
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -38,50 +38,6 @@ void newproc(const ClosureOps* ops, void* fn) {
   });
 }
 
-rt::hchan* makechan(const ElemOps* ops, int64_t size) {
-  return rt::makechan(*current_goroutine("gort::make_chan")->rt, ops, size);
-}
-
-// Outside any run a handle does nothing: its channel died with its run.
-void chan_retain(rt::hchan* c) {
-  if (rt::getg() != nullptr) c->refs++;
-}
-
-void chan_release(rt::hchan* c) {
-  if (rt::getg() == nullptr) return;
-  if (--c->refs == 0) rt::chan_free(c);
-}
-
-void chansend(rt::hchan* c, void* elem) {
-  current_goroutine("Chan::send");
-  rt::chansend(c, elem, /*block=*/true);
-}
-
-bool chansend_nonblocking(rt::hchan* c, void* elem) {
-  current_goroutine("Chan::try_send");
-  return rt::chansend(c, elem, /*block=*/false);
-}
-
-bool chanrecv(rt::hchan* c, void* elem) {
-  current_goroutine("Chan::recv");
-  bool received = false;
-  rt::chanrecv(c, elem, /*block=*/true, &received);
-  return received;
-}
-
-bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
-  current_goroutine("Chan::try_recv");
-  return rt::chanrecv(c, elem, /*block=*/false, ok);
-}
-
-void closechan(rt::hchan* c) {
-  current_goroutine("Chan::close");
-  rt::closechan(c);
-}
-
-int chanlen(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->qcount); }
-int chancap(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->dataqsiz); }
-
 int selectgo(const SelectCase* cases, size_t n, bool block) {
   return rt::selectgo(*current_goroutine("gort::select")->rt, cases, n, block);
 }

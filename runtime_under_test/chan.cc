@@ -6,6 +6,8 @@
 // from the buffer, then parks. A parked G's sudog points at its own variable,
 // and the partner moves the value in or out of it directly.
 #include <cassert>
+#include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 
@@ -27,7 +29,7 @@ bool chanparkcommit(G*, void* lock) {
 // A send to a parked receiver: the value goes straight into its variable.
 // Called with c locked; unlocks it.
 void send_direct(hchan* c, sudog* sg, void* ep) {
-  if (sg->elem != nullptr) c->ops->assign_from(sg->elem, ep);
+  if (sg->elem != nullptr) elem_assign(c->ops, sg->elem, ep);
   sg->elem = nullptr;
   G* gp = sg->g;
   chan_unlock(c);
@@ -41,12 +43,12 @@ void send_direct(hchan* c, sudog* sg, void* ep) {
 // just freed), so the queue stays FIFO. Called with c locked; unlocks it.
 void recv_direct(hchan* c, sudog* sg, void* ep) {
   if (c->dataqsiz == 0) {
-    if (ep != nullptr) c->ops->assign_from(ep, sg->elem);
+    if (ep != nullptr) elem_assign(c->ops, ep, sg->elem);
   } else {
     void* qp = c->slot(c->recvx);
-    if (ep != nullptr) c->ops->assign_from(ep, qp);
-    c->ops->assign_from(qp, sg->elem);
-    c->recvx = (c->recvx + 1) % c->dataqsiz;
+    if (ep != nullptr) elem_assign(c->ops, ep, qp);
+    elem_assign(c->ops, qp, sg->elem);
+    c->recvx = ring_next(c, c->recvx);
     c->sendx = c->recvx;
   }
   sg->elem = nullptr;
@@ -55,16 +57,6 @@ void recv_direct(hchan* c, sudog* sg, void* ep) {
   gp->param = sg;
   sg->success = true;
   goready(gp);
-}
-
-bool full(const hchan* c) {
-  if (c->dataqsiz == 0) return c->recvq.empty();
-  return c->qcount == c->dataqsiz;
-}
-
-bool empty(const hchan* c) {
-  if (c->dataqsiz == 0) return c->sendq.empty();
-  return c->qcount == 0;
 }
 
 // Parks the current G on q of c (c locked) until a partner or close wakes
@@ -112,20 +104,74 @@ void chan_check(const hchan* c) {
   assert((!c->closed || c->sendq.empty()) && "chan: closed with senders waiting");
 }
 
+namespace {
+
+// Channel memory is one block: the hchan, then the buffer at the element's
+// alignment. Blocks of up to kCachedClasses * kClassBytes bytes are kept
+// per run after a channel dies (at most kCachedPerClass of each size), so a
+// program that makes channels in a loop, as Go's BenchmarkChanCreation
+// does, reuses them instead of going to malloc each time.
+constexpr size_t kClassBytes = 64;
+
+size_t block_align(const detail::ElemOps* ops) { return ops->align > alignof(hchan) ? ops->align : alignof(hchan); }
+
+size_t block_header(size_t align) { return (sizeof(hchan) + align - 1) & ~(align - 1); }
+
+void* alloc_block(Runtime& rt, size_t bytes, size_t align) {
+  if (align > alignof(std::max_align_t)) return ::operator new(bytes, std::align_val_t(align), std::nothrow);
+  size_t cls = (bytes + kClassBytes - 1) / kClassBytes;
+  if (cls > Runtime::kCachedClasses) return std::malloc(bytes);
+  void*& head = rt.chan_blocks[cls - 1];
+  if (void* b = head) {
+    head = *static_cast<void**>(b);
+    rt.chan_blocks_cached[cls - 1]--;
+    return b;
+  }
+  return std::malloc(cls * kClassBytes);
+}
+
+void free_block(Runtime& rt, void* b, size_t bytes, size_t align) {
+  if (align > alignof(std::max_align_t)) {
+    ::operator delete(b, std::align_val_t(align));
+    return;
+  }
+  size_t cls = (bytes + kClassBytes - 1) / kClassBytes;
+  if (cls <= Runtime::kCachedClasses && rt.chan_blocks_cached[cls - 1] < Runtime::kCachedPerClass) {
+    *static_cast<void**>(b) = rt.chan_blocks[cls - 1];
+    rt.chan_blocks[cls - 1] = b;
+    rt.chan_blocks_cached[cls - 1]++;
+    return;
+  }
+  std::free(b);
+}
+
+}  // namespace
+
+void release_chan_blocks(Runtime& rt) {
+  for (size_t i = 0; i < Runtime::kCachedClasses; i++) {
+    while (void* b = rt.chan_blocks[i]) {
+      rt.chan_blocks[i] = *static_cast<void**>(b);
+      std::free(b);
+    }
+    rt.chan_blocks_cached[i] = 0;
+  }
+}
+
 hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
-  assert(ops != nullptr && ops->size > 0);
-  if (size < 0 || static_cast<uint64_t>(size) > kMaxAlloc / ops->size ||
-      static_cast<uint64_t>(size) * ops->size > kMaxAlloc - sizeof(hchan)) {
+  assert(ops != nullptr);
+  // Go's check: the buffer must fit below maxAlloc (math.MulUintptr).
+  uint64_t mem = 0;
+  if (size < 0 || __builtin_mul_overflow(static_cast<uint64_t>(size), uint64_t{ops->size}, &mem) ||
+      mem > kMaxAlloc - sizeof(hchan)) {
     panic_runtime_error(rt, "makechan: size out of range");
   }
-  // One block: the hchan, then the buffer at the element's alignment.
-  size_t align = ops->align > alignof(hchan) ? ops->align : alignof(hchan);
-  size_t header = (sizeof(hchan) + align - 1) / align * align;
-  size_t bytes = header + static_cast<size_t>(size) * ops->size;
-  void* mem = ::operator new(bytes, std::align_val_t(align), std::nothrow);
-  if (mem == nullptr) fatal(rt, "out of memory", "runtime: cannot allocate a channel buffer\n");
-  auto* c = new (mem) hchan;
-  c->buf = static_cast<unsigned char*>(mem) + header;
+  size_t align = block_align(ops);
+  size_t header = block_header(align);
+  void* block = alloc_block(rt, header + mem, align);
+  if (block == nullptr) fatal(rt, "out of memory", "runtime: cannot allocate a channel buffer\n");
+  auto* c = new (block) hchan;
+  // Zero-size elements take no buffer; buf still points inside the block.
+  c->buf = static_cast<unsigned char*>(block) + header;
   c->dataqsiz = static_cast<uint32_t>(size);
   c->ops = ops;
   c->rt = &rt;
@@ -139,25 +185,29 @@ hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
 
 void chan_free(hchan* c) {
   Runtime& rt = *c->rt;
-  for (uint32_t i = 0; i < c->qcount; i++) c->ops->destroy(c->slot((c->recvx + i) % c->dataqsiz));
+  uint32_t i = c->recvx;
+  for (uint32_t n = 0; n < c->qcount; n++, i = ring_next(c, i)) elem_destroy(c->ops, c->slot(i));
   if (c->live_prev != nullptr)
     c->live_prev->live_next = c->live_next;
   else
     rt.live_chans = c->live_next;
   if (c->live_next != nullptr) c->live_next->live_prev = c->live_prev;
-  size_t align = c->ops->align > alignof(hchan) ? c->ops->align : alignof(hchan);
+  size_t align = block_align(c->ops);
+  size_t bytes = block_header(align) + static_cast<size_t>(c->dataqsiz) * c->ops->size;
   c->~hchan();
-  ::operator delete(static_cast<void*>(c), std::align_val_t(align));
+  free_block(rt, c, bytes, align);
 }
 
-bool chansend(hchan* c, void* ep, bool block) {
+// Inlined into the public entry points below (the only callers outside
+// this file go through them): one call per channel operation, not two.
+[[gnu::always_inline]] inline bool chansend(hchan* c, void* ep, bool block) {
   if (c == nullptr) {
     if (!block) return false;
     gopark(nullptr, nullptr, WaitReason::kChanSendNilChan);
     __builtin_unreachable();  // nobody can ready a G parked on nothing
   }
   // Fast path: a non-blocking send that cannot proceed fails without the lock.
-  if (!block && !c->closed && full(c)) return false;
+  if (!block && !c->closed && chan_full(c)) return false;
 
   chan_lock(c);
   if (c->closed) {
@@ -169,8 +219,8 @@ bool chansend(hchan* c, void* ep, bool block) {
     return true;
   }
   if (c->qcount < c->dataqsiz) {
-    c->ops->construct_from(c->slot(c->sendx), ep);
-    c->sendx = (c->sendx + 1) % c->dataqsiz;
+    elem_construct(c->ops, c->slot(c->sendx), ep);
+    c->sendx = ring_next(c, c->sendx);
     c->qcount++;
     chan_unlock(c);
     return true;
@@ -186,7 +236,8 @@ bool chansend(hchan* c, void* ep, bool block) {
   return true;
 }
 
-bool chanrecv(hchan* c, void* ep, bool block, bool* received) {
+// Returns selected; *received is false when c is closed and drained.
+[[gnu::always_inline]] inline bool chanrecv(hchan* c, void* ep, bool block, bool* received) {
   *received = false;
   if (c == nullptr) {
     if (!block) return false;
@@ -195,9 +246,9 @@ bool chanrecv(hchan* c, void* ep, bool block, bool* received) {
   }
   // Fast path: an empty channel fails a non-blocking receive, unless it is
   // closed (then it is drained: the zero value, not ok).
-  if (!block && empty(c)) {
+  if (!block && chan_empty(c)) {
     if (!c->closed) return false;
-    if (empty(c)) {
+    if (chan_empty(c)) {
       if (ep != nullptr) c->ops->assign_zero(ep);
       return true;
     }
@@ -218,9 +269,9 @@ bool chanrecv(hchan* c, void* ep, bool block, bool* received) {
   }
   if (c->qcount > 0) {
     void* qp = c->slot(c->recvx);
-    if (ep != nullptr) c->ops->assign_from(ep, qp);
-    c->ops->destroy(qp);
-    c->recvx = (c->recvx + 1) % c->dataqsiz;
+    if (ep != nullptr) elem_assign(c->ops, ep, qp);
+    elem_destroy(c->ops, qp);
+    c->recvx = ring_next(c, c->recvx);
     c->qcount--;
     chan_unlock(c);
     *received = true;
@@ -276,3 +327,71 @@ void chansend_from_timer(hchan* c, void* ep) {
 }
 
 }  // namespace gort::rt
+
+// The public entry points (include/gort/chan.h), here rather than in api.cc
+// so that the compiler can inline the paths above into them.
+namespace gort::detail {
+namespace {
+
+rt::Runtime& runtime_or_abort(const char* what) {
+  rt::G* gp = rt::getg();
+  if (gp == nullptr) {
+    fprintf(stderr, "gort: %s called outside gort::run; use a channel inside the run that made it\n", what);
+    abort();
+  }
+  return *gp->rt;
+}
+
+}  // namespace
+
+rt::hchan* makechan(const ElemOps* ops, int64_t size) {
+  return rt::makechan(runtime_or_abort("gort::make_chan"), ops, size);
+}
+
+// Outside any run a handle does nothing: its channel died with its run.
+void chan_retain(rt::hchan* c) {
+  if (rt::getg() != nullptr) c->refs++;
+}
+
+void chan_release(rt::hchan* c) {
+  if (rt::getg() == nullptr) return;
+  if (--c->refs == 0) rt::chan_free(c);
+}
+
+void chansend(rt::hchan* c, void* elem) {
+  runtime_or_abort("Chan::send");
+  rt::chansend(c, elem, /*block=*/true);
+}
+
+bool chansend_nonblocking(rt::hchan* c, void* elem) {
+  runtime_or_abort("Chan::try_send");
+  // Go's fast path: an open channel that would block fails at once, unlocked.
+  if (c != nullptr && !c->closed && rt::chan_full(c)) return false;
+  return rt::chansend(c, elem, /*block=*/false);
+}
+
+bool chanrecv(rt::hchan* c, void* elem) {
+  runtime_or_abort("Chan::recv");
+  bool received = false;
+  rt::chanrecv(c, elem, /*block=*/true, &received);
+  return received;
+}
+
+bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
+  runtime_or_abort("Chan::try_recv");
+  if (c != nullptr && !c->closed && rt::chan_empty(c)) {
+    *ok = false;
+    return false;
+  }
+  return rt::chanrecv(c, elem, /*block=*/false, ok);
+}
+
+void closechan(rt::hchan* c) {
+  runtime_or_abort("Chan::close");
+  rt::closechan(c);
+}
+
+int chanlen(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->qcount); }
+int chancap(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->dataqsiz); }
+
+}  // namespace gort::detail

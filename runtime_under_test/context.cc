@@ -8,9 +8,6 @@
 namespace gort::rt {
 namespace {
 
-thread_local G* tls_g = nullptr;
-thread_local M* tls_m = nullptr;
-
 // mcall's landing on g0: a fresh g0 activation each time.
 void mcall_on_g0(void* arg) {
   auto* gp = static_cast<G*>(arg);
@@ -46,11 +43,6 @@ uintptr_t systemstack_on_g0(void* arg) {
 }
 
 }  // namespace
-
-G* getg() { return tls_g; }
-M* getm() { return tls_m; }
-void setg(G* gp) { tls_g = gp; }
-void setm(M* mp) { tls_m = mp; }
 
 uintptr_t g0_stack_top(const M* mp) { return mp->g0->stack.hi & ~uintptr_t{GORT_ARCH_STACK_ALIGN - 1}; }
 

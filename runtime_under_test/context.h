@@ -15,11 +15,14 @@
 namespace gort::rt {
 
 // The current G (g0 while the scheduler runs) and M of this OS thread;
-// null outside a run. The only thread-local state of the runtime.
-G* getg();
-M* getm();
-void setg(G* gp);
-void setm(M* mp);
+// null outside a run. The only thread-local state of the runtime. Inline
+// and constant-initialised, so reading them is one TLS load, no call.
+constinit inline thread_local G* tls_g = nullptr;
+constinit inline thread_local M* tls_m = nullptr;
+inline G* getg() { return tls_g; }
+inline M* getm() { return tls_m; }
+inline void setg(G* gp) { tls_g = gp; }
+inline void setm(M* mp) { tls_m = mp; }
 
 // g0's stack top: where every mcall and systemstack starts afresh.
 uintptr_t g0_stack_top(const M* mp);

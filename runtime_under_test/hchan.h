@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "gort/chan.h"
 #include "platform/platform.h"
@@ -50,13 +51,66 @@ struct hchan {
   void* slot(uint32_t i) const { return buf + static_cast<size_t>(i) * ops->size; }
 };
 
+// A trivially copyable element's bytes: the common sizes as fixed-size
+// copies the compiler turns into plain moves, no call (Go's typedmemmove).
+inline void elem_copy(void* dst, const void* src, size_t n) {
+  switch (n) {
+    case 0:
+      return;
+    case 1:
+      std::memcpy(dst, src, 1);
+      return;
+    case 2:
+      std::memcpy(dst, src, 2);
+      return;
+    case 4:
+      std::memcpy(dst, src, 4);
+      return;
+    case 8:
+      std::memcpy(dst, src, 8);
+      return;
+    case 16:
+      std::memcpy(dst, src, 16);
+      return;
+    default:
+      std::memcpy(dst, src, n);
+      return;
+  }
+}
+
+// Element moves: bytes for trivially copyable types, the type's own
+// operations otherwise, nothing for zero-size types.
+inline void elem_construct(const detail::ElemOps* o, void* dst, void* src) {
+  if (o->trivial)
+    elem_copy(dst, src, o->size);
+  else
+    o->construct_from(dst, src);
+}
+inline void elem_assign(const detail::ElemOps* o, void* dst, void* src) {
+  if (o->trivial)
+    elem_copy(dst, src, o->size);
+  else
+    o->assign_from(dst, src);
+}
+inline void elem_destroy(const detail::ElemOps* o, void* p) {
+  if (!o->trivial) o->destroy(p);
+}
+
+// The next ring index (no division on the hot path).
+inline uint32_t ring_next(const hchan* c, uint32_t i) { return i + 1 == c->dataqsiz ? 0 : i + 1; }
+
+// Would a send block / would a receive block, read without the lock: the
+// fast paths of non-blocking operations (Go's full/empty).
+inline bool chan_full(const hchan* c) { return c->dataqsiz == 0 ? c->recvq.empty() : c->qcount == c->dataqsiz; }
+inline bool chan_empty(const hchan* c) { return c->dataqsiz == 0 ? c->sendq.empty() : c->qcount == 0; }
+
 // Runtime-internal channel operations (chan.cc); the public wrappers are in
 // api.cc. Each returns as Go's does.
 hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size);
-void chan_free(hchan* c);  // destroys buffered values, frees the memory
-bool chansend(hchan* c, void* ep, bool block);
-// Returns selected; *received is false when c is closed and drained.
-bool chanrecv(hchan* c, void* ep, bool block, bool* received);
+void chan_free(hchan* c);               // destroys buffered values, frees the memory
+void release_chan_blocks(Runtime& rt);  // the run's cache of channel blocks, at its end
+// (chansend and chanrecv themselves are internal to chan.cc, inlined into
+// the public entry points; everything else goes through those.)
 void closechan(hchan* c);
 // For timers (run on g0): a non-blocking send that never panics, dropping
 // the value when c is closed or full.

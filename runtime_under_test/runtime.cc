@@ -81,6 +81,7 @@ Runtime::~Runtime() {
   // pending timers, or handles outside the run): their buffered values are
   // destroyed once, here, and handles left outside do nothing later.
   while (live_chans != nullptr) chan_free(live_chans);
+  release_chan_blocks(*this);
 }
 
 Result Runtime::run(const detail::ClosureOps* ops, void* main) {

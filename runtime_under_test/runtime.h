@@ -54,6 +54,12 @@ class Runtime {
   // Channels not yet freed, in a list the run frees at its end.
   struct hchan* live_chans = nullptr;
   uint64_t next_chan_id = 1;
+  // Dead channels' memory, by 64-byte size class, for the next makechan
+  // (chan.cc); released when the run ends.
+  static constexpr size_t kCachedClasses = 8;
+  static constexpr uint32_t kCachedPerClass = 256;
+  void* chan_blocks[kCachedClasses] = {};
+  uint32_t chan_blocks_cached[kCachedClasses] = {};
   // Timers of after(); freed to free_timers when they fire.
   std::vector<std::unique_ptr<Timer>> timer_pool;
   Timer* free_timers = nullptr;  // linked through arg

@@ -200,29 +200,29 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
   hchan* c = cas.c;
   switch (how) {
     case kSend:  // to a parked receiver
-      if (sg->elem != nullptr) c->ops->assign_from(sg->elem, cas.elem);
+      if (sg->elem != nullptr) elem_assign(c->ops, sg->elem, cas.elem);
       break;
     case kBufSend:
-      c->ops->construct_from(c->slot(c->sendx), cas.elem);
-      c->sendx = (c->sendx + 1) % c->dataqsiz;
+      elem_construct(c->ops, c->slot(c->sendx), cas.elem);
+      c->sendx = ring_next(c, c->sendx);
       c->qcount++;
       break;
     case kRecv:  // from a parked sender, through the buffer's head if any
       if (c->dataqsiz == 0) {
-        if (cas.elem != nullptr) c->ops->assign_from(cas.elem, sg->elem);
+        if (cas.elem != nullptr) elem_assign(c->ops, cas.elem, sg->elem);
       } else {
         void* qp = c->slot(c->recvx);
-        if (cas.elem != nullptr) c->ops->assign_from(cas.elem, qp);
-        c->ops->assign_from(qp, sg->elem);
-        c->recvx = (c->recvx + 1) % c->dataqsiz;
+        if (cas.elem != nullptr) elem_assign(c->ops, cas.elem, qp);
+        elem_assign(c->ops, qp, sg->elem);
+        c->recvx = ring_next(c, c->recvx);
         c->sendx = c->recvx;
       }
       break;
     case kBufRecv: {
       void* qp = c->slot(c->recvx);
-      if (cas.elem != nullptr) c->ops->assign_from(cas.elem, qp);
-      c->ops->destroy(qp);
-      c->recvx = (c->recvx + 1) % c->dataqsiz;
+      if (cas.elem != nullptr) elem_assign(c->ops, cas.elem, qp);
+      elem_destroy(c->ops, qp);
+      c->recvx = ring_next(c, c->recvx);
       c->qcount--;
       break;
     }

@@ -38,10 +38,13 @@ namespace detail {
 
 // How the runtime moves values of one element type without knowing it.
 // Buffer slots are raw storage (construct/destroy); a sender's or
-// receiver's variable is a live object (assign into it).
+// receiver's variable is a live object (assign into it). Trivially
+// copyable types move by memcpy, and empty ones take no space at all
+// (size 0, as Go's zero-size elements), so the runtime skips the calls.
 struct ElemOps {
-  size_t size;
+  size_t size;  // 0: an empty, trivially copyable type
   size_t align;
+  bool trivial;                                      // trivially copyable: construct/assign are memcpy, destroy a no-op
   void (*construct_from)(void* raw_dst, void* src);  // new (dst) T(std::move(*src))
   void (*assign_from)(void* dst, void* src);         // *dst = std::move(*src)
   void (*assign_zero)(void* dst);                    // *dst = T{}
@@ -50,8 +53,9 @@ struct ElemOps {
 
 template <class T>
 inline constexpr ElemOps kElemOps = {
-    sizeof(T),
+    std::is_empty_v<T>&& std::is_trivially_copyable_v<T> ? 0 : sizeof(T),
     alignof(T),
+    std::is_trivially_copyable_v<T>,
     [](void* d, void* s) { ::new (d) T(std::move(*static_cast<T*>(s))); },
     [](void* d, void* s) { *static_cast<T*>(d) = std::move(*static_cast<T*>(s)); },
     [](void* d) { *static_cast<T*>(d) = T{}; },
