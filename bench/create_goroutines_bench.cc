@@ -6,8 +6,9 @@
 // exited (goexit: gfput, schedule picks runnext, gogo).
 //
 // How it maps onto Go's: Go runs one chain of b.N goroutines and main
-// blocks on a channel receive. gort has no channels yet, so main waits by
-// gosched'ing until a flag is set. That costs nothing per op: the new G
+// blocks on a channel receive. Here main waits by gosched'ing until a flag
+// is set, which keeps this benchmark about goroutine creation alone (no
+// channel code on its path) and costs nothing per op: the new G
 // goes to runnext, which inherits the time slice (schedtick does not
 // advance), so findrunnable never consults the global queue where main
 // waits until the chain ends, as in Go. Main runs the benchmark loop in
