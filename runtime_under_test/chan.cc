@@ -26,39 +26,6 @@ bool chanparkcommit(G*, void* lock) {
   return true;
 }
 
-// A send to a parked receiver: the value goes straight into its variable.
-// Called with c locked; unlocks it.
-void send_direct(hchan* c, sudog* sg, void* ep) {
-  if (sg->elem != nullptr) elem_assign(c->ops, sg->elem, ep);
-  sg->elem = nullptr;
-  G* gp = sg->g;
-  chan_unlock(c);
-  gp->param = sg;
-  sg->success = true;
-  goready(gp);
-}
-
-// A receive from a parked sender. Unbuffered: straight from its variable.
-// Full buffer: take the head, put the sender's value at the tail (the slot
-// just freed), so the queue stays FIFO. Called with c locked; unlocks it.
-void recv_direct(hchan* c, sudog* sg, void* ep) {
-  if (c->dataqsiz == 0) {
-    if (ep != nullptr) elem_assign(c->ops, ep, sg->elem);
-  } else {
-    void* qp = c->slot(c->recvx);
-    if (ep != nullptr) elem_assign(c->ops, ep, qp);
-    elem_assign(c->ops, qp, sg->elem);
-    c->recvx = ring_next(c, c->recvx);
-    c->sendx = c->recvx;
-  }
-  sg->elem = nullptr;
-  G* gp = sg->g;
-  chan_unlock(c);
-  gp->param = sg;
-  sg->success = true;
-  goready(gp);
-}
-
 // Parks the current G on q of c (c locked) until a partner or close wakes
 // it. Returns whether a value was passed (false: c was closed).
 bool park_on(hchan* c, waitq& q, void* ep, WaitReason reason) {
@@ -87,6 +54,14 @@ bool park_on(hchan* c, waitq& q, void* ep, WaitReason reason) {
 }  // namespace
 
 void chan_lock(hchan* c) { c->lock.lock(); }
+
+void hand_off(sudog* sg) {
+  G* gp = sg->g;
+  sg->elem = nullptr;
+  gp->param = sg;
+  sg->success = true;
+  goready(gp);
+}
 
 void chan_unlock(hchan* c) {
   chan_check(c);
@@ -215,13 +190,13 @@ void chan_free(hchan* c) {
     panic_runtime_error(*c->rt, "send on closed channel");
   }
   if (sudog* sg = c->recvq.dequeue()) {
-    send_direct(c, sg, ep);
+    give_to_receiver(c, sg, ep);
+    chan_unlock(c);
+    hand_off(sg);
     return true;
   }
   if (c->qcount < c->dataqsiz) {
-    elem_construct(c->ops, c->slot(c->sendx), ep);
-    c->sendx = ring_next(c, c->sendx);
-    c->qcount++;
+    buf_put(c, ep);
     chan_unlock(c);
     return true;
   }
@@ -263,16 +238,14 @@ void chan_free(hchan* c) {
     }
     // Closed with values buffered: they are received first.
   } else if (sudog* sg = c->sendq.dequeue()) {
-    recv_direct(c, sg, ep);
+    take_from_sender(c, sg, ep);
+    chan_unlock(c);
+    hand_off(sg);
     *received = true;
     return true;
   }
   if (c->qcount > 0) {
-    void* qp = c->slot(c->recvx);
-    if (ep != nullptr) elem_assign(c->ops, ep, qp);
-    elem_destroy(c->ops, qp);
-    c->recvx = ring_next(c, c->recvx);
-    c->qcount--;
+    buf_take(c, ep);
     chan_unlock(c);
     *received = true;
     return true;

@@ -104,6 +104,50 @@ inline uint32_t ring_next(const hchan* c, uint32_t i) { return i + 1 == c->dataq
 inline bool chan_full(const hchan* c) { return c->dataqsiz == 0 ? c->recvq.empty() : c->qcount == c->dataqsiz; }
 inline bool chan_empty(const hchan* c) { return c->dataqsiz == 0 ? c->sendq.empty() : c->qcount == 0; }
 
+// The moves of a channel operation, shared by chan.cc and select.cc; each
+// is called with c locked.
+
+// Into the buffer's tail (qcount < dataqsiz).
+inline void buf_put(hchan* c, void* ep) {
+  elem_construct(c->ops, c->slot(c->sendx), ep);
+  c->sendx = ring_next(c, c->sendx);
+  c->qcount++;
+}
+
+// Out of the buffer's head (qcount > 0); ep may be null (value dropped).
+inline void buf_take(hchan* c, void* ep) {
+  void* qp = c->slot(c->recvx);
+  if (ep != nullptr) elem_assign(c->ops, ep, qp);
+  elem_destroy(c->ops, qp);
+  c->recvx = ring_next(c, c->recvx);
+  c->qcount--;
+}
+
+// A send meeting a parked receiver: straight into its variable.
+inline void give_to_receiver(hchan* c, sudog* sg, void* ep) {
+  if (sg->elem != nullptr) elem_assign(c->ops, sg->elem, ep);
+}
+
+// A receive meeting a parked sender. Unbuffered: straight from its
+// variable. Full buffer: take the head and put the sender's value in the
+// slot just freed (the tail), so the queue stays FIFO.
+inline void take_from_sender(hchan* c, sudog* sg, void* ep) {
+  if (c->dataqsiz == 0) {
+    if (ep != nullptr) elem_assign(c->ops, ep, sg->elem);
+    return;
+  }
+  void* qp = c->slot(c->recvx);
+  if (ep != nullptr) elem_assign(c->ops, ep, qp);
+  elem_assign(c->ops, qp, sg->elem);
+  c->recvx = ring_next(c, c->recvx);
+  c->sendx = c->recvx;
+}
+
+// After the partner's value moved and the channel is unlocked: hand the
+// sudog back to its G and make it runnable. (Safe unlocked: nobody else
+// touches a sudog that has left its queue until its G runs.)
+void hand_off(sudog* sg);
+
 // Runtime-internal channel operations (chan.cc); the public wrappers are in
 // api.cc. Each returns as Go's does.
 hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size);

@@ -199,33 +199,18 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
   const SelectCase& cas = cases[casi];
   hchan* c = cas.c;
   switch (how) {
-    case kSend:  // to a parked receiver
-      if (sg->elem != nullptr) elem_assign(c->ops, sg->elem, cas.elem);
+    case kSend:
+      give_to_receiver(c, sg, cas.elem);
       break;
     case kBufSend:
-      elem_construct(c->ops, c->slot(c->sendx), cas.elem);
-      c->sendx = ring_next(c, c->sendx);
-      c->qcount++;
+      buf_put(c, cas.elem);
       break;
-    case kRecv:  // from a parked sender, through the buffer's head if any
-      if (c->dataqsiz == 0) {
-        if (cas.elem != nullptr) elem_assign(c->ops, cas.elem, sg->elem);
-      } else {
-        void* qp = c->slot(c->recvx);
-        if (cas.elem != nullptr) elem_assign(c->ops, cas.elem, qp);
-        elem_assign(c->ops, qp, sg->elem);
-        c->recvx = ring_next(c, c->recvx);
-        c->sendx = c->recvx;
-      }
+    case kRecv:
+      take_from_sender(c, sg, cas.elem);
       break;
-    case kBufRecv: {
-      void* qp = c->slot(c->recvx);
-      if (cas.elem != nullptr) elem_assign(c->ops, cas.elem, qp);
-      elem_destroy(c->ops, qp);
-      c->recvx = ring_next(c, c->recvx);
-      c->qcount--;
+    case kBufRecv:
+      buf_take(c, cas.elem);
       break;
-    }
     case kRecvClosed:
       if (cas.elem != nullptr) c->ops->assign_zero(cas.elem);
       break;
@@ -236,13 +221,7 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
   selunlock(cases, lockorder, norder);
   if (how == kSendClosed) panic_runtime_error(rt, "send on closed channel");
   if (!cas.is_send && cas.ok != nullptr) *cas.ok = how != kRecvClosed;
-  if (how == kSend || how == kRecv) {
-    G* partner = sg->g;
-    sg->elem = nullptr;
-    partner->param = sg;
-    sg->success = true;
-    goready(partner);
-  }
+  if (how == kSend || how == kRecv) hand_off(sg);
   return casi;
 }
 
