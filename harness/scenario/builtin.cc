@@ -2,6 +2,7 @@
 // API and states what Go guarantees about its outcome under any schedule.
 #include <vector>
 
+#include "scenario/registry.h"
 #include "scenario/scenario.h"
 
 namespace gort::harness {
@@ -100,27 +101,34 @@ void stack_overflow() {
 
 }  // namespace
 
+void add_goroutine_scenarios(std::vector<Scenario>& s) {
+  s.push_back({"spawn-tree", "newproc goexit", "a binary tree of 255 goroutines, each runs once", spawn_tree, {}});
+  s.push_back({"gosched-ring", "gosched fairness", "three goroutines pass a turn token by yielding", gosched_ring, {}});
+  s.push_back({"runq-overflow",
+               "runq global-queue",
+               "1000 goroutines started without yielding all run once",
+               runq_overflow,
+               {}});
+  s.push_back({"goexit-churn",
+               "goexit stack-reuse goid",
+               "waves of short goroutines; goids unique, count back to 1",
+               goexit_churn,
+               {}});
+  s.push_back({"main-exits-early", "exit", "main returns first: status 0, nothing else runs", main_exits_early, {}});
+  s.push_back({"stack-overflow",
+               "stack guard fatal",
+               "unbounded recursion: fatal error: stack overflow",
+               stack_overflow,
+               {2, "stack overflow"}});
+}
+
 const std::vector<Scenario>& all_scenarios() {
-  static const std::vector<Scenario> scenarios = {
-      {"spawn-tree", "newproc goexit", "a binary tree of 255 goroutines, each runs once", spawn_tree, {}},
-      {"gosched-ring", "gosched fairness", "three goroutines pass a turn token by yielding", gosched_ring, {}},
-      {"runq-overflow",
-       "runq global-queue",
-       "1000 goroutines started without yielding all run once",
-       runq_overflow,
-       {}},
-      {"goexit-churn",
-       "goexit stack-reuse goid",
-       "waves of short goroutines; goids unique, count back to 1",
-       goexit_churn,
-       {}},
-      {"main-exits-early", "exit", "main returns first: status 0, nothing else runs", main_exits_early, {}},
-      {"stack-overflow",
-       "stack guard fatal",
-       "unbounded recursion: fatal error: stack overflow",
-       stack_overflow,
-       {2, "stack overflow"}},
-  };
+  static const std::vector<Scenario> scenarios = [] {
+    std::vector<Scenario> s;
+    add_goroutine_scenarios(s);
+    add_channel_scenarios(s);
+    return s;
+  }();
   return scenarios;
 }
 

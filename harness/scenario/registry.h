@@ -1,0 +1,18 @@
+// How the built-in scenario files register with all_scenarios(): one
+// function per file, called once, in a fixed order (the order of
+// `gort list` and of `gort check`'s table).
+#ifndef GORT_HARNESS_SCENARIO_REGISTRY_H
+#define GORT_HARNESS_SCENARIO_REGISTRY_H
+
+#include <vector>
+
+#include "scenario/scenario.h"
+
+namespace gort::harness {
+
+void add_goroutine_scenarios(std::vector<Scenario>& s);  // builtin.cc
+void add_channel_scenarios(std::vector<Scenario>& s);    // channel_scenarios.cc
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_SCENARIO_REGISTRY_H
