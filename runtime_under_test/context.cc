@@ -56,6 +56,9 @@ void mcall(void (*fn)(G*), bool gp_dies) {
   M* mp = tls_m;
   assert(gp != nullptr && gp != mp->g0 && "mcall called on m->g0 stack");
   mp->mcall_fn = fn;
+  // gp's C++ exception state leaves with it; g0 runs with none.
+  gp->eh = *mp->eh;
+  *mp->eh = platform::CxxEhState{};
   platform::start_switch(&gp->fiber, &mp->g0->fiber, gp_dies);
   gort_arch_mcall(&gp->sched, g0_stack_top(mp), mcall_on_g0, gp);
   // Resumed by gogo, possibly much later.
@@ -69,6 +72,7 @@ void gogo(G* gp) {
   // Leaving g0 for good: its next activation starts at the top again.
   platform::start_switch(&mp->g0->fiber, &gp->fiber, /*from_dies=*/true);
   platform::tsan_renew(&mp->g0->fiber);
+  *mp->eh = gp->eh;
   tls_g = gp;
   gort_arch_gogo(&gp->sched);
 }
@@ -90,10 +94,16 @@ void enter_g0(M* mp, void (*fn)(void*)) {
   G* g0 = mp->g0;
   gort_arch_gobuf_init(&g0->sched, reinterpret_cast<void*>(g0_stack_top(mp)), fn, g0_body_returned, mp);
   platform::fiber_adopt_thread(&mp->native_fiber);
+  // The caller may itself be handling an exception: keep its state aside.
+  mp->eh = platform::cxx_eh_thread_state();
+  mp->native_eh = *mp->eh;
+  *mp->eh = platform::CxxEhState{};
   platform::start_switch(&mp->native_fiber, &g0->fiber, /*from_dies=*/false);
   gort_arch_swap(&mp->native, &g0->sched);
   platform::finish_switch(&mp->native_fiber, /*fresh=*/false, nullptr);
   tls_g = nullptr;
+  // Whatever the abandoned goroutines were handling is dropped with them.
+  *mp->eh = mp->native_eh;
 }
 
 void switch_to_native(M* mp) {

@@ -7,9 +7,11 @@
 // into fixed-size buffers.
 #include <unistd.h>
 
+#include <cassert>
 #include <cstdio>
 
 #include "context.h"
+#include "defer.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -18,6 +20,8 @@ namespace {
 // Go's traceback prints at most this many goroutines' headers here; a
 // dump of a million goroutines helps nobody and costs the harness.
 constexpr int kDumpMaxGoroutines = 1000;
+// Go's traceback limit per goroutine (tracebackMaxFrames... Go uses 100).
+constexpr int kTracebackMaxFrames = 100;
 
 const char* status_text(const G& g) {
   switch (g.status) {
@@ -39,14 +43,40 @@ const char* status_text(const G& g) {
   return "?";
 }
 
+// Go's traceback, one line per Go function: innermost first, "panic(...)"
+// where a panic runs deferred calls on top of the frames below it. gort
+// knows Go functions (Frames), not C++ frames, and prints no file:line.
+void append_traceback(std::string& out, const G& g) {
+  int shown = 0;
+  for (const detail::Activation* a = g.top_activation; a != nullptr; a = a->parent) {
+    if (shown++ == kTracebackMaxFrames) {
+      out += "...additional frames elided...\n";
+      break;
+    }
+    switch (a->kind) {
+      case detail::ActivationKind::kPanic:
+        out += "panic(...)\n";
+        break;
+      default:
+        out += a->name != nullptr ? a->name : "func";
+        out += "()\n";
+        break;
+    }
+  }
+}
+
 void append_goroutine(std::string& out, const G& g) {
   char line[96];
   snprintf(line, sizeof line, "goroutine %llu [%s]:\n", static_cast<unsigned long long>(g.goid), status_text(g));
   out += line;
+  append_traceback(out, g);
 }
 
 [[noreturn]] void end_run(Runtime& rt, int status) {
   rt.result.exit_status = status;
+  // Goroutine frames are abandoned, not unwound; what their panics hold
+  // would leak.
+  for (const auto& g : rt.allgs) release_abandoned(g.get());
   if (rt.config.echo_output && !rt.result.output.empty()) {
     ssize_t ignored = write(2, rt.result.output.data(), rt.result.output.size());
     (void)ignored;
@@ -93,15 +123,19 @@ void fatal(Runtime& rt, std::string_view msg, std::string_view preamble) {
   end_run(rt, 2);
 }
 
-void fatalpanic(Runtime& rt, std::string_view value) {
-  std::string& out = rt.result.output;
-  out.append("panic: ").append(value).append("\n\n");
-  rt.result.panic.assign(value);
-  out += goroutine_dump(rt);
+void fatalpanic_traceback(Runtime& rt, const G* gp) {
+  // Go's default (GOTRACEBACK=single): only the panicking goroutine.
+  rt.result.output += "\n";
+  append_goroutine(rt.result.output, *gp);
   end_run(rt, 2);
 }
 
-void panic_runtime_error(Runtime& rt, const char* msg) { fatalpanic(rt, msg); }
+void panic_runtime_error(Runtime& rt, const char* msg) {
+  G* gp = getg();
+  assert(gp != nullptr && !gp->is_g0 && "a runtime panic on the scheduler's stack");
+  (void)rt;
+  gopanic(gp, PanicValue(RuntimeError(msg)));
+}
 
 void exit_run(Runtime& rt, int status) { end_run(rt, status); }
 

@@ -8,6 +8,7 @@
 #include "arch/arch.h"
 #include "gort/gort.h"
 #include "gstatus.h"
+#include "platform/cxx_eh.h"
 #include "platform/fiber.h"
 #include "platform/platform.h"
 #include "platform/stack_memory.h"
@@ -53,6 +54,13 @@ struct G {
   // A select's wake-up race: the first waker to set it 0 -> 1 wins; the
   // other cases' sudogs are dropped by whoever meets them.
   platform::Atomic<uint32_t> select_done{0};
+  // Defer, panic and traceback state (defer.h); all null while dead.
+  detail::Activation* top_activation = nullptr;  // innermost Go function (Frame) or panic
+  struct DeferRecord* defers = nullptr;          // newest deferred call
+  struct Panic* panic = nullptr;                 // newest active panic or Goexit
+  // The C++ runtime's exception state while this G is switched out (a G
+  // may block inside a catch handler or a destructor run by unwinding).
+  platform::CxxEhState eh;
   Timer sleep_timer;                     // gort::sleep's timer (Go's gp.timer)
   std::vector<uint16_t> select_scratch;  // poll and lock orders of a big select
 };

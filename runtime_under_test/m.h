@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "g.h"
+#include "platform/cxx_eh.h"
 #include "platform/platform.h"
 
 namespace gort::rt {
@@ -24,6 +25,10 @@ struct M {
   // ends by switching back to it.
   gort_gobuf native{};
   platform::Fiber native_fiber;
+  // This thread's C++ exception state (cached address), and the OS
+  // thread's own while a run uses the thread: each G has its own.
+  platform::CxxEhState* eh = nullptr;
+  platform::CxxEhState native_eh;
   void (*mcall_fn)(G*) = nullptr;
   bool (*waitunlockf)(G*, void*) = nullptr;
   void* waitlock = nullptr;

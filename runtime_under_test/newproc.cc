@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "context.h"
+#include "defer.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -34,34 +35,27 @@ void assign_goid(Runtime& rt, P* pp, G* gp) {
   gp->goid = pp->goidcache++;
 }
 
-// How an escaped C++ exception is reported until panics arrive: the run
-// ends as an unrecovered panic would. The message is copied out first so
-// that nothing of the exception is live when the run is abandoned.
-struct EscapedException {
-  char what[256];
-};
-
 void goroutine_body(void* arg) {
   auto* gp = static_cast<G*>(arg);
   landed_fresh(gp);
   Runtime& rt = *gp->rt;
-  EscapedException escaped{};
-  bool threw = false;
+  bool goexited = false;
   try {
-    gp->fn_ops->invoke(gp->fn);
-  } catch (const std::exception& e) {
-    threw = true;
-    snprintf(escaped.what, sizeof escaped.what, "%s", e.what());
-  } catch (...) {
-    threw = true;
-    snprintf(escaped.what, sizeof escaped.what, "unknown C++ exception");
+    // The goroutine's function is a Go function: its deferred calls run at
+    // its end, and a C++ exception leaving it is a panic there.
+    call_frame(gp, detail::ActivationKind::kGoroutine, gp == rt.main_g ? "main.main" : nullptr, gp->fn_ops, gp->fn,
+               nullptr);
+  } catch (GoexitUnwind& u) {
+    u.delivered = true;
+    goexited = true;
   }
-  if (threw) fatalpanic(rt, escaped.what);
+  assert(gp->defers == nullptr && gp->panic == nullptr && gp->top_activation == nullptr);
   gp->fn_ops->destroy(gp->fn);
   gp->fn = nullptr;
   gp->fn_ops = nullptr;
   // Go's main returning is exit(0): the other goroutines are abandoned.
-  if (gp == rt.main_g) exit_run(rt, 0);
+  // Main ending by Goexit is not: the others run on (checkdead decides).
+  if (gp == rt.main_g && !goexited) exit_run(rt, 0);
 }
 
 void goroutine_exit(void*) { goexit1(); }
@@ -74,6 +68,8 @@ void goexit0(G* gp) {
   mp->curg = nullptr;
   gp->waitreason = WaitReason::kZero;
   gp->param = nullptr;
+  assert(gp->eh.caught == nullptr && "a goroutine ended inside a catch handler");
+  gp->eh = platform::CxxEhState{};
   platform::tsan_renew(&gp->fiber);  // its frames were abandoned at goexit
   rt.ngoroutines--;
   gfput(rt, mp->p, gp);

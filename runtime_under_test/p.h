@@ -39,6 +39,7 @@ struct P {
   uint64_t goidcacheend = 0;
   sudog* sudogcache = nullptr;  // free sudogs, linked by waitlink
   TimerHeap timers;
+  struct DeferRecord* deferpool = nullptr;  // free defer records, linked by link
 };
 
 }  // namespace gort::rt

@@ -64,10 +64,11 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block);
 // preamble (may be empty) is printed before it, as Go prints
 // "runtime: goroutine stack exceeds ..." before "fatal error: stack overflow".
 [[noreturn]] void fatal(Runtime& rt, std::string_view msg, std::string_view preamble = {});
-// Ends the run like an unrecovered panic: "panic: VALUE", a dump, status 2.
-[[noreturn]] void fatalpanic(Runtime& rt, std::string_view value);
+// Ends the run after an unrecovered panic, whose "panic: ..." lines are
+// already in the output: a blank line, gp's traceback, exit status 2.
+[[noreturn]] void fatalpanic_traceback(Runtime& rt, const G* gp);
 // A runtime error (Go's runtime.Error with its exact text): the one place
-// runtime panics start, so that recover can be added here (issue 4).
+// runtime panics start. A panic like any other, on the current G.
 [[noreturn]] void panic_runtime_error(Runtime& rt, const char* msg);
 // Ends the run with status (main returned: 0).
 [[noreturn]] void exit_run(Runtime& rt, int status);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "defer.h"
 #include "g.h"
 #include "gort/gort.h"
 #include "m.h"
@@ -64,6 +65,8 @@ class Runtime {
   std::vector<std::unique_ptr<Timer>> timer_pool;
   Timer* free_timers = nullptr;  // linked through arg
   uint64_t next_timer_seq = 1;
+  // Defer records, carved into the Ps' pools (defer.cc).
+  std::vector<std::unique_ptr<struct DeferRecord[]>> defer_chunks;
   Result result;  // filled as the run ends
 
  private:

@@ -79,8 +79,10 @@ TEST(Deadlock, AllAsleepIsGosFatalErrorWithADump) {
   EXPECT_EQ(r.fatal_error, "all goroutines are asleep - deadlock!");
   EXPECT_EQ(r.output,
             "fatal error: all goroutines are asleep - deadlock!\n\n"
-            "goroutine 1 [chan send]:\n\n"
-            "goroutine 2 [chan receive]:\n");
+            "goroutine 1 [chan send]:\n"
+            "main.main()\n\n"
+            "goroutine 2 [chan receive]:\n"
+            "func()\n");
 }
 
 TEST(Deadlock, NotDeclaredWhileSomethingCanRun) {
@@ -101,7 +103,7 @@ TEST(Deadlock, NotDeclaredWhileSomethingCanRun) {
 
 TEST(Deadlock, RunResultIsReportedNotPrintedUnlessAsked) {
   Result r = run(Config{}, [] { gopark(nullptr, nullptr, WaitReason::kSelectNoCases); });
-  EXPECT_EQ(r.output, "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select (no cases)]:\n");
+  EXPECT_EQ(r.output, "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select (no cases)]:\nmain.main()\n");
 }
 
 }  // namespace

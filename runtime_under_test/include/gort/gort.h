@@ -20,7 +20,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "gort/frame.h"
 #include "gort/hooks.h"
+#include "gort/panic.h"
 #include "gort/stack_pool.h"
 
 namespace gort {
@@ -57,25 +59,6 @@ struct Result {
 
 namespace detail {
 
-// How the runtime moves, runs and destroys a goroutine's function without a
-// heap allocation: the callable is moved onto the new goroutine's stack.
-struct ClosureOps {
-  size_t size;
-  size_t align;
-  void (*move_to)(void* dst, void* src);
-  void (*invoke)(void* self);
-  void (*destroy)(void* self);
-};
-
-template <class Fn>
-inline constexpr ClosureOps kClosureOps = {
-    sizeof(Fn),
-    alignof(Fn),
-    [](void* dst, void* src) { ::new (dst) Fn(std::move(*static_cast<Fn*>(src))); },
-    [](void* self) { (*static_cast<Fn*>(self))(); },
-    [](void* self) { static_cast<Fn*>(self)->~Fn(); },
-};
-
 Result run(const Config& config, const ClosureOps* ops, void* main);
 void newproc(const ClosureOps* ops, void* fn);
 
@@ -92,14 +75,27 @@ Result run(const Config& config, F&& main) {
 
 // Go's `go f()`: starts f on a new goroutine of the current run. The
 // callable is moved onto the new goroutine's stack (no heap allocation).
+// The callable may take a gort::Frame& (its deferred calls run when it
+// ends) and may be gort::named. An empty std::function or null function
+// pointer is Go's `go nilFunc()`: fatal error "go of nil func value".
 template <class F>
 void go(F&& f) {
   using Fn = std::decay_t<F>;
-  static_assert(std::is_invocable_v<Fn&>, "gort::go needs a callable taking no arguments");
-  // It is moved on the scheduler's stack, where an exception has nowhere to go.
-  static_assert(std::is_nothrow_move_constructible_v<Fn>, "gort::go needs a nothrow-movable callable");
-  Fn fn(std::forward<F>(f));
-  detail::newproc(&detail::kClosureOps<Fn>, &fn);
+  if constexpr (detail::is_named<Fn>::value) {
+    go([named = std::forward<F>(f)](Frame& frame) mutable {
+      frame.activation_.name = named.name;
+      detail::invoke_with_frame(named.fn, &frame);
+    });
+  } else {
+    // It is moved on the scheduler's stack, where an exception has nowhere to go.
+    static_assert(std::is_nothrow_move_constructible_v<Fn>, "gort::go needs a nothrow-movable callable");
+    Fn fn(std::forward<F>(f));
+    if (detail::is_nil_func(fn)) {
+      detail::newproc(nullptr, nullptr);
+    } else {
+      detail::newproc(&detail::kClosureOps<Fn>, &fn);
+    }
+  }
 }
 
 // Go's runtime.Gosched: yields the processor; the goroutine stays runnable.

@@ -1,0 +1,3 @@
+module gort.example/bench/go
+
+go 1.19

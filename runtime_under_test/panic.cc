@@ -1,0 +1,174 @@
+// panic, recover and Goexit (Go's panic.go gopanic, gorecover, Goexit,
+// printpanics).
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+
+#include "context.h"
+#include "defer.h"
+#include "proc.h"
+
+namespace gort::rt {
+namespace {
+
+// Puts p on gp's panic chain and activation chain for the life of the
+// gopanic / goexit frame. Normally that frame never returns (the run ends,
+// or a recovery unwinds it): then this removes p, unless the recovery
+// already did, and the aborted panics under a recovered one go with their
+// frames, as Go drops them from the chain.
+class PanicScope {
+ public:
+  PanicScope(G* gp, Panic* p) : gp_(gp), p_(p) {
+    p->link = gp->panic;
+    gp->panic = p;
+    p->activation.parent = gp->top_activation;
+    gp->top_activation = &p->activation;
+  }
+  ~PanicScope() {
+    if (gp_->panic == p_) gp_->panic = p_->link;
+    gp_->top_activation = p_->activation.parent;
+  }
+  PanicScope(const PanicScope&) = delete;
+  PanicScope& operator=(const PanicScope&) = delete;
+
+ private:
+  G* gp_;
+  Panic* p_;
+};
+
+// Go's printpanics: oldest first, each newer one indented by a tab;
+// Goexit records print nothing.
+void append_panics(std::string& out, const Panic* p) {
+  if (p->link != nullptr) {
+    append_panics(out, p->link);
+    if (!p->link->goexit) out += "\t";
+  }
+  if (p->goexit) return;
+  out += "panic: ";
+  out += p->value.to_string();
+  if (p->recovered) out += " [recovered]";
+  out += "\n";
+}
+
+// Go's gorecover: caller is the activation that called recover.
+PanicValue recover_for(G* gp, const detail::Activation* caller) {
+  Panic* p = gp->panic;
+  if (p != nullptr && !p->goexit && !p->recovered && p->running != nullptr && &p->running->activation_ == caller) {
+    p->recovered = true;
+    return p->value;
+  }
+  return PanicValue();
+}
+
+G* current_goroutine(const char* what) {
+  G* gp = getg();
+  if (gp == nullptr) {
+    fprintf(stderr, "gort: %s called outside gort::run; call it from a goroutine\n", what);
+    abort();
+  }
+  return gp;
+}
+
+}  // namespace
+
+RecoveryUnwind::~RecoveryUnwind() {
+  if (!delivered) {
+    fatal(*getg()->rt, "a recovered panic's unwinding was caught and not rethrown (a catch (...) must rethrow)");
+  }
+}
+
+GoexitUnwind::~GoexitUnwind() {
+  if (!delivered) fatal(*getg()->rt, "Goexit's unwinding was caught and not rethrown (a catch (...) must rethrow)");
+}
+
+void run_panic_defers(G* gp, Panic* p) {
+  for (;;) {
+    DeferRecord* d = gp->defers;
+    if (d == nullptr) return;
+    if (d->started) {
+      // A call interrupted by p: it will not be resumed. Its record is
+      // freed by its runner when p's recovery (or the Goexit) unwinds it.
+      if (d->panic != nullptr) d->panic->aborted = true;
+      d->panic = nullptr;
+      gp->defers = d->link;
+      d->link = nullptr;
+      d->frame->deferred_--;
+      continue;
+    }
+    Frame* frame = d->frame;
+    run_deferred(gp, d, p);
+    if (!p->recovered) continue;
+    assert(!p->goexit);
+    // Recovered: p leaves the chain now; the frame that deferred the call
+    // returns normally -- unless p interrupted a Goexit, whose loop must go
+    // on (Go's "bypassed recovery"): then the Goexit resumes instead.
+    gp->panic = p->link;
+    const void* resume_at = frame;
+    if (gp->panic != nullptr && gp->panic->goexit && gp->panic->aborted) resume_at = gp->panic;
+    throw RecoveryUnwind(resume_at);
+  }
+}
+
+void gopanic(G* gp, PanicValue v) {
+  Panic p;
+  p.value = std::move(v);
+  p.activation.kind = detail::ActivationKind::kPanic;
+  p.activation.name = "panic";
+  PanicScope scope(gp, &p);
+  run_panic_defers(gp, &p);
+  // Nothing recovered it: Go's fatalpanic, for the whole chain.
+  Runtime& rt = *gp->rt;
+  std::string& out = rt.result.output;
+  append_panics(out, gp->panic);
+  rt.result.panic = p.value.to_string();
+  fatalpanic_traceback(rt, gp);
+}
+
+void goexit_with_defers(G* gp) {
+  Panic p;
+  p.goexit = true;
+  p.activation.kind = detail::ActivationKind::kGoexit;
+  p.activation.name = "runtime.Goexit";
+  {
+    PanicScope scope(gp, &p);
+    for (;;) {
+      try {
+        run_panic_defers(gp, &p);
+        break;
+      } catch (RecoveryUnwind& u) {
+        // A panic recovered during our deferred calls: carry on with them.
+        if (u.resume_at != &p) throw;
+        u.delivered = true;
+        assert(gp->panic == &p && gp->top_activation == &p.activation);
+      }
+    }
+  }
+  throw GoexitUnwind();
+}
+
+void release_abandoned(G* gp) {
+  for (Panic* p = gp->panic; p != nullptr; p = p->link) p->value = PanicValue();
+}
+
+}  // namespace gort::rt
+
+namespace gort {
+
+namespace detail {
+
+void gopanic(PanicValue v) { rt::gopanic(rt::current_goroutine("gort::panic"), std::move(v)); }
+
+void recover_as(Frame* frame) { (void)rt::recover_for(rt::current_goroutine("gort::recover"), &frame->activation_); }
+
+}  // namespace detail
+
+PanicValue recover() {
+  rt::G* gp = rt::current_goroutine("gort::recover");
+  // Only directly from the deferred call: the innermost activation must be
+  // the frame the panic is running (a nested gort::func has its own).
+  return rt::recover_for(gp, gp->top_activation);
+}
+
+void goexit() { rt::goexit_with_defers(rt::current_goroutine("gort::goexit")); }
+
+}  // namespace gort
