@@ -55,6 +55,7 @@ void mcall(void (*fn)(G*), bool gp_dies) {
   G* gp = tls_g;
   M* mp = tls_m;
   assert(gp != nullptr && gp != mp->g0 && "mcall called on m->g0 stack");
+  check_swallowed_unwinding(gp);
   mp->mcall_fn = fn;
   // gp's C++ exception state leaves with it; g0 runs with none.
   gp->eh = *mp->eh;

@@ -84,9 +84,11 @@ class DeferredCallScope {
   DeferRecord* d_;
 };
 
-// Go's `defer nilFunc()` panics when the call is due.
+// Go's `defer nilFunc()` panics when the call is due. Go's value is a
+// runtime.Error whose text carries "runtime error: " (an errorString,
+// unlike the channel panics' plainError).
 void invoke_nil_func(void*, Frame*) {
-  panic_runtime_error(*getg()->rt, "invalid memory address or nil pointer dereference");
+  panic_runtime_error(*getg()->rt, "runtime error: invalid memory address or nil pointer dereference");
 }
 constexpr detail::ClosureOps kNilFuncOps = {0, 1, nullptr, invoke_nil_func, nullptr};
 
@@ -133,6 +135,7 @@ bool call_frame(G* gp, detail::ActivationKind kind, const char* name, const deta
       if (!body_started) {
         body_started = true;
         ops->invoke(fn, &frame);
+        check_swallowed_unwinding(gp);
       }
       deferreturn(gp, &frame);
       return recovered;

@@ -98,6 +98,11 @@ void run_panic_defers(G* gp, Panic* p);
 // Panics (panic.cc).
 [[noreturn]] void gopanic(G* gp, PanicValue v);
 [[noreturn]] void goexit_with_defers(G* gp);
+// A user catch handler swallowed the runtime's unwinding on gp: a fatal
+// error (checked wherever the runtime regains control of a G).
+[[noreturn]] void report_swallowed_unwinding(G* gp);
+inline void check_swallowed_unwinding(G* gp);
+
 // Frees what a goroutine abandoned by the run's end still holds (panic values).
 void release_abandoned(G* gp);
 

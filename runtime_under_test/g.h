@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "arch/arch.h"
+#include "defer.h"
 #include "gort/gort.h"
 #include "gstatus.h"
 #include "platform/cxx_eh.h"
@@ -61,9 +62,17 @@ struct G {
   // The C++ runtime's exception state while this G is switched out (a G
   // may block inside a catch handler or a destructor run by unwinding).
   platform::CxxEhState eh;
+  // Set when a user catch handler swallowed the runtime's unwinding
+  // (defer.h): what was swallowed, reported as a fatal error.
+  const char* swallowed_unwinding = nullptr;
   Timer sleep_timer;                     // gort::sleep's timer (Go's gp.timer)
   std::vector<uint16_t> select_scratch;  // poll and lock orders of a big select
 };
+
+inline void check_swallowed_unwinding(G* gp) {
+  if (gp->swallowed_unwinding != nullptr) [[unlikely]]
+    report_swallowed_unwinding(gp);
+}
 
 }  // namespace gort::rt
 

@@ -71,14 +71,22 @@ G* current_goroutine(const char* what) {
 
 }  // namespace
 
+// Destroyed undelivered: a user catch handler ended without rethrowing.
+// The run cannot end from here (this runs inside __cxa_end_catch, before
+// the exception's memory is freed): the G is marked, and the runtime
+// reports it the next time it sees the G (check_swallowed_unwinding).
 RecoveryUnwind::~RecoveryUnwind() {
-  if (!delivered) {
-    fatal(*getg()->rt, "a recovered panic's unwinding was caught and not rethrown (a catch (...) must rethrow)");
-  }
+  if (!delivered) getg()->swallowed_unwinding = "a recovered panic's unwinding";
 }
 
 GoexitUnwind::~GoexitUnwind() {
-  if (!delivered) fatal(*getg()->rt, "Goexit's unwinding was caught and not rethrown (a catch (...) must rethrow)");
+  if (!delivered) getg()->swallowed_unwinding = "Goexit's unwinding";
+}
+
+void report_swallowed_unwinding(G* gp) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s was caught and not rethrown (a catch (...) must rethrow)", gp->swallowed_unwinding);
+  fatal(*gp->rt, msg);
 }
 
 void run_panic_defers(G* gp, Panic* p) {

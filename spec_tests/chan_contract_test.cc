@@ -1,6 +1,5 @@
 // Go's channel, select and timer contracts that its own tests leave
-// implicit (or assert through recover, which gort does not have yet),
-// pinned through the public API: the panics of chan.go, the nil channel,
+// implicit, pinned through the public API: the panics of chan.go, the nil channel,
 // zero-case select, move-only and destructor-counted element types, and
 // the timers (sleep, after, deadlock detection while a timer is pending).
 #include <gtest/gtest.h>

@@ -395,18 +395,22 @@ TEST(GoTestChan, Chancap) {
 
 // Ports Go's test/chancap.go shouldPanic cases: make with a negative size,
 // with a buffer larger than memory (1<<59 8-byte elements) and with a
-// size whose byte count overflows (1<<63 - 1) each panics "makechan: size
-// out of range". gort has no recover yet: each is its own run.
+// size whose byte count overflows (1<<63 - 1) each panics; as Go's
+// shouldPanic, one run recovers each and checks the runtime error's text.
 TEST(GoTestChan, ChancapPanics) {
-  for (int64_t n : {int64_t{-1}, int64_t{1} << 59, std::numeric_limits<int64_t>::max()}) {
-    SCOPED_TRACE(str("make(chan int64, ", n, ")"));
-    spec::expect_panic(
-        [n] {
-          auto c = make_chan<int64_t>(n);
-          fail(str("did not panic: cap ", c.cap()));
-        },
-        "makechan: size out of range");
-  }
+  spec::expect_ok([] {
+    for (int64_t n : {int64_t{-1}, int64_t{1} << 59, std::numeric_limits<int64_t>::max()}) {
+      gort::PanicValue err;
+      int64_t made_cap = -1;
+      gort::func([&](gort::Frame& f) {
+        f.defer([&err] { err = gort::recover(); });
+        made_cap = make_chan<int64_t>(n).cap();
+      });
+      require(made_cap == -1, str("make(chan int64, ", n, ") did not panic: cap ", made_cap));
+      require(err.is_runtime_error() && err.to_string() == "makechan: size out of range",
+              str("make(chan int64, ", n, ") panicked with ", err.to_string()));
+    }
+  });
 }
 
 }  // namespace

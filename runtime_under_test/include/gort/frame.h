@@ -16,6 +16,14 @@
 //
 // gort sees Go function boundaries only where a Frame begins: plain C++
 // functions called from a Go function are part of it (as if inlined).
+//
+// Lifetimes differ from Go's in one way: at a normal return, deferred
+// calls run after the body has returned, so the body's own locals are
+// already destroyed (during a panic they are still alive: deferred calls
+// run before any unwinding). A deferred call must not refer to them by
+// reference: capture by value (Go evaluates the arguments at the defer
+// statement anyway) or keep shared state outside the gort::func, as Go's
+// named results are. ASan reports a violation as stack-use-after-scope.
 #ifndef GORT_FRAME_H
 #define GORT_FRAME_H
 
