@@ -11,6 +11,14 @@
 #include "context.h"
 #include "proc.h"
 
+// Activation and panic records live in the stack frames of the functions
+// they describe and are linked from the G for exactly that long (the
+// scopes below unlink them however the frame ends). GCC 12's
+// -Wdangling-pointer cannot see the unlinking and flags the linking.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+
 namespace gort::rt {
 namespace {
 
@@ -110,6 +118,7 @@ void run_deferred(G* gp, DeferRecord* d, Panic* p) {
   DeferredCallScope release(gp, d);
   const detail::ClosureOps* ops = d->ops != nullptr ? d->ops : &kNilFuncOps;
   call_frame(gp, detail::ActivationKind::kDeferredCall, nullptr, ops, d->fn, p);
+  if (p != nullptr) p->running = nullptr;  // its frame is gone
   // The call returned: nothing newer may remain, and nobody discarded it.
   if (gp->defers != d) fatal(*gp->rt, "bad defer entry in panic");
   gp->defers = d->link;

@@ -8,6 +8,14 @@
 #include "defer.h"
 #include "proc.h"
 
+// Activation and panic records live in the stack frames of the functions
+// they describe and are linked from the G for exactly that long (the
+// scopes below unlink them however the frame ends). GCC 12's
+// -Wdangling-pointer cannot see the unlinking and flags the linking.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+
 namespace gort::rt {
 namespace {
 
