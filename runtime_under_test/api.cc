@@ -7,6 +7,7 @@
 #include "hchan.h"
 #include "proc.h"
 #include "timer.h"
+#include "yield.h"
 
 namespace gort {
 namespace {
@@ -32,14 +33,33 @@ Result run(const Config& config, const ClosureOps* ops, void* main) {
 void newproc(const ClosureOps* ops, void* fn) {
   rt::G* gp = current_goroutine("gort::go");
   rt::Runtime& r = *gp->rt;
+  uint64_t newid = 0;
   rt::systemstack([&] {
     rt::G* newg = rt::newproc1(r, ops, fn);
+    newid = newg->goid;
     rt::runqput(r, rt::getm()->p, newg, /*next=*/true);
   });
+  rt::trace_event(r, EventKind::kGoCreate, gp->goid, newid);
+  rt::preempt_point(gp);
 }
 
 int selectgo(const SelectCase* cases, size_t n, bool block) {
-  return rt::selectgo(*current_goroutine("gort::select")->rt, cases, n, block);
+  rt::G* gp = current_goroutine("gort::select");
+  rt::Runtime& r = *gp->rt;
+  rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
+  bool recv_ok = false;
+  int chosen = rt::selectgo(r, cases, n, block, &recv_ok);
+  if (r.decider.tracing()) {
+    // The chosen case is a channel operation of its own for the oracle.
+    if (chosen >= 0) {
+      const SelectCase& cas = cases[chosen];
+      rt::trace_chan_value(r, cas.is_send ? EventKind::kChanSend : EventKind::kChanRecv, gp->goid, cas.c->id, cas.elem,
+                           cas.c->ops->size, cas.c->ops->trivial, cas.is_send ? 0 : recv_ok);
+    }
+    rt::trace_event(r, EventKind::kSelect, gp->goid, 0, chosen);
+  }
+  if (chosen >= 0) rt::after_op_fault_points(gp);
+  return chosen;
 }
 
 }  // namespace detail
@@ -81,6 +101,7 @@ void sleep(std::chrono::nanoseconds d) {
   t->arg = gp;
   // The timer goes in only once the G is waiting: its firing readies it.
   rt::gopark(add_sleep_timer, t, rt::WaitReason::kSleep);
+  rt::after_op_fault_points(gp);
 }
 
 Chan<int64_t> after(std::chrono::nanoseconds d) {
@@ -99,6 +120,12 @@ Chan<int64_t> after(std::chrono::nanoseconds d) {
 void gosched() {
   current_goroutine("gort::gosched");
   rt::gosched();
+}
+
+void yield_point() {
+  rt::G* gp = current_goroutine("gort::yield_point");
+  rt::trace_event(*gp->rt, EventKind::kYield, gp->goid);
+  rt::yield_point(gp, FaultSite::kPanicAtYield);
 }
 
 uint64_t goid() { return current_goroutine("gort::goid")->goid; }

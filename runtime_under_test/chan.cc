@@ -14,6 +14,7 @@
 #include "context.h"
 #include "hchan.h"
 #include "proc.h"
+#include "yield.h"
 
 namespace gort::rt {
 namespace {
@@ -306,19 +307,28 @@ void chansend_from_timer(hchan* c, void* ep) {
 namespace gort::detail {
 namespace {
 
-rt::Runtime& runtime_or_abort(const char* what) {
+rt::G* goroutine_or_abort(const char* what) {
   rt::G* gp = rt::getg();
   if (gp == nullptr) {
     fprintf(stderr, "gort: %s called outside gort::run; use a channel inside the run that made it\n", what);
     abort();
   }
-  return *gp->rt;
+  return gp;
+}
+
+// A completed operation, for the tracer and the after-op fault site.
+void op_done(rt::G* gp, EventKind kind, rt::hchan* c, void* elem, int64_t aux) {
+  rt::trace_chan_value(*gp->rt, kind, gp->goid, c->id, elem, c->ops->size, c->ops->trivial, aux);
+  rt::after_op_fault_points(gp);
 }
 
 }  // namespace
 
 rt::hchan* makechan(const ElemOps* ops, int64_t size) {
-  return rt::makechan(runtime_or_abort("gort::make_chan"), ops, size);
+  rt::G* gp = goroutine_or_abort("gort::make_chan");
+  rt::hchan* c = rt::makechan(*gp->rt, ops, size);
+  rt::trace_event(*gp->rt, EventKind::kChanMake, gp->goid, c->id, size);
+  return c;
 }
 
 // Outside any run a handle does nothing: its channel died with its run.
@@ -332,36 +342,48 @@ void chan_release(rt::hchan* c) {
 }
 
 void chansend(rt::hchan* c, void* elem) {
-  runtime_or_abort("Chan::send");
+  rt::G* gp = goroutine_or_abort("Chan::send");
+  rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::chansend(c, elem, /*block=*/true);
+  op_done(gp, EventKind::kChanSend, c, elem, 0);
 }
 
 bool chansend_nonblocking(rt::hchan* c, void* elem) {
-  runtime_or_abort("Chan::try_send");
+  rt::G* gp = goroutine_or_abort("Chan::try_send");
+  rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   // Go's fast path: an open channel that would block fails at once, unlocked.
   if (c != nullptr && !c->closed && rt::chan_full(c)) return false;
-  return rt::chansend(c, elem, /*block=*/false);
+  if (!rt::chansend(c, elem, /*block=*/false)) return false;
+  op_done(gp, EventKind::kChanSend, c, elem, 0);
+  return true;
 }
 
 bool chanrecv(rt::hchan* c, void* elem) {
-  runtime_or_abort("Chan::recv");
+  rt::G* gp = goroutine_or_abort("Chan::recv");
+  rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   bool received = false;
   rt::chanrecv(c, elem, /*block=*/true, &received);
+  op_done(gp, EventKind::kChanRecv, c, elem, received);
   return received;
 }
 
 bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
-  runtime_or_abort("Chan::try_recv");
+  rt::G* gp = goroutine_or_abort("Chan::try_recv");
+  rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   if (c != nullptr && !c->closed && rt::chan_empty(c)) {
     *ok = false;
     return false;
   }
-  return rt::chanrecv(c, elem, /*block=*/false, ok);
+  if (!rt::chanrecv(c, elem, /*block=*/false, ok)) return false;
+  op_done(gp, EventKind::kChanRecv, c, elem, *ok);
+  return true;
 }
 
 void closechan(rt::hchan* c) {
-  runtime_or_abort("Chan::close");
+  rt::G* gp = goroutine_or_abort("Chan::close");
+  rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::closechan(c);
+  rt::trace_event(*gp->rt, EventKind::kChanClose, gp->goid, c->id);
 }
 
 int chanlen(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->qcount); }

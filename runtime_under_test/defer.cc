@@ -10,6 +10,7 @@
 
 #include "context.h"
 #include "proc.h"
+#include "yield.h"
 
 // Activation and panic records live in the stack frames of the functions
 // they describe and are linked from the G for exactly that long (the
@@ -143,6 +144,7 @@ bool call_frame(G* gp, detail::ActivationKind kind, const char* name, const deta
       if (foreign) gopanic(gp, std::move(foreign));
       if (!body_started) {
         body_started = true;
+        if (kind == detail::ActivationKind::kDeferredCall) fault_point(gp, FaultSite::kPanicInDeferredCall);
         ops->invoke(fn, &frame);
         check_swallowed_unwinding(gp);
       }

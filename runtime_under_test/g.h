@@ -65,6 +65,9 @@ struct G {
   // Set when a user catch handler swallowed the runtime's unwinding
   // (defer.h): what was swallowed, reported as a fatal error.
   const char* swallowed_unwinding = nullptr;
+  // Set when gopark returns (the G was woken); the next completed
+  // operation consumes it at the after-wake-up fault site (yield.h).
+  bool resumed_from_park = false;
   Timer sleep_timer;                     // gort::sleep's timer (Go's gp.timer)
   std::vector<uint16_t> select_scratch;  // poll and lock orders of a big select
 };

@@ -8,6 +8,7 @@
 #include "context.h"
 #include "defer.h"
 #include "proc.h"
+#include "yield.h"
 
 namespace gort::rt {
 namespace {
@@ -64,6 +65,8 @@ void goexit0(G* gp) {
   Runtime& rt = *gp->rt;
   M* mp = getm();
   casgstatus(gp, Gstatus::kRunning, Gstatus::kDead);
+  trace_event(rt, EventKind::kGoExit, gp->goid);
+  gp->resumed_from_park = false;
   gp->m = nullptr;
   mp->curg = nullptr;
   gp->waitreason = WaitReason::kZero;

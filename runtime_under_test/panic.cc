@@ -7,6 +7,7 @@
 #include "context.h"
 #include "defer.h"
 #include "proc.h"
+#include "yield.h"
 
 // Activation and panic records live in the stack frames of the functions
 // they describe and are linked from the G for exactly that long (the
@@ -63,6 +64,7 @@ PanicValue recover_for(G* gp, const detail::Activation* caller) {
   Panic* p = gp->panic;
   if (p != nullptr && !p->goexit && !p->recovered && p->running != nullptr && &p->running->activation_ == caller) {
     p->recovered = true;
+    trace_event(*gp->rt, EventKind::kRecover, gp->goid);
     return p->value;
   }
   return PanicValue();
@@ -131,6 +133,7 @@ void gopanic(G* gp, PanicValue v) {
   p.activation.kind = detail::ActivationKind::kPanic;
   p.activation.name = "panic";
   PanicScope scope(gp, &p);
+  trace_event(*gp->rt, EventKind::kPanic, gp->goid);
   run_panic_defers(gp, &p);
   // Nothing recovered it: Go's fatalpanic, for the whole chain.
   Runtime& rt = *gp->rt;
@@ -145,6 +148,7 @@ void goexit_with_defers(G* gp) {
   p.goexit = true;
   p.activation.kind = detail::ActivationKind::kGoexit;
   p.activation.name = "runtime.Goexit";
+  trace_event(*gp->rt, EventKind::kGoexit, gp->goid);
   {
     PanicScope scope(gp, &p);
     for (;;) {

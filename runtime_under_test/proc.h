@@ -57,7 +57,9 @@ void goready(G* gp);
 void gosched();
 
 // --- select (select.cc) ---
-int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block);
+// Returns the chosen case (-1: none, non-blocking); *recv_ok: a chosen
+// receive's ok.
+int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bool* recv_ok);
 
 // --- fatal errors (fatal.cc) ---
 // Ends the run: "fatal error: MSG", a goroutine dump, exit status 2. The

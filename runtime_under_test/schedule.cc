@@ -5,6 +5,7 @@
 
 #include "context.h"
 #include "proc.h"
+#include "yield.h"
 
 namespace gort::rt {
 namespace {
@@ -70,6 +71,7 @@ void park_m(G* gp) {
   // The status changes before the unlock function runs: once the lock is
   // released a waker may goready gp, which requires kWaiting.
   casgstatus(gp, Gstatus::kRunning, Gstatus::kWaiting);
+  trace_event(*gp->rt, EventKind::kGoPark, gp->goid, 0, static_cast<int64_t>(gp->waitreason));
   dropg(mp);
   if (mp->waitunlockf != nullptr) {
     bool (*unlockf)(G*, void*) = mp->waitunlockf;
@@ -111,6 +113,7 @@ void execute(G* gp, bool inherit_time) {
   mp->curg = gp;
   if (!inherit_time) mp->p->schedtick++;
   gp->rt->result.switches++;
+  trace_event(*gp->rt, EventKind::kGoRun, gp->goid);
   gogo(gp);
 }
 
@@ -126,8 +129,11 @@ void schedule() {
     if (G* gp = findrunnable(rt, pp, &inherit_time)) execute(gp, inherit_time);
     if (pp->timers.empty()) checkdead(rt);
     // Only a timer can make progress: sleep until it is due (virtual time
-    // jumps there in sim).
-    rt.clock.wait_until(pp->timers.next_when());
+    // jumps there in sim). An injected spurious wake-up returns early: the
+    // loop finds nothing due and waits again.
+    bool spurious = rt.decider.fire(FaultSite::kSpuriousWakeup);
+    if (spurious) trace_event(rt, EventKind::kFault, 0, 0, static_cast<int64_t>(FaultSite::kSpuriousWakeup));
+    rt.clock.wait_until(pp->timers.next_when(), spurious);
   }
 }
 
@@ -139,6 +145,7 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
   mp->waitlock = lock;
   gp->waitreason = reason;
   mcall(park_m);
+  gp->resumed_from_park = true;  // for the after-wake-up fault site
 }
 
 void goready(G* gp) {
@@ -148,6 +155,10 @@ void goready(G* gp) {
   Runtime& rt = *gp->rt;
   casgstatus(gp, Gstatus::kWaiting, Gstatus::kRunnable);
   gp->waitreason = WaitReason::kZero;
+  if (rt.decider.tracing()) {
+    G* waker = getg();
+    trace_event(rt, EventKind::kGoReady, waker != nullptr && !waker->is_g0 ? waker->goid : 0, gp->goid);
+  }
   runqput(rt, getm()->p, gp, /*next=*/true);
 }
 

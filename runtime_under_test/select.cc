@@ -76,7 +76,7 @@ void sort_lockorder(const SelectCase* cases, uint16_t* order, int n) {
 
 }  // namespace
 
-int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
+int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bool* recv_ok) {
   G* gp = getg();
   if (ncases > kMaxSelectCases) fatal(rt, "select: too many cases (Go allows 65536)");
   // pollorder and lockorder: on the stack for small selects, in the G's
@@ -189,8 +189,9 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
     selunlock(cases, lockorder, norder);
     if (cases[casi].is_send) {
       if (!success) panic_runtime_error(rt, "send on closed channel");
-    } else if (cases[casi].ok != nullptr) {
-      *cases[casi].ok = success;
+    } else {
+      if (cases[casi].ok != nullptr) *cases[casi].ok = success;
+      *recv_ok = success;
     }
     return casi;
   }
@@ -220,7 +221,10 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block) {
   }
   selunlock(cases, lockorder, norder);
   if (how == kSendClosed) panic_runtime_error(rt, "send on closed channel");
-  if (!cas.is_send && cas.ok != nullptr) *cas.ok = how != kRecvClosed;
+  if (!cas.is_send) {
+    *recv_ok = how != kRecvClosed;
+    if (cas.ok != nullptr) *cas.ok = *recv_ok;
+  }
   if (how == kSend || how == kRecv) hand_off(sg);
   return casi;
 }

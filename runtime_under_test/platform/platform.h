@@ -16,8 +16,15 @@
 
 #if defined(GORT_PLATFORM_SIM)
 #include "platform/sim/sim_platform.h"
+namespace gort::platform {
+// Yield points, faults and the event trace exist (sim) or compile away (os).
+inline constexpr bool kSteerable = true;
+}  // namespace gort::platform
 #else
 #include "platform/os/os_platform.h"
+namespace gort::platform {
+inline constexpr bool kSteerable = false;
+}  // namespace gort::platform
 #endif
 
 #endif  // GORT_PLATFORM_PLATFORM_H

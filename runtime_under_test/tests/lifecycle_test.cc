@@ -47,9 +47,11 @@ TEST(Lifecycle, MainIsGoroutineOneAndGoidsAreUniqueAcrossBatches) {
   EXPECT_EQ(*ids.rbegin(), 101u);  // one P: its batches are contiguous
 }
 
+// Go's policy (no preemption at the go statements): both are still alive.
 TEST(Lifecycle, NumGoroutineCountsTheLiving) {
   std::vector<int> seen;
-  Result r = run(Config{}, [&] {
+  testing_support::GoPolicyChooser go_policy;
+  Result r = run(testing_support::go_policy(go_policy), [&] {
     seen.push_back(num_goroutine());
     go([] {});
     go([] {});
@@ -64,7 +66,8 @@ TEST(Lifecycle, NumGoroutineCountsTheLiving) {
 TEST(Lifecycle, MainReturningEndsTheRunAndDestroysUnrunFunctionsOnce) {
   auto token = std::make_shared<int>(7);
   int ran = 0;
-  Result r = run(Config{}, [&] {
+  testing_support::GoPolicyChooser go_policy;  // no preemption at the go statements
+  Result r = run(testing_support::go_policy(go_policy), [&] {
     for (int i = 0; i < 5; i++) go([&ran, token] { ran++; });
   });
   EXPECT_EQ(r.exit_status, 0);

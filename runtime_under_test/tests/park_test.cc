@@ -103,7 +103,8 @@ TEST(Deadlock, NotDeclaredWhileSomethingCanRun) {
 
 TEST(Deadlock, RunResultIsReportedNotPrintedUnlessAsked) {
   Result r = run(Config{}, [] { gopark(nullptr, nullptr, WaitReason::kSelectNoCases); });
-  EXPECT_EQ(r.output, "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select (no cases)]:\nmain.main()\n");
+  EXPECT_EQ(r.output,
+            "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select (no cases)]:\nmain.main()\n");
 }
 
 }  // namespace

@@ -4,12 +4,16 @@
 #include "context.h"
 #include "gort/gort.h"
 #include "proc.h"
+#include "test_support.h"
 
 namespace gort::rt {
 namespace {
 
+// Under Go's policy (no preemption at the go statements, which could let a
+// goroutine exit and its stack serve the next one): exactly ten at once.
 Result ten_goroutines(StackPool* pool) {
-  Config cfg;
+  static testing_support::GoPolicyChooser go_policy;
+  Config cfg = testing_support::go_policy(go_policy);
   cfg.stack_pool = pool;
   return run(cfg, [] {
     for (int i = 0; i < 10; i++) go([] { gosched(); });

@@ -101,6 +101,12 @@ void go(F&& f) {
 // Go's runtime.Gosched: yields the processor; the goroutine stays runnable.
 void gosched();
 
+// A yield point in user code: in sim builds the harness may preempt the
+// goroutine here or inject a fault (a panic, a clock jump); elsewhere, and
+// in os builds, it does nothing. Every channel operation, select and go
+// statement is one already.
+void yield_point();
+
 // The current goroutine's id (main is 1).
 uint64_t goid();
 

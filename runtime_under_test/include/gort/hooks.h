@@ -28,6 +28,75 @@ enum class Choice : uint8_t {
   // Which of the n timers due at the same moment fires next; 0 = the
   // earliest (when, then creation order).
   kTimerOrder,
+  // At a yield point (every channel op, select, go, and gort::yield_point()
+  // in user code), n = 2: 0 = carry on (Go: no preemption request is
+  // pending), 1 = preempt here: the goroutine goes to the global run queue
+  // as Go's gopreempt_m puts it, and the scheduler picks again.
+  kPreempt,
+};
+
+// Where the harness may inject a fault. Faults are off unless a Chooser's
+// fire() says otherwise, and never happen in os builds.
+enum class FaultSite : uint8_t {
+  kPanicAtYield,         // user code, at gort::yield_point()
+  kPanicBeforeChanOp,    // a channel send, receive, close or select is about to start
+  kPanicAfterChanOp,     // a channel send, receive or select has just completed
+  kPanicInDeferredCall,  // a deferred call is about to run its body
+  kPanicAfterWakeup,     // a parked goroutine has just been resumed
+  kSpuriousWakeup,       // an idle M's timed wait returns before its deadline (platform)
+  kClockJump,            // virtual time jumps forward (1 ms) at a yield point
+};
+inline constexpr int kFaultSites = 7;
+
+inline const char* fault_site_name(FaultSite s) {
+  switch (s) {
+    case FaultSite::kPanicAtYield:
+      return "panic-at-yield";
+    case FaultSite::kPanicBeforeChanOp:
+      return "panic-before-chan-op";
+    case FaultSite::kPanicAfterChanOp:
+      return "panic-after-chan-op";
+    case FaultSite::kPanicInDeferredCall:
+      return "panic-in-deferred-call";
+    case FaultSite::kPanicAfterWakeup:
+      return "panic-after-wakeup";
+    case FaultSite::kSpuriousWakeup:
+      return "spurious-wakeup";
+    case FaultSite::kClockJump:
+      return "clock-jump";
+  }
+  return "?";
+}
+
+// What the runtime reports to a tracer (sim builds only): one event per
+// step of the program, in the order they happen. goid is the goroutine
+// the event happened on (0: the scheduler).
+enum class EventKind : uint8_t {
+  kGoCreate,   // obj = the new goroutine's id
+  kGoRun,      // the scheduler starts or resumes goid
+  kGoPark,     // goid parks; aux = its wait reason (WaitReason value)
+  kGoReady,    // goid makes obj runnable
+  kGoPreempt,  // goid is preempted at a yield point
+  kGoExit,     // goid ends
+  kChanMake,   // obj = channel id (1, 2, ... per run), aux = capacity
+  kChanSend,   // a send on obj completed; value = the element if it is an integer
+  kChanRecv,   // a receive on obj completed; value as for send, aux = ok
+  kChanClose,  // obj closed
+  kSelect,     // a select completed; aux = the case index (-1: default)
+  kPanic,      // goid panics
+  kRecover,    // goid's deferred call recovered a panic
+  kGoexit,     // goid called Goexit
+  kYield,      // goid reached a gort::yield_point()
+  kFault,      // a fault fired; aux = its FaultSite
+};
+
+struct Event {
+  EventKind kind;
+  uint64_t goid = 0;
+  uint64_t obj = 0;
+  int64_t value = 0;
+  int64_t aux = 0;
+  bool has_value = false;  // value holds the element (integral or pointer-sized trivially copyable)
 };
 
 inline const char* choice_name(Choice c) {
@@ -40,17 +109,24 @@ inline const char* choice_name(Choice c) {
       return "select-order";
     case Choice::kTimerOrder:
       return "timer-order";
+    case Choice::kPreempt:
+      return "preempt";
   }
   return "?";
 }
 
-// Makes the runtime's decisions in sim mode. Called on the runtime's own
-// thread, from inside the scheduler: it must not call back into the runtime.
+// Makes the runtime's decisions in sim mode, and hears what happens.
+// Called on the runtime's own thread, from inside the runtime: it must not
+// call back into the runtime (gort/introspect.h's snapshot excepted).
 class Chooser {
  public:
   virtual ~Chooser() = default;
   // Returns an option in [0, n); n >= 2 (single-option decisions are not asked).
   virtual uint32_t choose(Choice what, uint32_t n) = 0;
+  // Whether the fault at site fires now (default: never).
+  virtual bool fire(FaultSite) { return false; }
+  // One step of the program happened (default: nobody listens).
+  virtual void event(const Event&) {}
 };
 
 }  // namespace gort

@@ -62,6 +62,17 @@ class CxxException : public Error {
   std::string what_;
 };
 
+// The value of a panic the harness injected at a fault site (sim builds).
+class InjectedPanic : public Error {
+ public:
+  explicit InjectedPanic(const char* site) : site_(site) {}
+  std::string error() const override { return std::string("injected panic at ") + site_; }
+  const char* site() const { return site_; }
+
+ private:
+  const char* site_;
+};
+
 namespace detail {
 
 // A boxed panic value (Go's eface): its type, its bytes and how Go would

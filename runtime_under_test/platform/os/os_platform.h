@@ -77,8 +77,11 @@ class Clock {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
   }
-  // An M with nothing to run but a timer sleeps until it is due.
-  void wait_until(int64_t t) {
+  // Clock jumps are injected faults: sim only.
+  void jump(int64_t /*ns*/) {}
+  // An M with nothing to run but a timer sleeps until it is due. Faults
+  // are sim-only: spurious is ignored (a real early return is retried).
+  void wait_until(int64_t t, bool /*spurious*/ = false) {
     timespec ts{static_cast<time_t>(t / 1'000'000'000), static_cast<long>(t % 1'000'000'000)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {
     }
@@ -94,6 +97,10 @@ class Decider {
     assert(n > 0);
     return what == Choice::kSelectOrder ? rand_.below(n) : 0;
   }
+  // No faults, no tracing: both compile away.
+  static constexpr bool fire(FaultSite) { return false; }
+  static constexpr bool tracing() { return false; }
+  static void event(const Event&) {}
 
  private:
   Wyrand rand_;

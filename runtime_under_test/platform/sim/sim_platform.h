@@ -85,10 +85,17 @@ class Note {
 class Clock {
  public:
   int64_t now() const { return now_; }
-  // Nothing can run until t: virtual time jumps there at once.
-  void wait_until(int64_t t) {
+  // Nothing can run until t: virtual time jumps there at once. A spurious
+  // wake-up (an injected fault) returns halfway there instead, as a futex
+  // or nanosleep may return early; the caller must re-check and wait again.
+  void wait_until(int64_t t, bool spurious = false) {
     assert(t >= now_ && "sim: virtual time never goes backwards");
-    now_ = t;
+    now_ = spurious ? now_ + (t - now_) / 2 : t;
+  }
+  // An injected clock jump: virtual time leaps forward by ns.
+  void jump(int64_t ns) {
+    assert(ns >= 0);
+    now_ += ns;
   }
 
  private:
@@ -106,6 +113,12 @@ class Decider {
     uint32_t c = chooser_ != nullptr ? chooser_->choose(what, n) : rand_.below(n);
     assert(c < n && "Chooser returned an option out of range");
     return c;
+  }
+  // Faults fire only when a chooser says so: a seed alone injects none.
+  bool fire(FaultSite site) { return chooser_ != nullptr && chooser_->fire(site); }
+  bool tracing() const { return chooser_ != nullptr; }
+  void event(const Event& e) {
+    if (chooser_ != nullptr) chooser_->event(e);
   }
 
  private:

@@ -1,0 +1,69 @@
+// A read-only view of a run's runtime state, for invariant checkers.
+//
+// snapshot() copies what the checkers of DESIGN.md section 6 need: every
+// goroutine with its status and where the runtime keeps it, every live
+// channel with its buffer indices and wait queues. It may be called from a
+// goroutine or from a Chooser's choose()/event() callbacks (the runtime is
+// then at a quiescent point: no channel lock held, no G half-moved), and
+// allocates (it is for checking, not for hot paths).
+#ifndef GORT_INTROSPECT_H
+#define GORT_INTROSPECT_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gort::introspect {
+
+// Go's G states (runtime2.go), as the runtime's status machine has them.
+enum class GStatus : uint8_t { kIdle, kRunnable, kRunning, kSyscall, kWaiting, kPreempted, kDead };
+
+struct Goroutine {
+  uint64_t goid = 0;
+  GStatus status = GStatus::kIdle;
+  std::string wait_reason;  // Go's text while waiting ("chan send", ...), else empty
+  // Where the runtime keeps it: how many times it appears in each place.
+  // Exactly one place matches its status when the runtime is consistent.
+  uint32_t on_m = 0;            // running: current G of an M
+  uint32_t in_runnext = 0;      // a P's runnext
+  uint32_t in_local_runq = 0;   // a P's local run queue
+  uint32_t in_global_runq = 0;  // the global run queue
+  uint32_t in_gfree = 0;        // a free list of dead Gs
+  // Channels its sudogs (G::waiting list) say it waits on, in list order.
+  std::vector<uint64_t> waiting_on;
+  bool in_select = false;  // parked in a select
+};
+
+struct Waiter {
+  uint64_t goid = 0;
+  bool is_select = false;
+  // The waiter's G lists this sudog among its own (sudog ownership).
+  bool owned_by_g = false;
+  // For a select waiter: another case already won (the sudog is stale
+  // and will be skipped by dequeue).
+  bool select_done = false;
+};
+
+struct Channel {
+  uint64_t id = 0;
+  uint32_t qcount = 0;
+  uint32_t dataqsiz = 0;
+  uint32_t sendx = 0;
+  uint32_t recvx = 0;
+  bool closed = false;
+  std::vector<Waiter> sendq;
+  std::vector<Waiter> recvq;
+};
+
+struct Snapshot {
+  std::vector<Goroutine> goroutines;  // g0 excluded; in creation order
+  std::vector<Channel> channels;      // live channels, by id
+  uint64_t current_goid = 0;          // the running G (0: the scheduler)
+};
+
+// The current run's state. Must be called inside a run.
+Snapshot snapshot();
+
+}  // namespace gort::introspect
+
+#endif  // GORT_INTROSPECT_H

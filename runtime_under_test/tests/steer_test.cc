@@ -1,0 +1,241 @@
+// The harness' levers on a sim run (hooks.h, yield.h): preemption at yield
+// points, each fault site, the event trace, and introspect::snapshot. In
+// os builds none of this exists, and the tests say so when they skip.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "gort/gort.h"
+#include "gort/introspect.h"
+
+namespace gort {
+namespace {
+
+#if defined(GORT_PLATFORM_SIM)
+constexpr bool kSim = true;
+#else
+constexpr bool kSim = false;
+#endif
+
+#define SKIP_UNLESS_SIM() \
+  if (!kSim) GTEST_SKIP() << "os platform: yield points, faults and events exist only in sim builds"
+
+// Go's policy for every choice, except what the test asks for.
+class Steer : public Chooser {
+ public:
+  uint32_t choose(Choice what, uint32_t) override { return what == Choice::kPreempt ? preempt : 0; }
+  bool fire(FaultSite site) override {
+    if (site != fault || fired >= fire_times) return false;
+    fired++;
+    return true;
+  }
+  void event(const Event& e) override { events.push_back(e); }
+  uint32_t preempt = 0;
+  FaultSite fault = FaultSite::kClockJump;
+  int fire_times = 0;
+  int fired = 0;
+  std::vector<Event> events;
+};
+
+Config with(Steer& s) {
+  Config cfg;
+  cfg.chooser = &s;
+  return cfg;
+}
+
+TEST(YieldPoint, PreemptionLetsTheOtherGoroutineRunThere) {
+  SKIP_UNLESS_SIM();
+  for (uint32_t preempt : {0u, 1u}) {
+    Steer s;
+    s.preempt = preempt;
+    bool other_ran_at_yield = false;
+    Result r = run(with(s), [&] {
+      bool ran = false;
+      s.preempt = 0;  // not at the go statement itself
+      go([&] { ran = true; });
+      s.preempt = preempt;
+      yield_point();
+      other_ran_at_yield = ran;
+    });
+    ASSERT_EQ(r.exit_status, 0) << r.output;
+    EXPECT_EQ(other_ran_at_yield, preempt == 1) << "preempt=" << preempt;
+  }
+}
+
+// Which panic an injected fault raised, if any, and what the program saw.
+struct Injected {
+  std::string value;
+  int len_after = -1;
+  bool deferred_body_ran = false;
+  int received = -1;
+};
+
+template <class Body>
+Injected inject_at(FaultSite site, Body body) {
+  Steer s;
+  s.fault = site;
+  s.fire_times = 1;
+  Injected got;
+  Result r = run(with(s), [&] {
+    func([&](Frame& f) {
+      f.defer([&] {
+        if (PanicValue v = recover()) got.value = v.to_string();
+      });
+      body(got);
+    });
+  });
+  EXPECT_EQ(r.exit_status, 0) << r.output;
+  EXPECT_EQ(s.fired, 1) << fault_site_name(site) << " never fired";
+  return got;
+}
+
+TEST(FaultSites, EachPanicSiteRaisesAnInjectedPanicWhereItSays) {
+  SKIP_UNLESS_SIM();
+  Injected at_yield = inject_at(FaultSite::kPanicAtYield, [](Injected&) { yield_point(); });
+  EXPECT_EQ(at_yield.value, "injected panic at panic-at-yield");
+
+  Chan<int> before;
+  Injected b = inject_at(FaultSite::kPanicBeforeChanOp, [&](Injected& g) {
+    before = make_chan<int>(1);
+    func([&](Frame& f) {
+      f.defer([&] { g.len_after = before.len(); });
+      before.send(1);
+    });
+  });
+  EXPECT_EQ(b.value, "injected panic at panic-before-chan-op");
+  EXPECT_EQ(b.len_after, 0) << "the send happened before the injected panic";
+
+  Injected a = inject_at(FaultSite::kPanicAfterChanOp, [&](Injected& g) {
+    Chan<int> ch = make_chan<int>(1);
+    func([&](Frame& f) {
+      f.defer([&g, ch] { g.len_after = ch.len(); });
+      ch.send(1);
+    });
+  });
+  EXPECT_EQ(a.value, "injected panic at panic-after-chan-op");
+  EXPECT_EQ(a.len_after, 1) << "the send did not complete before the injected panic";
+
+  Injected d = inject_at(FaultSite::kPanicInDeferredCall,
+                         [&](Injected& g) { func([&](Frame& f) { f.defer([&g] { g.deferred_body_ran = true; }); }); });
+  EXPECT_EQ(d.value, "injected panic at panic-in-deferred-call");
+  EXPECT_FALSE(d.deferred_body_ran);
+
+  Injected w = inject_at(FaultSite::kPanicAfterWakeup, [&](Injected& g) {
+    Chan<int> ch = make_chan<int>(0);
+    go([ch] { ch.send(42); });
+    func([&](Frame& f) {
+      int v = -1;
+      f.defer([&g, &v] { g.received = v; });
+      v = ch.recv();  // parks: main runs again only once the sender hands 42 over
+    });
+  });
+  EXPECT_EQ(w.value, "injected panic at panic-after-wakeup");
+}
+
+TEST(FaultSites, ClockJumpAdvancesVirtualTime) {
+  SKIP_UNLESS_SIM();
+  Steer s;
+  s.fault = FaultSite::kClockJump;
+  s.fire_times = 1;
+  int64_t before = -1, after = -1;
+  Result r = run(with(s), [&] {
+    before = nanotime();
+    yield_point();
+    after = nanotime();
+  });
+  ASSERT_EQ(r.exit_status, 0) << r.output;
+  EXPECT_EQ(after - before, 1'000'000);
+}
+
+TEST(FaultSites, SpuriousWakeupsOfAnIdleMAreTolerated) {
+  SKIP_UNLESS_SIM();
+  Steer s;
+  s.fault = FaultSite::kSpuriousWakeup;
+  s.fire_times = 5;
+  int64_t slept = -1;
+  Result r = run(with(s), [&] {
+    int64_t t0 = nanotime();
+    sleep(std::chrono::milliseconds(10));
+    slept = nanotime() - t0;
+  });
+  ASSERT_EQ(r.exit_status, 0) << r.output;
+  EXPECT_EQ(s.fired, 5);
+  EXPECT_EQ(slept, 10'000'000) << "woke at the wrong virtual time";
+}
+
+TEST(Events, AChannelHandoffIsTracedInOrderWithItsValues) {
+  SKIP_UNLESS_SIM();
+  Steer s;
+  Result r = run(with(s), [&] {
+    Chan<int> c = make_chan<int>(0);
+    go([c] { c.send(7); });
+    int v = c.recv();
+    (void)v;
+  });
+  ASSERT_EQ(r.exit_status, 0) << r.output;
+  // The subsequence that must appear, in this order.
+  std::vector<EventKind> want = {EventKind::kGoRun,    EventKind::kChanMake, EventKind::kGoCreate,
+                                 EventKind::kGoPark,   EventKind::kGoRun,    EventKind::kGoReady,
+                                 EventKind::kChanSend, EventKind::kGoExit,   EventKind::kChanRecv};
+  size_t at = 0;
+  for (const Event& e : s.events) {
+    if (at < want.size() && e.kind == want[at]) at++;
+  }
+  EXPECT_EQ(at, want.size()) << "stopped matching at step " << at;
+  int sends = 0, recvs = 0;
+  for (const Event& e : s.events) {
+    if (e.kind == EventKind::kChanSend) {
+      sends++;
+      EXPECT_TRUE(e.has_value);
+      EXPECT_EQ(e.value, 7);
+      EXPECT_EQ(e.goid, 2u);
+    }
+    if (e.kind == EventKind::kChanRecv) {
+      recvs++;
+      EXPECT_EQ(e.value, 7);
+      EXPECT_EQ(e.aux, 1);  // ok
+      EXPECT_EQ(e.goid, 1u);
+    }
+  }
+  EXPECT_EQ(sends, 1);
+  EXPECT_EQ(recvs, 1);
+}
+
+TEST(Introspect, SnapshotShowsWhereEachGoroutineIs) {
+  introspect::Snapshot snap;
+  Chan<int> c;
+  Result r = run(Config{}, [&] {
+    c = make_chan<int>(0);
+    go([c] { c.recv(); });  // will park in c's recvq
+    while (goroutine_state(2).wait_reason != std::string("chan receive")) gosched();
+    go([] {});  // runnable, not yet run
+    snap = introspect::snapshot();
+    c.send(1);
+    c = Chan<int>();
+  });
+  ASSERT_EQ(r.exit_status, 0) << r.output;
+  ASSERT_GE(snap.goroutines.size(), 3u);
+  const introspect::Goroutine& main_g = snap.goroutines[0];
+  EXPECT_EQ(main_g.goid, 1u);
+  EXPECT_EQ(main_g.status, introspect::GStatus::kRunning);
+  EXPECT_EQ(main_g.on_m, 1u);
+  const introspect::Goroutine& receiver = snap.goroutines[1];
+  EXPECT_EQ(receiver.status, introspect::GStatus::kWaiting);
+  EXPECT_EQ(receiver.wait_reason, "chan receive");
+  ASSERT_EQ(receiver.waiting_on.size(), 1u);
+  const introspect::Goroutine& fresh = snap.goroutines[2];
+  EXPECT_EQ(fresh.status, introspect::GStatus::kRunnable);
+  EXPECT_EQ(fresh.in_runnext + fresh.in_local_runq + fresh.in_global_runq, 1u);
+  ASSERT_EQ(snap.channels.size(), 1u);
+  EXPECT_EQ(snap.channels[0].id, receiver.waiting_on[0]);
+  ASSERT_EQ(snap.channels[0].recvq.size(), 1u);
+  EXPECT_EQ(snap.channels[0].recvq[0].goid, 2u);
+  EXPECT_TRUE(snap.channels[0].recvq[0].owned_by_g);
+  EXPECT_TRUE(snap.channels[0].sendq.empty());
+  EXPECT_EQ(snap.current_goid, 1u);
+}
+
+}  // namespace
+}  // namespace gort

@@ -1,0 +1,68 @@
+// Yield points, injected faults and the event trace (the harness' view of
+// a run, hooks.h). In os builds every call here compiles to nothing.
+#ifndef GORT_YIELD_H
+#define GORT_YIELD_H
+
+#include <cstdint>
+#include <cstring>
+
+#include "g.h"
+#include "gort/hooks.h"
+#include "runtime.h"
+
+namespace gort::rt {
+
+// One step for the tracer; cheap when nobody listens.
+inline void trace_event(Runtime& rt, EventKind kind, uint64_t goid, uint64_t obj = 0, int64_t aux = 0) {
+  if (rt.decider.tracing()) {
+    Event e{kind, goid, obj, 0, aux, false};
+    rt.decider.event(e);
+  }
+}
+
+// A channel element as a trace value: integers and other trivially
+// copyable values up to 8 bytes are carried; anything else is not.
+inline void trace_chan_value(Runtime& rt, EventKind kind, uint64_t goid, uint64_t chan_id, const void* elem,
+                             size_t size, bool trivial, int64_t aux) {
+  if (!rt.decider.tracing()) return;
+  Event e{kind, goid, chan_id, 0, aux, false};
+  if (elem != nullptr && trivial && size > 0 && size <= sizeof e.value) {
+    std::memcpy(&e.value, elem, size);
+    e.has_value = true;
+  }
+  rt.decider.event(e);
+}
+
+void yield_point_steered(G* gp, FaultSite panic_site);
+void preempt_point_steered(G* gp);
+void fault_point_steered(G* gp, FaultSite panic_site);
+
+// A yield point on the current G: the chooser may jump the clock, inject a
+// panic at panic_site, or preempt the G (Go's gopreempt_m).
+inline void yield_point(G* gp, FaultSite panic_site) {
+  if constexpr (platform::kSteerable) yield_point_steered(gp, panic_site);
+}
+// A yield point where no panic may be injected (a go statement).
+inline void preempt_point(G* gp) {
+  if constexpr (platform::kSteerable) preempt_point_steered(gp);
+}
+// An injected-panic site with no preemption (after an operation completes).
+inline void fault_point(G* gp, FaultSite panic_site) {
+  if constexpr (platform::kSteerable) fault_point_steered(gp, panic_site);
+}
+
+// After an operation completed (and its event was traced): the after-op
+// site, and the after-wake-up site if the operation parked.
+inline void after_op_fault_points(G* gp) {
+  if constexpr (platform::kSteerable) {
+    if (gp->resumed_from_park) {
+      gp->resumed_from_park = false;
+      fault_point_steered(gp, FaultSite::kPanicAfterWakeup);
+    }
+    fault_point_steered(gp, FaultSite::kPanicAfterChanOp);
+  }
+}
+
+}  // namespace gort::rt
+
+#endif  // GORT_YIELD_H
