@@ -127,6 +127,7 @@ const std::vector<Scenario>& all_scenarios() {
     std::vector<Scenario> s;
     add_goroutine_scenarios(s);
     add_channel_scenarios(s);
+    add_panic_scenarios(s);
     return s;
   }();
   return scenarios;

@@ -112,8 +112,10 @@ void fan_in_select() {
   bool ok = false;
   while (!ca.is_nil() || !cb.is_nil()) {
     int i = select({recv_case(ca, v, &ok), recv_case(cb, v, &ok)});
-    if (!ok) (i == 0 ? ca : cb) = Chan<int>();  // closed: nil it out
-    else sum += v;
+    if (!ok)
+      (i == 0 ? ca : cb) = Chan<int>();  // closed: nil it out
+    else
+      sum += v;
   }
   scenario_check(sum == 20 + 3000, "fan-in: values lost or duplicated");
 }
@@ -201,15 +203,18 @@ void add_channel_scenarios(std::vector<Scenario>& s) {
   s.push_back({"ping-pong", "chan unbuffered", "a ball passed round a ring of three goroutines", ping_pong, {}});
   s.push_back({"pipeline", "chan buffered close", "three stages, closed from the front; order kept", pipeline, {}});
   s.push_back({"prime-sieve", "chan goroutines", "Go's concurrent prime sieve, 15 primes", prime_sieve, {}});
-  s.push_back({"fan-in-select", "select nil close", "select over two producers, nil-ing closed cases", fan_in_select,
-               {}});
-  s.push_back({"worker-pool", "chan close broadcast", "four workers stopped by closing their job channel",
-               worker_pool, {}});
+  s.push_back(
+      {"fan-in-select", "select nil close", "select over two producers, nil-ing closed cases", fan_in_select, {}});
+  s.push_back(
+      {"worker-pool", "chan close broadcast", "four workers stopped by closing their job channel", worker_pool, {}});
   s.push_back({"timeouts", "select timer after", "after() beats a slow reply, loses to a fast one", timeouts, {}});
-  s.push_back({"producer-consumer", "chan capacity", "capacities 0, 1 and 8: FIFO and conservation",
-               producer_consumer, {}});
-  s.push_back({"deadlock", "deadlock chan", "all goroutines block: fatal error: all goroutines are asleep",
-               deadlock, {2, "all goroutines are asleep - deadlock!"}});
+  s.push_back(
+      {"producer-consumer", "chan capacity", "capacities 0, 1 and 8: FIFO and conservation", producer_consumer, {}});
+  s.push_back({"deadlock",
+               "deadlock chan",
+               "all goroutines block: fatal error: all goroutines are asleep",
+               deadlock,
+               {2, "all goroutines are asleep - deadlock!"}});
 }
 
 }  // namespace gort::harness

@@ -12,6 +12,7 @@ namespace gort::harness {
 
 void add_goroutine_scenarios(std::vector<Scenario>& s);  // builtin.cc
 void add_channel_scenarios(std::vector<Scenario>& s);    // channel_scenarios.cc
+void add_panic_scenarios(std::vector<Scenario>& s);      // panic_scenarios.cc
 
 }  // namespace gort::harness
 

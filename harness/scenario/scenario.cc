@@ -9,9 +9,12 @@ void scenario_check(bool cond, const char* what) {
 }
 
 std::string judge(const Scenario& s, const Result& r) {
-  if (r.exit_status == s.expect.exit_status && r.fatal_error == s.expect.fatal_error) return "";
+  if (r.exit_status == s.expect.exit_status && r.fatal_error == s.expect.fatal_error && r.panic == s.expect.panic) {
+    return "";
+  }
   std::string why = "expected exit status " + std::to_string(s.expect.exit_status);
   if (*s.expect.fatal_error != 0) why += std::string(" with fatal error \"") + s.expect.fatal_error + "\"";
+  if (*s.expect.panic != 0) why += std::string(" with panic \"") + s.expect.panic + "\"";
   why += ", got " + std::to_string(r.exit_status);
   if (!r.fatal_error.empty()) why += " with fatal error \"" + r.fatal_error + "\"";
   if (!r.panic.empty()) why += " with panic \"" + r.panic + "\"";

@@ -19,6 +19,7 @@ namespace gort::harness {
 struct Expectation {
   int exit_status = 0;
   const char* fatal_error = "";  // Go's text, when the run must end in one
+  const char* panic = "";        // the unrecovered panic's value, when the run must end in one
 };
 
 struct Scenario {
