@@ -297,7 +297,10 @@ void chansend_from_timer(hchan* c, void* ep) {
   chan_lock(c);
   bool closed = c->closed;
   chan_unlock(c);
-  if (!closed) chansend(c, ep, /*block=*/false);
+  // The scheduler sends (goid 0 in the trace), as Go's sendTime does.
+  if (!closed && chansend(c, ep, /*block=*/false)) {
+    trace_chan_value(*c->rt, EventKind::kChanSend, 0, c->id, ep, c->ops->size, c->ops->trivial, 0);
+  }
 }
 
 }  // namespace gort::rt

@@ -1,0 +1,1040 @@
+// Tests of the invariant checker, the channel oracle and CheckingChooser.
+//
+// Each invariant and each oracle rule has a hand-built case that breaks it
+// (and, where the rules allow, nothing else), checked for the rule's name,
+// the objects it names and the step it blames; the consistent cases yield
+// nothing. The end-to-end tests run real goroutine programs on the sim
+// runtime under CheckingChooser and expect silence, and show that a
+// corrupted snapshot or trace is caught.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "check/checker.h"
+#include "check/end_state.h"
+#include "check/invariants.h"
+#include "check/oracle.h"
+#include "gort/gort.h"
+#include "gort/introspect.h"
+#include "gtest/gtest.h"
+#include "scenario/scenario.h"
+
+namespace gort::harness {
+namespace {
+
+using introspect::Channel;
+using introspect::Goroutine;
+using introspect::GStatus;
+using introspect::Snapshot;
+using introspect::Waiter;
+
+// ---------------------------------------------------------------------------
+// Snapshots
+
+Goroutine goroutine(uint64_t goid, GStatus status) {
+  Goroutine g;
+  g.goid = goid;
+  g.status = status;
+  switch (status) {
+    case GStatus::kRunning:
+      g.on_m = 1;
+      break;
+    case GStatus::kRunnable:
+      g.in_local_runq = 1;
+      break;
+    case GStatus::kDead:
+      g.in_gfree = 1;
+      break;
+    default:
+      break;
+  }
+  return g;
+}
+
+Goroutine waiting_on(uint64_t goid, std::vector<uint64_t> chans, bool in_select) {
+  Goroutine g = goroutine(goid, GStatus::kWaiting);
+  g.waiting_on = std::move(chans);
+  g.in_select = in_select;
+  g.wait_reason = in_select ? "select" : "chan receive";
+  return g;
+}
+
+Waiter waiter(uint64_t goid, bool is_select = false, bool select_done = false) {
+  Waiter w;
+  w.goid = goid;
+  w.is_select = is_select;
+  w.owned_by_g = true;
+  w.select_done = select_done;
+  return w;
+}
+
+Channel channel(uint64_t id, uint32_t dataqsiz, uint32_t qcount = 0, uint32_t recvx = 0) {
+  Channel c;
+  c.id = id;
+  c.dataqsiz = dataqsiz;
+  c.qcount = qcount;
+  c.recvx = recvx;
+  c.sendx = dataqsiz == 0 ? 0 : (recvx + qcount) % dataqsiz;
+  return c;
+}
+
+// A consistent state with a bit of everything:
+//   g1 running (the M's current G), g2 runnable in runnext, g3 parked
+//   receiving on c1 (unbuffered), g4 parked in a select sending on c2 (full)
+//   and receiving on c3, g5 dead, g6 runnable after its select won (its
+//   stale sudog still on c5), g7 selecting on both sides of c6, g8 runnable
+//   on the global queue; c4 closed with a value left.
+Snapshot consistent() {
+  Snapshot s;
+  s.current_goid = 1;
+  s.goroutines.push_back(goroutine(1, GStatus::kRunning));
+  Goroutine g2 = goroutine(2, GStatus::kRunnable);
+  g2.in_local_runq = 0;
+  g2.in_runnext = 1;
+  s.goroutines.push_back(g2);
+  s.goroutines.push_back(waiting_on(3, {1}, false));
+  s.goroutines.push_back(waiting_on(4, {2, 3}, true));
+  s.goroutines.push_back(goroutine(5, GStatus::kDead));
+  Goroutine g6 = goroutine(6, GStatus::kRunnable);
+  g6.waiting_on = {5};
+  g6.in_select = true;
+  s.goroutines.push_back(g6);
+  s.goroutines.push_back(waiting_on(7, {6, 6}, true));
+  Goroutine g8 = goroutine(8, GStatus::kRunnable);
+  g8.in_local_runq = 0;
+  g8.in_global_runq = 1;
+  s.goroutines.push_back(g8);
+
+  Channel c1 = channel(1, 0);
+  c1.recvq = {waiter(3)};
+  Channel c2 = channel(2, 2, 2, 1);
+  c2.sendq = {waiter(4, true)};
+  Channel c3 = channel(3, 0);
+  c3.recvq = {waiter(4, true)};
+  Channel c4 = channel(4, 3, 1, 2);
+  c4.closed = true;
+  Channel c5 = channel(5, 0);
+  c5.recvq = {waiter(6, true, true)};
+  Channel c6 = channel(6, 0);
+  c6.sendq = {waiter(7, true)};
+  c6.recvq = {waiter(7, true)};
+  s.channels = {c1, c2, c3, c4, c5, c6};
+  return s;
+}
+
+Goroutine& g_of(Snapshot& s, uint64_t goid) {
+  for (Goroutine& g : s.goroutines) {
+    if (g.goid == goid) return g;
+  }
+  ADD_FAILURE() << "no g" << goid;
+  return s.goroutines.front();
+}
+
+Channel& c_of(Snapshot& s, uint64_t id) {
+  for (Channel& c : s.channels) {
+    if (c.id == id) return c;
+  }
+  ADD_FAILURE() << "no c" << id;
+  return s.channels.front();
+}
+
+std::vector<std::string> names(const std::vector<Violation>& vs) {
+  std::vector<std::string> out;
+  for (const Violation& v : vs) out.push_back(v.invariant);
+  return out;
+}
+
+std::string all_details(const std::vector<Violation>& vs) {
+  std::string out;
+  for (const Violation& v : vs) out += v.invariant + ": " + v.detail + "\n";
+  return out;
+}
+
+// Exactly one violation, of invariant, whose detail mentions every word.
+void expect_only(const Snapshot& s, const std::string& invariant, std::vector<std::string> words) {
+  std::vector<Violation> vs = check_invariants(s);
+  ASSERT_EQ(names(vs), std::vector<std::string>{invariant}) << all_details(vs);
+  for (const std::string& w : words) EXPECT_NE(vs[0].detail.find(w), std::string::npos) << w << " in " << vs[0].detail;
+}
+
+TEST(Invariants, ConsistentSnapshotYieldsNothing) {
+  std::vector<Violation> vs = check_invariants(consistent());
+  EXPECT_TRUE(vs.empty()) << all_details(vs);
+}
+
+TEST(Invariants, EmptySnapshotYieldsNothing) { EXPECT_TRUE(check_invariants(Snapshot{}).empty()); }
+
+TEST(Invariants, QcountAboveCapacity) {
+  Snapshot s = consistent();
+  Channel& c2 = c_of(s, 2);
+  c2.qcount = 3;
+  c2.sendx = (c2.recvx + c2.qcount) % c2.dataqsiz;
+  expect_only(s, "chan.qcount-range", {"c2", "qcount 3", "dataqsiz 2"});
+}
+
+TEST(Invariants, RingIndicesInconsistentWithQcount) {
+  Snapshot s = consistent();
+  c_of(s, 4).sendx = 1;  // want (2 + 1) % 3 == 0
+  expect_only(s, "chan.ring-indices", {"c4", "sendx 1", "recvx 2"});
+}
+
+TEST(Invariants, RingIndicesOfUnbufferedChannelAreZero) {
+  Snapshot s = consistent();
+  c_of(s, 3).recvx = 1;
+  expect_only(s, "chan.ring-indices", {"c3", "unbuffered"});
+}
+
+TEST(Invariants, BothQueuesWaitedOn) {
+  // A select sender on c1 while g3 waits to receive there: they should
+  // have met. (A select waiter: the lost-wake-up rule is for plain ones.)
+  Snapshot s = consistent();
+  s.goroutines.push_back(waiting_on(9, {1}, true));
+  c_of(s, 1).sendq = {waiter(9, true)};
+  expect_only(s, "chan.one-queue-nonempty", {"c1", "sendq [g9]", "recvq [g3]"});
+}
+
+TEST(Invariants, OneSelectOnBothSidesIsAllowedButNotTwo) {
+  Snapshot s = consistent();
+  EXPECT_TRUE(check_invariants(s).empty());  // g7 on both sides of c6
+  s.goroutines.push_back(waiting_on(9, {6}, true));
+  c_of(s, 6).recvq.push_back(waiter(9, true));
+  expect_only(s, "chan.one-queue-nonempty", {"c6", "sendq [g7]", "recvq [g7 g9]"});
+}
+
+TEST(Invariants, DoneSelectWaitersDoNotCountForOneQueue) {
+  // c5's recvq holds only g6's stale sudog: a sender may wait there.
+  Snapshot s = consistent();
+  s.goroutines.push_back(waiting_on(9, {5}, false));
+  c_of(s, 5).sendq = {waiter(9)};
+  std::vector<Violation> vs = check_invariants(s);
+  EXPECT_TRUE(vs.empty()) << all_details(vs);
+}
+
+TEST(Invariants, BufferedValuesWhileReceiversWait) {
+  Snapshot s = consistent();
+  Channel& c3 = c_of(s, 3);  // make it buffered, with a value, g4's select still receiving
+  c3.dataqsiz = 2;
+  c3.qcount = 1;
+  c3.sendx = 1;
+  expect_only(s, "chan.buffered-with-receivers", {"c3", "recvq [g4]"});
+}
+
+TEST(Invariants, RoomWhileSendersWait) {
+  Snapshot s = consistent();
+  Channel& c2 = c_of(s, 2);
+  c2.qcount = 1;
+  c2.recvx = 0;
+  c2.sendx = 1;
+  expect_only(s, "chan.room-with-senders", {"c2", "qcount 1", "sendq [g4]"});
+}
+
+TEST(Invariants, ClosedWithSenders) {
+  Snapshot s = consistent();
+  c_of(s, 2).closed = true;
+  expect_only(s, "chan.closed-with-senders", {"c2", "sendq [g4]"});
+}
+
+TEST(Invariants, DuplicateGoid) {
+  Snapshot s = consistent();
+  s.goroutines.push_back(goroutine(5, GStatus::kDead));
+  expect_only(s, "g.duplicate-goid", {"g5"});
+}
+
+TEST(Invariants, RunningGoroutineAlsoQueued) {
+  Snapshot s = consistent();
+  g_of(s, 1).in_local_runq = 1;
+  expect_only(s, "g.running-placement", {"g1", "running", "local runq 1"});
+}
+
+TEST(Invariants, RunningOnTwoMs) {
+  Snapshot s = consistent();
+  g_of(s, 1).on_m = 2;
+  expect_only(s, "g.on-two-ms", {"g1", "2 Ms"});
+}
+
+TEST(Invariants, RunnableInTwoRunQueues) {
+  Snapshot s = consistent();
+  g_of(s, 2).in_global_runq = 1;
+  expect_only(s, "g.runnable-placement", {"g2", "runnext 1", "global runq 1"});
+}
+
+TEST(Invariants, RunnableInNoRunQueue) {
+  Snapshot s = consistent();
+  g_of(s, 8).in_global_runq = 0;
+  expect_only(s, "g.runnable-placement", {"g8", "global runq 0"});
+}
+
+TEST(Invariants, WaitingGoroutineInARunQueue) {
+  Snapshot s = consistent();
+  g_of(s, 3).in_global_runq = 1;
+  expect_only(s, "g.waiting-placement", {"g3", "waiting", "global runq 1"});
+}
+
+TEST(Invariants, DeadGoroutineFreedTwice) {
+  Snapshot s = consistent();
+  g_of(s, 5).in_gfree = 2;
+  expect_only(s, "g.dead-placement", {"g5", "gfree 2"});
+}
+
+TEST(Invariants, DeadGoroutineOnTheRunQueue) {
+  Snapshot s = consistent();
+  g_of(s, 5).in_runnext = 1;
+  expect_only(s, "g.dead-placement", {"g5", "runnext 1"});
+}
+
+TEST(Invariants, IdleGoroutineQueued) {
+  Snapshot s = consistent();
+  Goroutine g9 = goroutine(9, GStatus::kIdle);
+  g9.in_local_runq = 1;
+  s.goroutines.push_back(g9);
+  expect_only(s, "g.other-placement", {"g9", "idle"});
+}
+
+TEST(Invariants, CurrentGoroutineNotRunning) {
+  Snapshot s = consistent();
+  s.current_goid = 0;  // the M says it runs its scheduler, yet g1 is running
+  expect_only(s, "m.current-g", {"g1", "scheduler"});
+  s.current_goid = 2;  // the M runs g2, which is runnable, and g1 runs too
+  std::vector<Violation> vs = check_invariants(s);
+  EXPECT_EQ(names(vs), (std::vector<std::string>{"m.current-g", "m.current-g"})) << all_details(vs);
+}
+
+TEST(Invariants, LiveWaiterWhoseGoroutineIsNotWaiting) {
+  Snapshot s = consistent();
+  Goroutine& g3 = g_of(s, 3);  // readied but still queued on c1
+  g3.status = GStatus::kRunnable;
+  g3.in_local_runq = 1;
+  expect_only(s, "sudog.owner-waiting", {"c1 recvq", "g3", "runnable"});
+}
+
+TEST(Invariants, WaiterOfAnUnknownGoroutine) {
+  Snapshot s = consistent();
+  c_of(s, 6).sendq.push_back(waiter(42, true));
+  std::vector<Violation> vs = check_invariants(s);
+  // g42 is not in the snapshot, and c6 now has two Gs on its two sides.
+  EXPECT_EQ(names(vs), (std::vector<std::string>{"chan.one-queue-nonempty", "sudog.owner-waiting"})) << all_details(vs);
+}
+
+TEST(Invariants, SudogNotOwnedByItsGoroutine) {
+  Snapshot s = consistent();
+  c_of(s, 1).recvq[0].owned_by_g = false;
+  expect_only(s, "sudog.owned-by-g", {"c1 recvq", "g3"});
+}
+
+TEST(Invariants, WaitingGoroutineMissingFromItsQueue) {
+  Snapshot s = consistent();
+  c_of(s, 1).recvq.clear();  // dequeued, never readied: g3 is lost
+  expect_only(s, "sudog.wait-queues", {"g3", "c1", "0 time"});
+}
+
+TEST(Invariants, PlainWaiterQueuedTwice) {
+  Snapshot s = consistent();
+  c_of(s, 1).recvq.push_back(waiter(3));
+  expect_only(s, "sudog.wait-queues", {"g3", "c1", "2 time"});
+}
+
+TEST(Invariants, SelectWaiterQueuedOnAChannelItDoesNotName) {
+  Snapshot s = consistent();
+  Channel& c4 = c_of(s, 4);  // open it and empty it so that g4 may wait there
+  c4.closed = false;
+  c4.qcount = 0;
+  c4.sendx = c4.recvx;
+  c4.recvq = {waiter(4, true)};
+  expect_only(s, "sudog.wait-queues", {"g4", "c4", "do not name"});
+}
+
+TEST(Invariants, PlainWaiterOnTwoChannels) {
+  Snapshot s = consistent();
+  g_of(s, 3).waiting_on = {1, 4};
+  expect_only(s, "sudog.wait-queues", {"g3", "2 channels"});
+}
+
+TEST(Invariants, SelectWonButGoroutineStillWaits) {
+  Snapshot s = consistent();
+  c_of(s, 2).sendq[0].select_done = true;  // g4's send case won, nobody readied g4
+  expect_only(s, "wakeup.select-won-not-readied", {"c2", "g4"});
+}
+
+TEST(Invariants, ReceiverLeftParkedOnClosedChannel) {
+  Snapshot s = consistent();
+  c_of(s, 1).closed = true;
+  expect_only(s, "wakeup.lost", {"g3", "c1", "closed"});
+}
+
+TEST(Invariants, PlainReceiverParkedBesideBufferedValuesIsAlsoALostWakeup) {
+  Snapshot s = consistent();
+  Channel& c1 = c_of(s, 1);
+  c1.dataqsiz = 1;
+  c1.qcount = 1;
+  std::vector<Violation> vs = check_invariants(s);
+  EXPECT_EQ(names(vs), (std::vector<std::string>{"chan.buffered-with-receivers", "wakeup.lost"})) << all_details(vs);
+  EXPECT_NE(vs[1].detail.find("g3"), std::string::npos);
+}
+
+TEST(Invariants, PlainSenderParkedWhileAReceiverWaits) {
+  Snapshot s = consistent();
+  s.goroutines.push_back(waiting_on(9, {1}, false));
+  c_of(s, 1).sendq = {waiter(9)};
+  std::vector<Violation> vs = check_invariants(s);
+  EXPECT_EQ(names(vs), (std::vector<std::string>{"chan.one-queue-nonempty", "wakeup.lost"})) << all_details(vs);
+  EXPECT_NE(vs[1].detail.find("g9 waits to send on c1 while g3"), std::string::npos) << vs[1].detail;
+}
+
+TEST(Invariants, PlainSenderParkedWithRoom) {
+  Snapshot s = consistent();
+  s.goroutines.push_back(waiting_on(9, {4}, false));
+  Channel& c4 = c_of(s, 4);
+  c4.closed = false;
+  c4.sendq = {waiter(9)};
+  std::vector<Violation> vs = check_invariants(s);
+  EXPECT_EQ(names(vs), (std::vector<std::string>{"chan.room-with-senders", "wakeup.lost"})) << all_details(vs);
+  EXPECT_NE(vs[1].detail.find("room (1 of 3)"), std::string::npos) << vs[1].detail;
+}
+
+TEST(EndState, FromSnapshotListsLiveWaitersAndChannels) {
+  EndState end = end_state_from_snapshot(consistent());
+  ASSERT_EQ(end.channels.size(), 6u);
+  EXPECT_EQ(end.channels[3].chan, 4u);
+  EXPECT_EQ(end.channels[3].qcount, 1u);
+  EXPECT_TRUE(end.channels[3].closed);
+  // g3 on c1, g4 on c2 and c3, g7 twice on c6; g6's stale sudog is left out.
+  std::vector<std::string> got;
+  for (const BlockedAtEnd& b : end.blocked) {
+    got.push_back("g" + std::to_string(b.goid) + (b.dir == Direction::kSend ? " send c" : " recv c") +
+                  std::to_string(b.chan) + (b.in_select ? " select" : ""));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"g3 recv c1", "g4 send c2 select", "g4 recv c3 select", "g7 send c6 select",
+                                           "g7 recv c6 select"}));
+}
+
+// ---------------------------------------------------------------------------
+// Traces
+
+Event e_make(uint64_t g, uint64_t c, int64_t cap) { return {EventKind::kChanMake, g, c, 0, cap, false}; }
+Event e_send(uint64_t g, uint64_t c, int64_t v) { return {EventKind::kChanSend, g, c, v, 0, true}; }
+Event e_recv(uint64_t g, uint64_t c, int64_t v, bool ok = true) { return {EventKind::kChanRecv, g, c, v, ok, true}; }
+Event e_close(uint64_t g, uint64_t c) { return {EventKind::kChanClose, g, c, 0, 0, false}; }
+Event e_go(uint64_t g, uint64_t newg) { return {EventKind::kGoCreate, g, newg, 0, 0, false}; }
+Event e_park(uint64_t g) { return {EventKind::kGoPark, g, 0, 0, 0, false}; }
+Event e_ready(uint64_t waker, uint64_t g) { return {EventKind::kGoReady, waker, g, 0, 0, false}; }
+Event e_run(uint64_t g) { return {EventKind::kGoRun, g, 0, 0, 0, false}; }
+Event e_select(uint64_t g, int64_t c) { return {EventKind::kSelect, g, 0, 0, c, false}; }
+Event e_preempt(uint64_t g) { return {EventKind::kGoPreempt, g, 0, 0, 0, false}; }
+
+std::string verdict_text(const OracleVerdict& v) {
+  std::string out;
+  for (const TraceViolation& t : v.violations) {
+    out += "step " + std::to_string(t.step) + " " + t.rule + ": " + t.explanation + "\n";
+  }
+  return out;
+}
+
+// The first violation of rule, or null.
+const TraceViolation* find_rule(const OracleVerdict& v, const std::string& rule) {
+  for (const TraceViolation& t : v.violations) {
+    if (t.rule == rule) return &t;
+  }
+  return nullptr;
+}
+
+// Exactly one violation, of rule, at step, whose explanation has every word.
+void expect_one(const OracleVerdict& v, const std::string& rule, size_t step, std::vector<std::string> words = {}) {
+  ASSERT_EQ(v.violations.size(), 1u) << verdict_text(v);
+  EXPECT_EQ(v.violations[0].rule, rule) << verdict_text(v);
+  EXPECT_EQ(v.violations[0].step, step) << verdict_text(v);
+  for (const std::string& w : words) {
+    EXPECT_NE(v.violations[0].explanation.find(w), std::string::npos) << w << " in " << verdict_text(v);
+  }
+}
+
+TEST(Oracle, BufferedFifoTracePasses) {
+  std::vector<Event> t = {e_make(1, 1, 2),  e_send(1, 1, 10), e_send(1, 1, 11), e_recv(1, 1, 10),
+                          e_send(1, 1, 12), e_recv(1, 1, 11), e_recv(1, 1, 12)};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+// g1 receives twice from unbuffered c1; g2 sends 10 and 11. The first
+// receive parks and g2's send hands it over; the second send parks and g1's
+// receive takes it, and g1 closes c1 before g2 runs again: g2's kChanSend
+// comes after the close in the trace, yet it took effect before.
+std::vector<Event> unbuffered_with_parks() {
+  return {
+      e_make(1, 1, 0),   // 0
+      e_go(1, 2),        // 1
+      e_park(1),         // 2  g1 parks in recv
+      e_run(2),          // 3
+      e_ready(2, 1),     // 4  g2's send hands 10 to g1
+      e_send(2, 1, 10),  // 5
+      e_park(2),         // 6  g2 parks in its second send
+      e_run(1),          // 7
+      e_recv(1, 1, 10),  // 8  g1's parked receive completes
+      e_ready(1, 2),     // 9  g1's second receive takes 11 from g2
+      e_recv(1, 1, 11),  // 10
+      e_close(1, 1),     // 11
+      e_run(2),          // 12
+      e_send(2, 1, 11),  // 13 g2's parked send completes
+      {EventKind::kGoExit, 2, 0, 0, 0, false},
+  };
+}
+
+TEST(Oracle, UnbufferedTraceWithParkedPartnersPasses) {
+  OracleVerdict v = judge_trace(unbuffered_with_parks());
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(Oracle, FullBufferRefilledFromAParkedSenderPasses) {
+  // cap 1 holds 1; g2 parks sending 2; g1's receive takes 1 and moves 2 in;
+  // g1 receives 2 before g2 even runs again.
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 1), e_go(1, 2), e_preempt(1),
+                          e_run(2),        e_park(2),       e_run(1),   e_ready(1, 2),
+                          e_recv(1, 1, 1), e_recv(1, 1, 2), e_run(2),   e_send(2, 1, 2)};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(Oracle, WokenGoroutineTheTraceNeverShowsStillCounts) {
+  // g2 parked receiving on unbuffered c1; g1's send hands it 5 and the run
+  // ends before g2 runs: the send was paired all the same.
+  std::vector<Event> t = {e_make(1, 1, 0), e_go(1, 2), e_preempt(1),  e_run(2),
+                          e_park(2),       e_run(1),   e_ready(1, 2), e_send(1, 1, 5)};
+  EndState end;
+  end.channels = {{1, 0, false}};
+  OracleVerdict v = judge_trace(t, end);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(Oracle, DuplicatedReceive) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 7), e_recv(1, 1, 7), e_recv(1, 1, 7)};
+  expect_one(judge_trace(t), "chan.recv-duplicate", 3, {"g1", "7", "c1"});
+}
+
+TEST(Oracle, ReceiveOfAValueNeverSent) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 7), e_recv(1, 1, 8)};
+  expect_one(judge_trace(t), "chan.recv-never-sent", 2, {"8", "c1"});
+}
+
+TEST(Oracle, ReceiveWithNothingInFlight) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_recv(1, 1, 7), e_send(1, 1, 7)};
+  OracleVerdict v = judge_trace(t);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.violations[0].rule, "chan.recv-before-send") << verdict_text(v);
+  EXPECT_EQ(v.violations[0].step, 1u);
+}
+
+TEST(Oracle, ReorderedValues) {
+  std::vector<Event> t = {e_make(1, 1, 2), e_send(1, 1, 1), e_send(1, 1, 2), e_recv(1, 1, 2), e_recv(1, 1, 1)};
+  expect_one(judge_trace(t), "chan.fifo", 3, {"received 2", "1, sent earlier at step 1"});
+}
+
+TEST(Oracle, ReorderedValuesOnAnUnbufferedChannel) {
+  // Two senders park (g2 then g3); g1's receives take g3's value first.
+  std::vector<Event> t = {e_make(1, 1, 0), e_go(1, 2), e_go(1, 3),      e_preempt(1),  e_run(2),        e_park(2),
+                          e_run(3),        e_park(3),  e_run(1),        e_ready(1, 2), e_recv(1, 1, 3), e_ready(1, 3),
+                          e_recv(1, 1, 2), e_run(2),   e_send(2, 1, 2), e_run(3),      e_send(3, 1, 3)};
+  // g1's first receive woke g2, so g2's 2 was the value it had to take;
+  // it got 3, which g3 had not handed over yet: blamed is that receive.
+  OracleVerdict v = judge_trace(t);
+  ASSERT_FALSE(v.ok()) << verdict_text(v);
+  EXPECT_EQ(v.violations[0].step, 10u) << verdict_text(v);
+  EXPECT_EQ(v.violations[0].rule, "chan.recv-before-send") << verdict_text(v);
+}
+
+TEST(Oracle, SendAfterClose) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_close(1, 1), e_send(1, 1, 5)};
+  expect_one(judge_trace(t), "chan.send-after-close", 2, {"5", "c1", "step 1"});
+}
+
+TEST(Oracle, NotOkBeforeTheBufferIsDrained) {
+  std::vector<Event> t = {e_make(1, 1, 2), e_send(1, 1, 5), e_close(1, 1), e_recv(1, 1, 0, false)};
+  expect_one(judge_trace(t), "chan.recv-not-ok-undrained", 3, {"c1", "oldest 5"});
+}
+
+TEST(Oracle, NotOkFromAnOpenChannel) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_recv(1, 1, 0, false)};
+  expect_one(judge_trace(t), "chan.recv-not-ok-while-open", 1, {"c1"});
+}
+
+TEST(Oracle, OkAfterCloseAndDrain) {
+  std::vector<Event> t = {e_make(1, 1, 2), e_send(1, 1, 5), e_close(1, 1), e_recv(1, 1, 5), e_recv(1, 1, 0)};
+  expect_one(judge_trace(t), "chan.recv-ok-after-drain", 4, {"c1", "closed at step 2"});
+}
+
+TEST(Oracle, CloseWakesParkedReceiversBeforeItsOwnEvent) {
+  // closechan readies its waiters, then emits kChanClose: their ok = false
+  // receives take effect after the close all the same.
+  std::vector<Event> t = {e_make(1, 1, 0),
+                          e_go(1, 2),
+                          e_go(1, 3),
+                          e_run(2),
+                          e_park(2),
+                          e_run(3),
+                          e_park(3),
+                          e_run(1),
+                          e_ready(1, 2),
+                          e_ready(1, 3),
+                          e_close(1, 1),
+                          e_run(2),
+                          e_recv(2, 1, 0, false),
+                          e_run(3),
+                          e_recv(3, 1, 0, false)};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(Oracle, OverCapacity) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 1), e_send(1, 1, 2)};
+  expect_one(judge_trace(t), "chan.over-capacity", 2, {"2 values", "capacity 1"});
+}
+
+TEST(Oracle, UnbufferedSendWithNoReceiver) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_send(1, 1, 4)};
+  expect_one(judge_trace(t), "chan.unbuffered-unpaired", 1, {"c1", "4"});
+}
+
+TEST(Oracle, DoubleClose) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_close(1, 1), e_close(1, 1)};
+  expect_one(judge_trace(t), "chan.double-close", 2, {"c1"});
+}
+
+TEST(Oracle, OperationOnAChannelNeverMade) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 1), e_recv(1, 1, 1), e_close(1, 9)};
+  expect_one(judge_trace(t), "chan.not-made", 3, {"c9"});
+}
+
+TEST(Oracle, WokenByOneChannelCompletingOnAnother) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_make(1, 2, 1), e_go(1, 2),      e_run(2), e_park(2),
+                          e_run(1),        e_ready(1, 2),   e_send(1, 1, 3), e_run(2), e_recv(2, 2, 3)};
+  // g2 was woken by a send on c1 but completed a receive on c2 (and c1's
+  // send lost its receiver, c2's receive its sender).
+  OracleVerdict v = judge_trace(t);
+  const TraceViolation* mismatch = find_rule(v, "wake.mismatch");
+  ASSERT_NE(mismatch, nullptr) << verdict_text(v);
+  EXPECT_EQ(mismatch->step, 9u);
+  EXPECT_NE(mismatch->explanation.find("g2 was woken by g1's send on c1 (step 7)"), std::string::npos)
+      << verdict_text(v);
+}
+
+TEST(Oracle, SelectCaseBelowDefault) {
+  std::vector<Event> t = {e_select(1, -2)};
+  expect_one(judge_trace(t), "select.bad-case", 0, {"-2"});
+}
+
+TEST(Oracle, ParkedSelectTakingDefault) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_go(1, 2),      e_run(2), e_park(2),      e_run(1),
+                          e_ready(1, 2),   e_send(1, 1, 3), e_run(2), e_select(2, -1)};
+  OracleVerdict v = judge_trace(t);
+  const TraceViolation* bad = find_rule(v, "select.default-after-park");
+  ASSERT_NE(bad, nullptr) << verdict_text(v);
+  EXPECT_EQ(bad->step, 8u);
+}
+
+TEST(Oracle, SelectCasesAreChannelOperations) {
+  // g2's select parks on c1; g1's send wakes it; g2 emits its case's
+  // receive, then kSelect.
+  std::vector<Event> t = {e_make(1, 1, 0), e_go(1, 2),      e_run(2), e_park(2),       e_run(1),
+                          e_ready(1, 2),   e_send(1, 1, 3), e_run(2), e_recv(2, 1, 3), e_select(2, 0)};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(Oracle, ReceiverLeftBlockedOnBufferedValues) {
+  // g2 parks receiving on c1 (cap 1); g1 then buffers 7: g2 should have
+  // got it. Blamed: the send, from which g2 could have received.
+  std::vector<Event> t = {e_make(1, 1, 1), e_go(1, 2), e_run(2), e_park(2), e_run(1), e_send(1, 1, 7)};
+  EndState end;
+  end.blocked = {{2, 1, Direction::kRecv, false}};
+  end.channels = {{1, 1, false}};
+  expect_one(judge_trace(t, end), "blocked.recv-with-values", 5, {"g2", "c1", "oldest 7"});
+}
+
+TEST(Oracle, ReceiverParkingBesideBufferedValues) {
+  // The value was there first: blamed is g2's park.
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 7), e_go(1, 2), e_run(2), e_park(2)};
+  EndState end;
+  end.blocked = {{2, 1, Direction::kRecv, false}};
+  expect_one(judge_trace(t, end), "blocked.recv-with-values", 4, {"g2"});
+}
+
+TEST(Oracle, SenderLeftBlockedWithRoom) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 7), e_go(1, 2), e_run(2), e_park(2), e_run(1), e_recv(1, 1, 7)};
+  EndState end;
+  end.blocked = {{2, 1, Direction::kSend, false}};
+  expect_one(judge_trace(t, end), "blocked.send-with-room", 6, {"g2", "0 of 1"});
+}
+
+TEST(Oracle, GoroutineLeftBlockedOnClosedChannel) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_go(1, 2), e_run(2), e_park(2), e_run(1), e_close(1, 1)};
+  EndState end;
+  end.blocked = {{2, 1, Direction::kRecv, false}};
+  expect_one(judge_trace(t, end), "blocked.on-closed", 5, {"g2", "c1"});
+}
+
+TEST(Oracle, UnpairedPartnersLeftBlocked) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_go(1, 2), e_go(1, 3), e_run(2), e_park(2), e_run(3), e_park(3)};
+  EndState end;
+  end.blocked = {{2, 1, Direction::kSend, false}, {3, 1, Direction::kRecv, true}};
+  expect_one(judge_trace(t, end), "blocked.partners", 6, {"g2", "g3", "c1"});
+}
+
+TEST(Oracle, OneSelectOnBothSidesLeftBlockedIsNoPartnerForItself) {
+  std::vector<Event> t = {e_make(1, 1, 0), e_go(1, 2), e_run(2), e_park(2)};
+  EndState end;
+  end.blocked = {{2, 1, Direction::kSend, true}, {2, 1, Direction::kRecv, true}};
+  OracleVerdict v = judge_trace(t, end);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(Oracle, ConservationAgainstTheRuntimeBuffer) {
+  std::vector<Event> t = {e_make(1, 1, 2), e_send(1, 1, 1), e_send(1, 1, 2), e_recv(1, 1, 1)};
+  EndState good;
+  good.channels = {{1, 1, false}};
+  EXPECT_TRUE(judge_trace(t, good).ok()) << verdict_text(judge_trace(t, good));
+  EndState lost;  // the runtime lost a value
+  lost.channels = {{1, 0, false}};
+  expect_one(judge_trace(t, lost), "chan.conservation", 4, {"2 sent - 1 received = 1", "buffers 0"});
+  EndState closed;
+  closed.channels = {{1, 1, true}};
+  expect_one(judge_trace(t, closed), "chan.end-closed", 4, {"c1"});
+}
+
+TEST(Oracle, IncrementalOracleJudgesAPrefix) {
+  ChannelOracle oracle;
+  for (const Event& e : {e_make(1, 1, 1), e_send(1, 1, 1), e_recv(1, 1, 1), e_recv(1, 1, 1)}) oracle.on_event(e);
+  EXPECT_EQ(oracle.steps(), 4u);
+  EXPECT_TRUE(oracle.finish(3).ok());
+  expect_one(oracle.finish(), "chan.recv-duplicate", 3);
+}
+
+// ---------------------------------------------------------------------------
+// CheckingChooser, with snapshots from plain functions
+
+// Answers n - 1 and counts what it hears.
+class CountingChooser final : public Chooser {
+ public:
+  uint32_t choose(Choice, uint32_t n) override {
+    chooses++;
+    return n - 1;
+  }
+  bool fire(FaultSite) override {
+    fires++;
+    return true;
+  }
+  void event(const Event&) override { events++; }
+  int chooses = 0;
+  int fires = 0;
+  int events = 0;
+};
+
+Snapshot broken_snapshot() {
+  Snapshot s = consistent();
+  c_of(s, 1).closed = true;  // g3 left on a closed channel
+  return s;
+}
+
+// A kGoRun event: the scheduler resumes goid (a quiescent point).
+Event go_run(uint64_t goid) {
+  Event e{};
+  e.kind = EventKind::kGoRun;
+  e.goid = goid;
+  return e;
+}
+
+TEST(CheckingChooser, ForwardsEverythingAndChecksWhenAGoroutineResumes) {
+  CountingChooser inner;
+  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &consistent});
+  EXPECT_EQ(checker.choose(Choice::kRunqPut, 2), 1u);
+  EXPECT_EQ(checker.choose(Choice::kPickRunnable, 3), 2u);
+  EXPECT_EQ(checker.choose(Choice::kPreempt, 2), 1u);
+  EXPECT_TRUE(checker.fire(FaultSite::kClockJump));
+  checker.event(e_make(1, 1, 0));
+  EXPECT_EQ(checker.quiescent_points(), 0u);  // decisions and other events are not quiescent
+  checker.event(go_run(1));
+  EXPECT_EQ(inner.chooses, 3);
+  EXPECT_EQ(inner.fires, 1);
+  EXPECT_EQ(inner.events, 2);
+  EXPECT_EQ(checker.quiescent_points(), 1u);
+  EXPECT_EQ(checker.checks_run(), 1u);
+  EXPECT_FALSE(checker.first_violation().has_value());
+  EXPECT_EQ(checker.trace().size(), 2u);
+}
+
+TEST(CheckingChooser, ChecksEveryNthQuiescentPoint) {
+  CountingChooser inner;
+  CheckingChooser checker(inner, {.check_every = 2, .snapshot = &consistent});
+  for (int i = 0; i < 5; i++) checker.event(go_run(1));
+  EXPECT_EQ(checker.quiescent_points(), 5u);
+  EXPECT_EQ(checker.checks_run(), 3u);  // points 0, 2, 4
+}
+
+TEST(CheckingChooser, RecordsTheFirstViolationWithItsStepAndStops) {
+  CountingChooser inner;
+  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &broken_snapshot});
+  for (const Event& e : {e_make(1, 1, 0), e_go(1, 2), e_run(2)}) checker.event(e);
+  EXPECT_EQ(checker.choose(Choice::kPickRunnable, 2), 1u);
+  ASSERT_TRUE(checker.first_violation().has_value());
+  const CheckFailure& f = *checker.first_violation();
+  EXPECT_EQ(f.step, 3u);
+  EXPECT_EQ(f.check, 0u);
+  EXPECT_EQ(f.first().invariant, "wakeup.lost");
+  checker.event(e_park(2));
+  EXPECT_EQ(checker.choose(Choice::kPickRunnable, 2), 1u);  // still forwarded
+  EXPECT_EQ(checker.checks_run(), 1u);                      // but no longer checked
+  EXPECT_EQ(checker.first_violation()->step, 3u);
+  EXPECT_EQ(inner.chooses, 2);
+}
+
+TEST(CheckingChooser, JudgesUpToTheCapturedEndState) {
+  CountingChooser inner;
+  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &consistent});
+  for (const Event& e : {e_make(1, 1, 1), e_send(1, 1, 1)}) checker.event(e);
+  EXPECT_TRUE(checker.oracle_verdict().ok());
+  // In consistent(), g3 waits to receive on c1, which by this trace holds
+  // a value: judged with the end state, that is a receiver with a partner.
+  checker.capture_end_state();
+  checker.event(e_recv(1, 1, 5));  // after the capture: not judged
+  OracleVerdict v = checker.oracle_verdict();
+  ASSERT_NE(find_rule(v, "blocked.recv-with-values"), nullptr) << verdict_text(v);
+  EXPECT_EQ(find_rule(v, "chan.recv-never-sent"), nullptr) << verdict_text(v);
+}
+
+// ---------------------------------------------------------------------------
+// End to end: the sim runtime under CheckingChooser
+
+// A uniformly random chooser from a seed (splitmix64), preempting at a
+// yield point one time in four, firing no fault.
+class SeededRandomChooser final : public Chooser {
+ public:
+  explicit SeededRandomChooser(uint64_t seed) : state_(seed) {}
+  uint32_t choose(Choice what, uint32_t n) override {
+    uint64_t r = next();
+    if (what == Choice::kPreempt) return r % 4 == 0 ? 1 : 0;
+    return static_cast<uint32_t>(r % n);
+  }
+
+ private:
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  uint64_t state_;
+};
+
+// Channels of every kind at once: an unbuffered pipeline stage, a buffered
+// fan-in closed by its last producer, a select over both directions, a
+// close that wakes receivers, non-blocking operations, and goroutines
+// left blocked when main returns.
+// What main received, for the test to check after the run.
+struct WorkloadResult {
+  int received = 0;
+  int64_t sum = 0;
+  int64_t want = 0;
+};
+
+void workload(CheckingChooser& checker, WorkloadResult& out) {
+  constexpr int kProducers = 3;
+  constexpr int kPerProducer = 4;
+  Chan<int64_t> unbuffered = make_chan<int64_t>(0);
+  Chan<int64_t> buffered = make_chan<int64_t>(2);
+  Chan<int64_t> done = make_chan<int64_t>(kProducers);
+  for (int p = 0; p < kProducers; p++) {
+    gort::go([=] {
+      for (int i = 0; i < kPerProducer; i++) {
+        int64_t v = p * 100 + i;
+        if (i % 2 == 0)
+          unbuffered.send(v);
+        else
+          buffered.send(v);
+        yield_point();
+      }
+      done.send(p);
+    });
+  }
+  // A relay: drains both channels through one select until all is in.
+  Chan<int64_t> relayed = make_chan<int64_t>(1);
+  gort::go([=] {
+    int got = 0;
+    while (got < kProducers * kPerProducer) {
+      int64_t a = 0;
+      int64_t b = 0;
+      int c = gort::select({recv_case(unbuffered, a), recv_case(buffered, b)});
+      relayed.send(c == 0 ? a : b);
+      got++;
+    }
+    relayed.close();
+  });
+  // Receivers woken by a close.
+  Chan<int64_t> gate = make_chan<int64_t>(0);
+  Chan<int64_t> gate_done = make_chan<int64_t>(2);
+  for (int i = 0; i < 2; i++) {
+    gort::go([=] {
+      auto r = gate.recv_ok();
+      gate_done.send(r.ok ? 1 : 0);
+    });
+  }
+  // Left blocked at the end: a sender nobody receives from, and a select
+  // on both sides of one unbuffered channel.
+  Chan<int64_t> orphan = make_chan<int64_t>(0);
+  gort::go([=] { orphan.send(99); });
+  Chan<int64_t> both = make_chan<int64_t>(0);
+  gort::go([=] {
+    int64_t in = 0;
+    int64_t out = 1;
+    gort::select({send_case(both, out), recv_case(both, in)});
+  });
+
+  int64_t sum = 0;
+  int received = 0;
+  for (;;) {
+    int64_t v = 0;
+    bool ok = false;
+    int64_t extra = 0;
+    // Sometimes non-blocking, sometimes a select with a send case that can
+    // never proceed (nobody receives from orphan).
+    if (received % 3 == 0) {
+      auto t = relayed.try_recv();
+      if (!t.ready) {
+        gosched();
+        continue;
+      }
+      v = t.value;
+      ok = t.ok;
+    } else {
+      int c = gort::select({recv_case(relayed, v, &ok), send_case(orphan, extra)});
+      if (c != 0) break;  // never: orphan has no receiver
+    }
+    if (!ok) break;
+    sum += v;
+    received++;
+  }
+  gate.close();
+  for (int i = 0; i < kProducers; i++) done.recv();
+  for (int i = 0; i < 2; i++) gate_done.recv();
+  int64_t want = 0;
+  for (int p = 0; p < kProducers; p++) {
+    for (int i = 0; i < kPerProducer; i++) want += p * 100 + i;
+  }
+  out = {received, sum, want};
+  checker.capture_end_state();
+}
+
+TEST(EndToEnd, RealRunsOverFiftySeedsAreClean) {
+  uint64_t checks = 0;
+  uint64_t events = 0;
+  for (uint64_t seed = 1; seed <= 50; seed++) {
+    SeededRandomChooser random(seed);
+    CheckingChooser checker(random);
+    Config config;
+    config.seed = seed;
+    config.chooser = &checker;
+    WorkloadResult got;
+    Result r = gort::run(config, [&] { workload(checker, got); });
+    ASSERT_TRUE(r.ok()) << "seed " << seed << ": " << r.output;
+    ASSERT_EQ(got.received, 12) << "seed " << seed;
+    ASSERT_EQ(got.sum, got.want) << "seed " << seed;
+    // The end state was captured: the orphan sender and the select on both
+    // sides of one channel are still blocked.
+    ASSERT_TRUE(checker.end_state().has_value()) << "seed " << seed;
+    EXPECT_EQ(checker.end_state()->blocked.size(), 3u) << "seed " << seed;
+    if (checker.first_violation()) {
+      const CheckFailure& f = *checker.first_violation();
+      FAIL() << "seed " << seed << ": at step " << f.step << " " << all_details(f.violations);
+    }
+    OracleVerdict v = checker.oracle_verdict();
+    ASSERT_TRUE(v.ok()) << "seed " << seed << ":\n" << verdict_text(v);
+    checks += checker.checks_run();
+    events += checker.trace().size();
+  }
+  // The runs were really checked.
+  EXPECT_GT(checks, 50u);
+  EXPECT_GT(events, 50u * 100u);
+}
+
+// Every registered scenario (harness/scenario/) under the checker: the
+// invariants hold at every quiescent point, and the oracle accepts the
+// trace of every run (timer sends are traced as the scheduler's, goid 0).
+// Scenarios that end in a fatal error are judged too: their trace up to
+// the end.
+TEST(EndToEnd, ScenariosAreClean) {
+  uint64_t checks = 0;
+  for (const Scenario& s : all_scenarios()) {
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+      SeededRandomChooser random(seed);
+      CheckingChooser checker(random);
+      Config config;
+      config.seed = seed;
+      config.chooser = &checker;
+      config.stack_size = s.stack_size;
+      Result r = gort::run(config, s.program);
+      ASSERT_EQ(judge(s, r), "") << s.name << " seed " << seed;
+      if (checker.first_violation()) {
+        const CheckFailure& f = *checker.first_violation();
+        FAIL() << s.name << " seed " << seed << ": at step " << f.step << " " << all_details(f.violations);
+      }
+      OracleVerdict v = checker.oracle_verdict();
+      ASSERT_TRUE(v.ok()) << s.name << " seed " << seed << ":\n" << verdict_text(v);
+      checks += checker.checks_run();
+    }
+  }
+  EXPECT_GT(checks, 0u);
+}
+
+// The checker as a run sees it when the runtime misplaces a goroutine:
+// the real snapshot with the running or first runnable G also on the
+// global queue.
+Snapshot misplacing_snapshot() {
+  Snapshot s = introspect::snapshot();
+  for (Goroutine& g : s.goroutines) {
+    if (g.status == GStatus::kRunnable) {
+      g.in_global_runq++;
+      break;
+    }
+  }
+  return s;
+}
+
+TEST(EndToEnd, CorruptedSnapshotIsCaughtAtTheFirstCheck) {
+  SeededRandomChooser random(7);
+  CheckingChooser checker(random, {.check_every = 1, .snapshot = &misplacing_snapshot});
+  Config config;
+  config.chooser = &checker;
+  WorkloadResult got;
+  Result r = gort::run(config, [&] { workload(checker, got); });
+  EXPECT_TRUE(r.ok()) << r.output;  // the run itself is not disturbed
+  ASSERT_TRUE(checker.first_violation().has_value());
+  EXPECT_EQ(checker.first_violation()->first().invariant, "g.runnable-placement");
+  // Caught at the first check that saw a runnable G, and checking stopped there.
+  EXPECT_EQ(checker.checks_run(), checker.first_violation()->check + 1);
+}
+
+TEST(EndToEnd, TamperedRealTraceIsRejected) {
+  SeededRandomChooser random(3);
+  CheckingChooser checker(random);
+  Config config;
+  config.chooser = &checker;
+  WorkloadResult got;
+  ASSERT_TRUE(gort::run(config, [&] { workload(checker, got); }).ok());
+  ASSERT_TRUE(checker.oracle_verdict().ok()) << verdict_text(checker.oracle_verdict());
+  std::vector<Event> trace = checker.trace();
+  // Swap the values of the first two receives on one buffered channel.
+  for (size_t i = 0; i < trace.size(); i++) {
+    if (trace[i].kind != EventKind::kChanRecv || !trace[i].aux) continue;
+    for (size_t j = i + 1; j < trace.size(); j++) {
+      if (trace[j].kind == EventKind::kChanRecv && trace[j].obj == trace[i].obj && trace[j].aux &&
+          trace[j].value != trace[i].value) {
+        std::swap(trace[i].value, trace[j].value);
+        OracleVerdict v = judge_trace(trace);
+        ASSERT_FALSE(v.ok());
+        EXPECT_LE(v.violations[0].step, j) << verdict_text(v);
+        return;
+      }
+    }
+  }
+  FAIL() << "no two receives to swap";
+}
+
+}  // namespace
+}  // namespace gort::harness

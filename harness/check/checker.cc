@@ -1,0 +1,45 @@
+// CheckingChooser (checker.h).
+#include "check/checker.h"
+
+#include <cassert>
+#include <utility>
+
+#include "check/invariants.h"
+
+namespace gort::harness {
+
+CheckingChooser::CheckingChooser(Chooser& inner, CheckOptions options) : inner_(inner), options_(options) {
+  assert(options_.check_every >= 1 && "CheckOptions: check_every >= 1");
+  assert(options_.snapshot != nullptr && "CheckOptions: a snapshot source");
+}
+
+uint32_t CheckingChooser::choose(Choice what, uint32_t n) { return inner_.choose(what, n); }
+
+bool CheckingChooser::fire(FaultSite site) { return inner_.fire(site); }
+
+void CheckingChooser::event(const Event& e) {
+  oracle_.on_event(e);
+  // The scheduler is about to resume a goroutine (execute): no channel lock
+  // is held and no G is between two places, so the state must be whole.
+  if (e.kind == EventKind::kGoRun) {
+    const uint64_t point = quiescent_points_++;
+    if (!failure_ && point % options_.check_every == 0) {
+      checks_run_++;
+      std::vector<Violation> found = check_invariants(options_.snapshot());
+      if (!found.empty()) failure_ = CheckFailure{oracle_.steps(), point, std::move(found)};
+    }
+  }
+  inner_.event(e);
+}
+
+void CheckingChooser::capture_end_state() {
+  end_ = end_state_from_snapshot(options_.snapshot());
+  end_step_ = oracle_.steps();
+}
+
+OracleVerdict CheckingChooser::oracle_verdict() const {
+  if (end_) return oracle_.finish(end_step_, *end_);
+  return oracle_.finish();
+}
+
+}  // namespace gort::harness

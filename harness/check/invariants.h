@@ -1,0 +1,47 @@
+// The invariants of DESIGN.md section 6 that one snapshot of a run with one M
+// can decide (gort/introspect.h): channels, where each goroutine is kept,
+// sudog ownership, and lost wake-ups.
+//
+// Call it at a quiescent point only: no channel lock held and no goroutine
+// half-moved, i.e. from the scheduler (a Chooser's choose(kPickRunnable))
+// or from a goroutine between operations. Elsewhere (inside an event()
+// callback, say, between a partner's dequeue and its goready) a correct
+// runtime may look broken.
+//
+// Names, by family (each rule is stated where it is checked):
+//   chan.qcount-range         0 <= qcount <= dataqsiz
+//   chan.ring-indices         sendx == (recvx + qcount) % dataqsiz, both < dataqsiz; unbuffered: both 0
+//   chan.one-queue-nonempty   not both queues waited on, except by one G selecting on both sides
+//   chan.buffered-with-receivers  qcount > 0 implies recvq empty
+//   chan.room-with-senders    qcount < dataqsiz implies sendq empty
+//   chan.closed-with-senders  closed implies sendq empty
+//   g.duplicate-goid          each goid once in the snapshot
+//   g.running-placement       running: current G of an M, in no queue, not free
+//   g.on-two-ms               no G is the current G of two Ms
+//   g.runnable-placement      runnable: in exactly one of runnext / local / global queue
+//   g.waiting-placement       waiting: on no M, in no run queue, not free
+//   g.dead-placement          dead: on exactly one free list, nowhere else
+//   g.other-placement         idle / syscall / preempted: in no run queue, not free
+//   m.current-g               the M's current G (current_goid) is the one running G
+//   sudog.owner-waiting       a live waiter's G exists and is waiting
+//   sudog.owned-by-g          a waiter's G lists that sudog among its own
+//   sudog.wait-queues         a waiting G is queued on exactly the channels its sudogs name
+//   wakeup.select-won-not-readied  a select case won, yet its G still waits
+//   wakeup.lost               a non-select G waits on a channel where its op could complete
+#ifndef GORT_HARNESS_CHECK_INVARIANTS_H
+#define GORT_HARNESS_CHECK_INVARIANTS_H
+
+#include <vector>
+
+#include "check/violation.h"
+#include "gort/introspect.h"
+
+namespace gort::harness {
+
+// Every broken invariant of snap, in a fixed order (channels by id, then
+// goroutines in creation order); empty when the state is consistent.
+std::vector<Violation> check_invariants(const introspect::Snapshot& snap);
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_CHECK_INVARIANTS_H

@@ -1,0 +1,515 @@
+// judge_trace: the channel oracle (oracle.h).
+//
+// Two passes. The first walks the trace in order, links each parked
+// operation to the partner operation that completed it, and gives every
+// channel operation its place in the linearization (oracle.h). The second
+// replays each channel's operations in that order against a FIFO of values
+// in flight; then the end state is compared with what is left.
+#include "check/oracle.h"
+
+#include <algorithm>
+#include <cassert>
+#include <deque>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+namespace gort::harness {
+namespace {
+
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+bool is_chan_op(EventKind k) {
+  return k == EventKind::kChanSend || k == EventKind::kChanRecv || k == EventKind::kChanClose;
+}
+
+std::string chan_name(uint64_t id) { return "c" + std::to_string(id); }
+std::string g_name(uint64_t goid) { return "g" + std::to_string(goid); }
+std::string step_name(size_t step) { return "step " + std::to_string(step); }
+
+const char* op_name(EventKind k) {
+  switch (k) {
+    case EventKind::kChanSend:
+      return "send";
+    case EventKind::kChanRecv:
+      return "receive";
+    case EventKind::kChanClose:
+      return "close";
+    default:
+      return "event";
+  }
+}
+
+// One completed channel operation, with its place in the linearization:
+// ordered by (at, side, tie). An operation that did not park sits at (its
+// step, 0, 0); a parked one at (its partner's step, -1 or +1, the step of
+// the kGoReady that woke it).
+struct Op {
+  enum class Kind : uint8_t { kSend, kRecv, kClose };
+  Kind kind = Kind::kSend;
+  size_t step = 0;  // its own event; a placeholder's: its partner's
+  uint64_t goid = 0;
+  bool has_value = false;
+  int64_t value = 0;
+  bool ok = true;            // receives: a value was received
+  bool placeholder = false;  // woken, but the trace ended before its event: value unknown
+  size_t at = 0;
+  int side = 0;
+  size_t tie = 0;
+
+  auto key() const { return std::make_tuple(at, side, tie); }
+};
+
+// A value in flight (sent, not yet received). known: the oracle saw the
+// send's event, so value (when has_value) is the element.
+struct InFlight {
+  bool known = true;
+  bool has_value = false;
+  int64_t value = 0;
+  size_t sent_step = 0;
+};
+
+std::string value_text(bool has_value, int64_t value) { return has_value ? std::to_string(value) : "a value"; }
+std::string value_text(const InFlight& v) { return v.known ? value_text(v.has_value, v.value) : "an unseen value"; }
+
+struct ChannelTrack {
+  bool made = false;
+  size_t make_step = 0;
+  uint32_t cap = 0;
+  bool reported_not_made = false;
+  std::vector<Op> ops;
+  // The replay's result.
+  std::deque<InFlight> in_flight;
+  std::optional<size_t> closed_step;
+  size_t nonempty_since = 0;  // when in_flight last became non-empty
+  size_t room_since = 0;      // when a buffered channel last stopped being full
+  size_t sends = 0;
+  size_t receives = 0;  // with ok = true
+
+  bool unbuffered() const { return made && cap == 0; }
+  bool buffered() const { return made && cap > 0; }
+};
+
+// What the first pass knows of a goroutine.
+struct GoroutineTrack {
+  std::optional<size_t> park_step;  // its last kGoPark
+  // Woken by a partner's operation (partner_op) at ready_step; its own
+  // completion event has not been seen yet.
+  bool awaiting = false;
+  size_t partner_op = 0;
+  size_t ready_step = 0;
+};
+
+class TraceJudge {
+ public:
+  TraceJudge(std::span<const Event> trace, const EndState& end) : trace_(trace), end_(end) {}
+
+  OracleVerdict run() {
+    link_partners();
+    for (size_t i = 0; i < trace_.size(); i++) on_event(i);
+    add_placeholders();
+    for (auto& [id, c] : chans_) replay(id, c);
+    check_end();
+    std::stable_sort(out_.violations.begin(), out_.violations.end(),
+                     [](const TraceViolation& a, const TraceViolation& b) { return a.step < b.step; });
+    return std::move(out_);
+  }
+
+ private:
+  void report(size_t step, const char* rule, std::string explanation) {
+    out_.violations.push_back({step, rule, std::move(explanation)});
+  }
+
+  // partner_op_[i]: the first channel operation event after i by the same
+  // goroutine with only that goroutine's events in between (kNone if the
+  // goroutine stops first): for a kGoReady, the operation that woke obj.
+  void link_partners() {
+    partner_op_.assign(trace_.size(), kNone);
+    for (size_t i = trace_.size(); i-- > 1;) {
+      if (trace_[i].goid != trace_[i - 1].goid) continue;
+      partner_op_[i - 1] = is_chan_op(trace_[i].kind) ? i : partner_op_[i];
+    }
+  }
+
+  ChannelTrack& chan(uint64_t id, size_t step) {
+    ChannelTrack& c = chans_[id];
+    if (!c.made && !c.reported_not_made) {
+      c.reported_not_made = true;
+      report(step, "chan.not-made", chan_name(id) + ": " + op_name(trace_[step].kind) + " with no kChanMake before");
+    }
+    return c;
+  }
+
+  void on_event(size_t i) {
+    const Event& e = trace_[i];
+    switch (e.kind) {
+      case EventKind::kChanMake: {
+        ChannelTrack& c = chans_[e.obj];
+        if (c.made) {
+          report(i, "chan.duplicate-make", chan_name(e.obj) + " made again (first at " + step_name(c.make_step) + ")");
+          return;
+        }
+        c.made = true;
+        c.make_step = i;
+        c.room_since = i;
+        c.cap = e.aux < 0 ? 0 : static_cast<uint32_t>(e.aux);
+        return;
+      }
+      case EventKind::kGoPark: {
+        GoroutineTrack& g = gs_[e.goid];
+        g.park_step = i;
+        g.awaiting = false;
+        return;
+      }
+      case EventKind::kGoReady: {
+        // A wake by a channel operation links obj's next event to it; any
+        // other wake (a timer, goid 0) does not.
+        GoroutineTrack& g = gs_[e.obj];
+        g.awaiting = partner_op_[i] != kNone;
+        g.partner_op = partner_op_[i];
+        g.ready_step = i;
+        return;
+      }
+      case EventKind::kGoRun:
+        return;
+      case EventKind::kChanSend:
+      case EventKind::kChanRecv:
+        on_send_or_recv(i);
+        return;
+      case EventKind::kChanClose: {
+        gs_[e.goid].awaiting = false;
+        Op op;
+        op.kind = Op::Kind::kClose;
+        op.step = op.at = i;
+        op.goid = e.goid;
+        chan(e.obj, i).ops.push_back(op);
+        return;
+      }
+      case EventKind::kSelect:
+        on_select(i);
+        return;
+      default:
+        // Anything else the goroutine does first means its woken operation
+        // did not complete (a sender woken by close panics).
+        if (e.goid != 0) gs_[e.goid].awaiting = false;
+        return;
+    }
+  }
+
+  // Whether the operation at `partner` can have completed the operation
+  // of event e that parked: a send hands a receiver its value, a receive
+  // takes a sender's, a close wakes receivers with ok = false.
+  bool partner_completes(const Event& partner, const Event& e) const {
+    if (partner.obj != e.obj) return false;
+    switch (partner.kind) {
+      case EventKind::kChanSend:
+        return e.kind == EventKind::kChanRecv && e.aux != 0;
+      case EventKind::kChanRecv:
+        return e.kind == EventKind::kChanSend && partner.aux != 0;
+      case EventKind::kChanClose:
+        return e.kind == EventKind::kChanRecv && e.aux == 0;
+      default:
+        return false;
+    }
+  }
+
+  void on_send_or_recv(size_t i) {
+    const Event& e = trace_[i];
+    ChannelTrack& c = chan(e.obj, i);
+    Op op;
+    op.kind = e.kind == EventKind::kChanSend ? Op::Kind::kSend : Op::Kind::kRecv;
+    op.step = op.at = i;
+    op.goid = e.goid;
+    op.has_value = e.has_value;
+    op.value = e.value;
+    op.ok = op.kind == Op::Kind::kSend || e.aux != 0;
+    GoroutineTrack& g = gs_[e.goid];
+    if (g.awaiting) {
+      g.awaiting = false;
+      const Event& partner = trace_[g.partner_op];
+      if (partner_completes(partner, e)) {
+        place_after_partner(op, c, g.partner_op, g.ready_step);
+      } else {
+        report(i, "wake.mismatch",
+               g_name(e.goid) + " was woken by " + g_name(partner.goid) + "'s " + op_name(partner.kind) + " on " +
+                   chan_name(partner.obj) + " (" + step_name(g.partner_op) + "), then completed a " + op_name(e.kind) +
+                   (op.ok ? "" : " (ok = false)") + " on " + chan_name(e.obj));
+      }
+    }
+    c.ops.push_back(op);
+  }
+
+  // A parked operation takes effect inside its partner's: a sender on an
+  // unbuffered channel just before the receive that took its value,
+  // everything else just after the partner.
+  static void place_after_partner(Op& op, const ChannelTrack& c, size_t partner_op, size_t ready_step) {
+    op.at = partner_op;
+    op.side = op.kind == Op::Kind::kSend && c.unbuffered() ? -1 : 1;
+    op.tie = ready_step;
+  }
+
+  void on_select(size_t i) {
+    const Event& e = trace_[i];
+    if (e.aux < -1) report(i, "select.bad-case", g_name(e.goid) + "'s select completed case " + std::to_string(e.aux));
+    GoroutineTrack& g = gs_[e.goid];
+    if (g.awaiting) {
+      // Woken by a channel operation, yet no case's channel event first.
+      g.awaiting = false;
+      const Event& partner = trace_[g.partner_op];
+      if (e.aux == -1) {
+        report(i, "select.default-after-park",
+               g_name(e.goid) + "'s select parked, was woken by " + g_name(partner.goid) + "'s " +
+                   op_name(partner.kind) + " on " + chan_name(partner.obj) + " (" + step_name(g.partner_op) +
+                   "), and then took default");
+      } else {
+        report(i, "wake.mismatch",
+               g_name(e.goid) + " was woken by " + g_name(partner.goid) + "'s " + op_name(partner.kind) + " on " +
+                   chan_name(partner.obj) + " (" + step_name(g.partner_op) + "), then its select completed case " +
+                   std::to_string(e.aux) + " with no channel event");
+      }
+    }
+  }
+
+  // Goroutines woken by a partner whose completion the trace never shows:
+  // their operations took effect all the same, with unknown values. (One
+  // woken by close either received ok = false or panicked in a send:
+  // neither moves a value.)
+  void add_placeholders() {
+    for (const auto& [goid, g] : gs_) {
+      if (!g.awaiting) continue;
+      const Event& partner = trace_[g.partner_op];
+      Op op;
+      op.step = g.partner_op;
+      op.goid = goid;
+      op.placeholder = true;
+      if (partner.kind == EventKind::kChanSend) {
+        op.kind = Op::Kind::kRecv;
+      } else if (partner.kind == EventKind::kChanRecv && partner.aux != 0) {
+        op.kind = Op::Kind::kSend;
+      } else {
+        continue;
+      }
+      ChannelTrack& c = chans_[partner.obj];
+      place_after_partner(op, c, g.partner_op, g.ready_step);
+      c.ops.push_back(op);
+    }
+  }
+
+  // The second pass: c's operations in linearization order against a FIFO.
+  void replay(uint64_t id, ChannelTrack& c) {
+    std::stable_sort(c.ops.begin(), c.ops.end(), [](const Op& a, const Op& b) { return a.key() < b.key(); });
+    std::map<int64_t, size_t> sent_total;  // value -> sends of it seen (all of the trace)
+    std::map<int64_t, size_t> received;    // value -> receives matched so far
+    for (const Op& op : c.ops) {
+      if (op.kind == Op::Kind::kSend && !op.placeholder && op.has_value) sent_total[op.value]++;
+    }
+    const std::string name = chan_name(id);
+    for (size_t k = 0; k < c.ops.size(); k++) {
+      const Op& op = c.ops[k];
+      switch (op.kind) {
+        case Op::Kind::kClose:
+          if (c.closed_step) {
+            report(op.step, "chan.double-close",
+                   g_name(op.goid) + " closed " + name + " again (closed at " + step_name(*c.closed_step) + ")");
+          } else {
+            c.closed_step = op.step;
+          }
+          break;
+        case Op::Kind::kSend:
+          replay_send(name, c, op);
+          break;
+        case Op::Kind::kRecv:
+          if (op.ok)
+            replay_recv(name, c, op, sent_total, received);
+          else
+            replay_closed_recv(name, c, op);
+          break;
+      }
+      // An unbuffered channel pairs every send with a receive inside one
+      // operation: once an operation and the parked partners it completed
+      // are done, nothing may be left in flight.
+      const bool group_ends = k + 1 == c.ops.size() || c.ops[k + 1].at != op.at;
+      if (group_ends && c.unbuffered() && !c.in_flight.empty()) {
+        const InFlight& v = c.in_flight.front();
+        report(v.sent_step, "chan.unbuffered-unpaired",
+               name + " (unbuffered): the send of " + value_text(v) + " at " + step_name(v.sent_step) +
+                   " completed with no receive taking it");
+        c.in_flight.clear();
+      }
+    }
+  }
+
+  void replay_send(const std::string& name, ChannelTrack& c, const Op& op) {
+    if (c.closed_step) {
+      report(op.step, "chan.send-after-close",
+             g_name(op.goid) + "'s send of " + value_text(op.has_value, op.value) + " on " + name +
+                 " completed after its close at " + step_name(*c.closed_step));
+      return;
+    }
+    if (c.in_flight.empty()) c.nonempty_since = op.at;
+    c.in_flight.push_back({!op.placeholder, op.has_value, op.value, op.step});
+    c.sends++;
+    if (c.buffered() && c.in_flight.size() > c.cap) {
+      report(op.step, "chan.over-capacity",
+             g_name(op.goid) + "'s send of " + value_text(op.has_value, op.value) + " leaves " +
+                 std::to_string(c.in_flight.size()) + " values in " + name + ", capacity " + std::to_string(c.cap));
+    }
+  }
+
+  // Takes in_flight[pos] out, noting when a full buffer got room.
+  static void take(ChannelTrack& c, size_t pos, const Op& op) {
+    if (c.buffered() && c.in_flight.size() == c.cap) c.room_since = op.at;
+    c.in_flight.erase(c.in_flight.begin() + static_cast<std::ptrdiff_t>(pos));
+    c.receives++;
+  }
+
+  void replay_recv(const std::string& name, ChannelTrack& c, const Op& op, const std::map<int64_t, size_t>& sent_total,
+                   std::map<int64_t, size_t>& received) {
+    const std::string what = g_name(op.goid) + " received " + value_text(op.has_value, op.value) + " from " + name;
+    if (c.in_flight.empty() && c.closed_step) {
+      report(op.step, "chan.recv-ok-after-drain",
+             what + " with ok = true, but it was closed at " + step_name(*c.closed_step) + " and nothing is left");
+      return;
+    }
+    if (!c.in_flight.empty()) {
+      const InFlight& front = c.in_flight.front();
+      if (op.placeholder || !op.has_value || !front.known || !front.has_value || front.value == op.value) {
+        if (op.has_value) received[op.value]++;
+        take(c, 0, op);
+        return;
+      }
+      for (size_t pos = 1; pos < c.in_flight.size(); pos++) {
+        const InFlight& v = c.in_flight[pos];
+        if (v.known && v.has_value && v.value == op.value) {
+          report(op.step, "chan.fifo",
+                 what + " (sent at " + step_name(v.sent_step) + ") while " + value_text(front) + ", sent earlier at " +
+                     step_name(front.sent_step) + ", was still in flight");
+          received[op.value]++;
+          take(c, pos, op);
+          return;
+        }
+      }
+    }
+    // Nothing in flight it can have come from.
+    if (!op.has_value) {
+      report(op.step, "chan.recv-before-send", what + " with nothing in flight");
+      return;
+    }
+    auto sent = sent_total.find(op.value);
+    const size_t times_sent = sent == sent_total.end() ? 0 : sent->second;
+    if (times_sent == 0) {
+      report(op.step, "chan.recv-never-sent", what + ", a value never sent on " + name);
+    } else if (received[op.value] >= times_sent) {
+      report(op.step, "chan.recv-duplicate",
+             what + ", sent " + std::to_string(times_sent) + " time(s) and received that often already");
+    } else {
+      report(op.step, "chan.recv-before-send", what + " before it was sent");
+    }
+  }
+
+  void replay_closed_recv(const std::string& name, ChannelTrack& c, const Op& op) {
+    const std::string what = g_name(op.goid) + " received ok = false from " + name;
+    if (!c.closed_step) {
+      report(op.step, "chan.recv-not-ok-while-open", what + ", which was not closed");
+    } else if (!c.in_flight.empty()) {
+      report(op.step, "chan.recv-not-ok-undrained",
+             what + " while " + std::to_string(c.in_flight.size()) + " value(s) were still buffered (oldest " +
+                 value_text(c.in_flight.front()) + ")");
+    }
+  }
+
+  std::optional<size_t> park_step(uint64_t goid) const {
+    auto it = gs_.find(goid);
+    return it == gs_.end() ? std::nullopt : it->second.park_step;
+  }
+
+  // The later of the G's last park and since when the partner existed.
+  size_t blocked_step(uint64_t goid, size_t partner_since) const {
+    return std::max(park_step(goid).value_or(0), partner_since);
+  }
+
+  void check_end() {
+    const size_t end_step = trace_.size();
+    for (const ChannelAtEnd& ce : end_.channels) {
+      auto it = chans_.find(ce.chan);
+      if (it == chans_.end()) continue;
+      const ChannelTrack& c = it->second;
+      const std::string name = chan_name(ce.chan);
+      if (c.in_flight.size() != ce.qcount) {
+        report(end_step, "chan.conservation",
+               name + ": " + std::to_string(c.sends) + " sent - " + std::to_string(c.receives) +
+                   " received = " + std::to_string(c.in_flight.size()) + " in flight, but the runtime buffers " +
+                   std::to_string(ce.qcount));
+      }
+      if (c.closed_step.has_value() != ce.closed) {
+        report(end_step, "chan.end-closed",
+               name + std::string(ce.closed ? " is closed in the runtime, but the trace never closed it"
+                                            : " was closed in the trace, but the runtime says it is open"));
+      }
+    }
+    std::map<uint64_t, std::vector<const BlockedAtEnd*>> by_chan;
+    for (const BlockedAtEnd& b : end_.blocked) {
+      assert(b.goid != 0 && b.chan != 0 && "BlockedAtEnd: goid and chan are set");
+      by_chan[b.chan].push_back(&b);
+      auto it = chans_.find(b.chan);
+      if (it == chans_.end()) continue;
+      const ChannelTrack& c = it->second;
+      const std::string who = g_name(b.goid) + (b.in_select ? " (select)" : "");
+      const std::string name = chan_name(b.chan);
+      if (c.closed_step) {
+        report(blocked_step(b.goid, *c.closed_step), "blocked.on-closed",
+               who + " is left blocked " + (b.dir == Direction::kSend ? "sending on " : "receiving from ") + name +
+                   ", closed at " + step_name(*c.closed_step));
+      } else if (b.dir == Direction::kRecv && !c.in_flight.empty()) {
+        report(blocked_step(b.goid, c.nonempty_since), "blocked.recv-with-values",
+               who + " is left blocked receiving from " + name + ", which holds " + std::to_string(c.in_flight.size()) +
+                   " value(s) (oldest " + value_text(c.in_flight.front()) + ", sent at " +
+                   step_name(c.in_flight.front().sent_step) + ")");
+      } else if (b.dir == Direction::kSend && c.buffered() && c.in_flight.size() < c.cap) {
+        report(blocked_step(b.goid, c.room_since), "blocked.send-with-room",
+               who + " is left blocked sending on " + name + ", which holds " + std::to_string(c.in_flight.size()) +
+                   " of " + std::to_string(c.cap));
+      }
+    }
+    for (const auto& [id, blocked] : by_chan) {
+      auto it = chans_.find(id);
+      if (it == chans_.end() || !it->second.unbuffered() || it->second.closed_step) continue;
+      const BlockedAtEnd* pair[2] = {nullptr, nullptr};  // a sender, a receiver of another goroutine
+      for (const BlockedAtEnd* s : blocked) {
+        if (s->dir != Direction::kSend) continue;
+        for (const BlockedAtEnd* r : blocked) {
+          if (r->dir == Direction::kRecv && r->goid != s->goid) {
+            pair[0] = s;
+            pair[1] = r;
+            break;
+          }
+        }
+        if (pair[0] != nullptr) break;
+      }
+      if (pair[0] == nullptr) continue;
+      report(std::max(blocked_step(pair[0]->goid, 0), blocked_step(pair[1]->goid, 0)), "blocked.partners",
+             g_name(pair[0]->goid) + " is left blocked sending on " + chan_name(id) + " (unbuffered) while " +
+                 g_name(pair[1]->goid) + " is left blocked receiving from it");
+    }
+  }
+
+  std::span<const Event> trace_;
+  const EndState& end_;
+  std::vector<size_t> partner_op_;
+  std::map<uint64_t, ChannelTrack> chans_;
+  std::unordered_map<uint64_t, GoroutineTrack> gs_;
+  OracleVerdict out_;
+};
+
+}  // namespace
+
+OracleVerdict judge_trace(std::span<const Event> trace, const EndState& end) { return TraceJudge(trace, end).run(); }
+
+OracleVerdict ChannelOracle::finish(size_t steps, const EndState& end) const {
+  assert(steps <= trace_.size() && "ChannelOracle::finish: more steps than events heard");
+  return judge_trace(std::span<const Event>(trace_.data(), steps), end);
+}
+
+}  // namespace gort::harness

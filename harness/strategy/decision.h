@@ -1,0 +1,73 @@
+// A decision: one answer the harness gave the runtime, in the order asked.
+//
+// A run's decision list is what makes it reproducible: replaying the list
+// answers every question the same way. It holds the runtime's Choice
+// questions and, for the fault sites the fault plan arms, every "does this
+// fault fire now?" question (n = 2: 0 = no, 1 = fires), so replay
+// reproduces faults and shrinking can switch them off. Option 0 is always
+// Go's default (for faults: no fault), so shrinking moves entries to 0.
+#ifndef GORT_HARNESS_STRATEGY_DECISION_H
+#define GORT_HARNESS_STRATEGY_DECISION_H
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "gort/hooks.h"
+
+namespace gort::harness {
+
+// Choice kinds (hooks.h) as decision kinds 0..kChoiceKinds-1, then the
+// fault sites: kChoiceKinds + FaultSite. The numbers are part of the replay
+// file format (version 1): extend hooks.h's enums at their ends only.
+inline constexpr int kChoiceKinds = 5;
+static_assert(static_cast<int>(Choice::kPreempt) == kChoiceKinds - 1, "a Choice kind was added: update kChoiceKinds");
+static_assert(static_cast<int>(FaultSite::kClockJump) == kFaultSites - 1, "FaultSite enum and kFaultSites disagree");
+inline constexpr int kDecisionKinds = kChoiceKinds + kFaultSites;
+
+enum class DecisionKind : uint8_t {};
+
+inline constexpr DecisionKind decision_kind(Choice c) { return static_cast<DecisionKind>(c); }
+inline constexpr DecisionKind decision_kind(FaultSite s) {
+  return static_cast<DecisionKind>(kChoiceKinds + static_cast<int>(s));
+}
+inline constexpr bool is_valid(DecisionKind k) { return static_cast<int>(k) < kDecisionKinds; }
+inline constexpr bool is_fault(DecisionKind k) {
+  return static_cast<int>(k) >= kChoiceKinds && static_cast<int>(k) < kDecisionKinds;
+}
+// Precondition: !is_fault(k) (resp. is_fault(k)).
+inline constexpr Choice as_choice(DecisionKind k) { return static_cast<Choice>(k); }
+inline constexpr FaultSite as_fault_site(DecisionKind k) {
+  return static_cast<FaultSite>(static_cast<int>(k) - kChoiceKinds);
+}
+
+// "preempt", "pick-runnable", ..., or "fault:clock-jump"; "?" when invalid.
+std::string decision_kind_name(DecisionKind k);
+
+// Invariants: is_valid(kind); n >= 2; chosen < n; a fault decision has n == 2.
+struct Decision {
+  DecisionKind kind{};
+  uint32_t n = 2;
+  uint32_t chosen = 0;
+
+  static Decision choice(Choice c, uint32_t n, uint32_t chosen) { return {decision_kind(c), n, chosen}; }
+  static Decision fault(FaultSite s, bool fired) { return {decision_kind(s), 2, fired ? 1u : 0u}; }
+  bool operator==(const Decision&) const = default;
+};
+
+// A fault that fired: where, and at which step of the run.
+struct FiredFault {
+  FaultSite site{};
+  uint64_t step = 0;
+  bool operator==(const FiredFault&) const = default;
+};
+
+// How far a list is from Go's default schedule.
+size_t count_nonzero(std::span<const Decision> d);
+size_t count_preemptions(std::span<const Decision> d);  // kPreempt answered 1
+size_t count_faults(std::span<const Decision> d);       // fault decisions that fired
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_STRATEGY_DECISION_H

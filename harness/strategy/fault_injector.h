@@ -1,0 +1,55 @@
+// A fault plan in action during one run: counts how often each site was
+// asked about and answers per the plan, drawing probabilities from its own
+// seeded stream. A pure function of (plan, seed, the questions asked).
+#ifndef GORT_HARNESS_STRATEGY_FAULT_INJECTOR_H
+#define GORT_HARNESS_STRATEGY_FAULT_INJECTOR_H
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "strategy/fault_plan.h"
+#include "strategy/prng.h"
+
+namespace gort::harness {
+
+// Invariant: asked_[s] is how many times fire(s) was called since the
+// last restart; rng_ is seed_'s stream advanced once per probability draw.
+class FaultInjector {
+ public:
+  FaultInjector(FaultPlan plan, uint64_t seed) : plan_(std::move(plan)), seed_(seed), rng_(seed) {}
+
+  const FaultPlan& plan() const { return plan_; }
+  bool armed(FaultSite s) const { return plan_.armed(s); }
+
+  bool fire(FaultSite s) {
+    auto i = static_cast<size_t>(s);
+    uint32_t occurrence = ++asked_[i];  // saturates nowhere: 2^32 questions exceed every step budget
+    const FaultRule& r = plan_.rule(s);
+    switch (r.mode) {
+      case FaultRule::Mode::kOff:
+        return false;
+      case FaultRule::Mode::kProbability:
+        return rng_.below(1000) < r.per_mille;
+      case FaultRule::Mode::kOccurrences:
+        return std::binary_search(r.occurrences.begin(), r.occurrences.end(), occurrence);
+    }
+    return false;
+  }
+
+  // A new run: counts and the probability stream start over.
+  void restart() {
+    asked_.fill(0);
+    rng_ = SplitMix64(seed_);
+  }
+
+ private:
+  FaultPlan plan_;
+  uint64_t seed_;
+  SplitMix64 rng_;
+  std::array<uint32_t, kFaultSites> asked_{};
+};
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_STRATEGY_FAULT_INJECTOR_H

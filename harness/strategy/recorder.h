@@ -1,0 +1,67 @@
+// The Recorder: the Chooser a harness run hands to the runtime. It
+// forwards every question to a strategy and keeps what was answered: the
+// decision list (Choice questions and armed fault sites' questions), the
+// faults that fired with their step, and the step count (decisions +
+// events). Events go to the strategy (PCT needs them) and to an optional
+// TraceRecorder.
+//
+// The step budget bounds a run that would never end (a livelock the
+// schedule sustains): past it, budget_exceeded() is set, every question is
+// answered 0 (Go's default, for faults: no fault) without asking the
+// strategy or recording it, so that the run can finish under Go's policy.
+// The decision list then holds the decisions up to the budget.
+#ifndef GORT_HARNESS_STRATEGY_RECORDER_H
+#define GORT_HARNESS_STRATEGY_RECORDER_H
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "gort/hooks.h"
+#include "strategy/decision.h"
+#include "strategy/strategy.h"
+#include "strategy/trace.h"
+
+namespace gort::harness {
+
+struct RecorderLimits {
+  uint64_t step_budget = uint64_t{1} << 22;  // decisions + events per run
+  size_t reserve = 4096;                     // decisions reserved up front (growth past it is amortised)
+};
+
+// Invariants: steps_ counts every decision and event since begin_run;
+// decisions_ holds, in order, each decision answered before the budget was
+// exceeded; faults_fired_ lists those of them that are fired faults;
+// budget_exceeded_ once set stays set until begin_run.
+class Recorder final : public Chooser {
+ public:
+  explicit Recorder(Strategy& inner, RecorderLimits limits = {}, TraceRecorder* trace = nullptr);
+
+  // Starts another run with the same buffers (capacity kept) and trace.
+  void begin_run(Strategy& inner);
+
+  uint32_t choose(Choice what, uint32_t n) override;
+  bool fire(FaultSite site) override;
+  void event(const Event& e) override;
+
+  const std::vector<Decision>& decisions() const { return decisions_; }
+  const std::vector<FiredFault>& faults_fired() const { return faults_fired_; }
+  uint64_t steps() const { return steps_; }
+  bool budget_exceeded() const { return budget_exceeded_; }
+
+ private:
+  // Whether this step is still within the budget (sets the flag if not).
+  bool within_budget();
+
+  Strategy* inner_;
+  RecorderLimits limits_;
+  TraceRecorder* trace_;
+  std::vector<Decision> decisions_;
+  std::vector<FiredFault> faults_fired_;
+  uint64_t steps_ = 0;
+  bool budget_exceeded_ = false;
+};
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_STRATEGY_RECORDER_H

@@ -1,0 +1,54 @@
+// Shrinking a failing decision list towards Go's default schedule.
+//
+// The caller's predicate replays a candidate list and judges the run the
+// same way the original failure was judged. Entries are set to 0 (Go's
+// default, for faults: no fault) rather than removed, so that every later
+// entry still answers the same question. In order:
+//  (a) delta debugging (ddmin, Zeller and Hildebrandt, TSE 2002) over the
+//      non-zero entries: which subset must stay non-zero;
+//  (b) each remaining non-zero entry set to 0, one by one;
+//  (c) each remaining value lowered to the smallest that still fails;
+//  (d) trailing entries trimmed (the shortest prefix that still fails;
+//      what a replay does past the end is the predicate's business).
+// At most max_calls predicate calls are made, the first on the input
+// itself; when the budget runs out the best list so far is returned.
+#ifndef GORT_HARNESS_STRATEGY_SHRINK_H
+#define GORT_HARNESS_STRATEGY_SHRINK_H
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "strategy/decision.h"
+
+namespace gort::harness {
+
+inline constexpr uint32_t kDefaultShrinkCalls = 2000;
+
+using StillFails = std::function<bool(const std::vector<Decision>&)>;
+
+struct ShrinkStats {
+  uint32_t calls = 0;               // predicate calls made, <= max_calls
+  bool input_failed = false;        // false: the input did not fail, and is returned as it was
+  bool call_limit_reached = false;  // shrinking stopped for want of calls
+  size_t entries_before = 0, entries_after = 0;
+  size_t nonzero_before = 0, nonzero_after = 0;
+  size_t preemptions_before = 0, preemptions_after = 0;
+  size_t faults_before = 0, faults_after = 0;
+};
+
+// Invariant: decisions fails the predicate (unless !stats.input_failed or
+// max_calls was 0), and every entry answers the question of the input's
+// entry at the same index with an option no greater.
+struct ShrinkResult {
+  std::vector<Decision> decisions;
+  ShrinkStats stats;
+};
+
+ShrinkResult shrink(std::vector<Decision> failing, const StillFails& still_fails,
+                    uint32_t max_calls = kDefaultShrinkCalls);
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_STRATEGY_SHRINK_H
