@@ -120,4 +120,13 @@ Snapshot snapshot() {
   return snap;
 }
 
+std::string goroutine_dump() {
+  rt::G* cur = rt::getg();
+  if (cur == nullptr) {
+    fprintf(stderr, "gort: introspect::goroutine_dump called outside gort::run\n");
+    abort();
+  }
+  return rt::goroutine_dump(*cur->rt);
+}
+
 }  // namespace gort::introspect

@@ -112,8 +112,14 @@ void execute(G* gp, bool inherit_time) {
   gp->m = mp;
   mp->curg = gp;
   if (!inherit_time) mp->p->schedtick++;
-  gp->rt->result.switches++;
-  trace_event(*gp->rt, EventKind::kGoRun, gp->goid);
+  Runtime& rt = *gp->rt;
+  if (++rt.result.switches > rt.config.max_switches && rt.config.max_switches != 0) [[unlikely]] {
+    char pre[128];
+    snprintf(pre, sizeof pre, "runtime: more than %llu goroutine switches (Config::max_switches)\n",
+             static_cast<unsigned long long>(rt.config.max_switches));
+    fatal(rt, "step budget exceeded: a livelock or a run too long for its budget", pre);
+  }
+  trace_event(rt, EventKind::kGoRun, gp->goid);
   gogo(gp);
 }
 

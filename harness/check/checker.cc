@@ -26,7 +26,10 @@ void CheckingChooser::event(const Event& e) {
     if (!failure_ && point % options_.check_every == 0) {
       checks_run_++;
       std::vector<Violation> found = check_invariants(options_.snapshot());
-      if (!found.empty()) failure_ = CheckFailure{oracle_.steps(), point, std::move(found)};
+      if (!found.empty()) {
+        failure_ = CheckFailure{oracle_.steps(), point, std::move(found), {}};
+        if (options_.dump != nullptr) failure_->dump = options_.dump();
+      }
     }
   }
   inner_.event(e);

@@ -38,6 +38,9 @@ struct CheckOptions {
   // Where snapshots come from: the running runtime by default; tests may
   // hand in their own (a plain function: no state hides in it).
   introspect::Snapshot (*snapshot)() = &introspect::snapshot;
+  // Where the goroutine dump at a violation comes from (null: none taken;
+  // the harness passes &introspect::goroutine_dump).
+  std::string (*dump)() = nullptr;
 };
 
 // The first check that found broken invariants. step: events heard before
@@ -48,6 +51,7 @@ struct CheckFailure {
   size_t step = 0;
   uint64_t check = 0;
   std::vector<Violation> violations;
+  std::string dump;  // Go-style goroutine dump at that moment (CheckOptions::dump)
   const Violation& first() const { return violations.front(); }
 };
 

@@ -1,90 +1,14 @@
-// The gort command line: gort list | run | check | archcheck.
+// The gort command line: gort list | run | check | replay | archcheck.
+// Each subcommand lives in its own file (commands.h); this one parses.
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <cinttypes>
 #include <cstdio>
 #include <string>
 
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
-#include "scenario/scenario.h"
+#include "cli/commands.h"
 
 namespace {
-
-using gort::harness::Scenario;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-int cmd_list() {
-  printf("%-18s %-28s %s\n", "SCENARIO", "TAGS", "WHAT");
-  for (const auto& s : gort::harness::all_scenarios()) printf("%-18s %-28s %s\n", s.name, s.tags, s.what);
-  return 0;
-}
-
-const Scenario* scenario_or_error(const std::string& name) {
-  const Scenario* s = gort::harness::find_scenario(name);
-  if (s == nullptr) fprintf(stderr, "gort: unknown scenario '%s'; `gort list` shows the scenarios\n", name.c_str());
-  return s;
-}
-
-int cmd_run(const std::string& name, uint64_t seed) {
-  const Scenario* s = scenario_or_error(name);
-  if (s == nullptr) return 2;
-  gort::Result r = gort::harness::run_scenario(*s, seed);
-  std::string verdict = gort::harness::judge(*s, r);
-  if (!r.output.empty()) fputs(r.output.c_str(), stdout);
-  printf("%s seed %" PRIu64 ": %s (exit status %d, %" PRIu64 " goroutines, %" PRIu64 " switches)\n", s->name, seed,
-         verdict.empty() ? "as expected" : verdict.c_str(), r.exit_status, r.goroutines_created, r.switches);
-  return verdict.empty() ? 0 : 1;
-}
-
-struct CheckRow {
-  const Scenario* scenario = nullptr;
-  uint64_t runs = 0;
-  uint64_t failures = 0;
-  uint64_t first_failing_seed = 0;
-  std::string first_failure;
-  double seconds = 0;
-};
-
-int cmd_check(uint64_t runs, uint64_t first_seed) {
-  std::vector<CheckRow> rows;
-  gort::StackPool pool;
-  auto start = Clock::now();
-  for (const auto& s : gort::harness::all_scenarios()) {
-    CheckRow row;
-    row.scenario = &s;
-    auto t = Clock::now();
-    for (uint64_t i = 0; i < runs; i++) {
-      uint64_t seed = first_seed + i;
-      std::string verdict = gort::harness::judge(s, gort::harness::run_scenario(s, seed, &pool));
-      row.runs++;
-      if (!verdict.empty() && row.failures++ == 0) {
-        row.first_failing_seed = seed;
-        row.first_failure = verdict;
-      }
-    }
-    row.seconds = seconds_since(t);
-    rows.push_back(row);
-  }
-  printf("%-18s %8s %9s %13s\n", "scenario", "runs", "failures", "schedules/s");
-  uint64_t total_runs = 0, total_failures = 0;
-  for (const auto& r : rows) {
-    printf("%-18s %8" PRIu64 " %9" PRIu64 " %13.0f\n", r.scenario->name, r.runs, r.failures,
-           r.seconds > 0 ? static_cast<double>(r.runs) / r.seconds : 0.0);
-    total_runs += r.runs;
-    total_failures += r.failures;
-  }
-  for (const auto& r : rows) {
-    if (r.failures == 0) continue;
-    printf("\nFAIL %s: %s\n  reproduce: gort run %s --seed %" PRIu64 "\n", r.scenario->name, r.first_failure.c_str(),
-           r.scenario->name, r.first_failing_seed);
-  }
-  printf("\n%s: %zu scenarios, %" PRIu64 " runs, %" PRIu64 " failing, %.2f s\n", total_failures == 0 ? "ok" : "FAILED",
-         rows.size(), total_runs, total_failures, seconds_since(start));
-  return total_failures == 0 ? 0 : 1;
-}
 
 int cmd_archcheck(uint32_t iterations, uint64_t seed) {
   gort::archcheck::Options opt;
@@ -102,24 +26,62 @@ int cmd_archcheck(uint32_t iterations, uint64_t seed) {
   return failed == 0 ? 0 : 1;
 }
 
+// Flags every scheduling subcommand shares.
+void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
+  if (with_strategy) {
+    cmd->add_option("--strategy", f.strategy, "random (seeded random walk) or pct (priority change points)");
+    cmd->add_option("--depth", f.depth, "PCT's depth d: d-1 priority change points")->check(CLI::Range(1u, 64u));
+    cmd->add_option("--faults", f.faults,
+                    "fault plan, e.g. panic-at-yield:p=0.05,clock-jump:at=3/7 (\"\" for none; default: the "
+                    "scenario's own)")
+        ->each([&f](const std::string&) { f.faults_given = true; });
+  }
+  cmd->add_option("--max-switches", f.max_switches, "step budget: goroutine switches per run before it is a livelock")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  cmd->add_flag("--verify-determinism", f.verify_determinism, "run everything twice and compare the traces");
+  cmd->add_flag("--no-invariants", f.no_invariants, "skip the invariant checks at quiescent points (faster)");
+  cmd->add_option("--check-every", f.check_every, "check the invariants at every N-th quiescent point")
+      ->check(CLI::Range(1u, 1000000u));
+  cmd->add_option("--out", f.report.out_dir, "where failure reports go (replay files, timelines)");
+  cmd->add_flag(
+      "--no-shrink", [&f](int64_t) { f.report.shrink = false; }, "report failing schedules unshrunk");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"gort: a fault-injection and conformance harness for goroutine runtimes"};
   app.require_subcommand(1);
 
-  app.add_subcommand("list", "list the built-in scenarios");
+  app.add_subcommand("list", "list the built-in scenarios with their tags");
 
-  auto* run = app.add_subcommand("run", "run one scenario once, under one seed");
+  auto* run = app.add_subcommand("run", "run one scenario once, under one seed and strategy");
   std::string run_name;
   uint64_t run_seed = 1;
+  gort::cli::RunFlags run_flags;
   run->add_option("scenario", run_name, "scenario name (see gort list)")->required();
-  run->add_option("--seed", run_seed, "the seed: in sim mode, the whole schedule");
+  run->add_option("--seed", run_seed, "the seed: in sim mode, with the strategy, the whole schedule");
+  add_run_flags(run, run_flags, true);
 
-  auto* check = app.add_subcommand("check", "run every scenario under many seeds; non-zero exit on any failure");
-  uint64_t check_runs = 500, check_seed = 1;
-  check->add_option("--runs", check_runs, "runs per scenario")->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
-  check->add_option("--seed", check_seed, "first seed; run i uses seed+i");
+  auto* check = app.add_subcommand("check", "run every scenario under a budget; non-zero exit on any failure");
+  gort::cli::CheckFlags check_flags;
+  gort::cli::RunFlags check_run_flags;
+  check->add_option("--runs", check_flags.runs, "runs per scenario (default: as many as --seconds allows)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
+  check->add_option("--seconds", check_flags.seconds, "time budget for the whole check (0: no limit)")
+      ->check(CLI::Range(0.0, 1e7));
+  check->add_option("--seed", check_flags.first_seed, "first seed; run k uses seed+k (with shards, seed+k*n+i)");
+  check->add_option("--shard", check_flags.shard,
+                    "i/n: run shard i of n (default: GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS)");
+  check->add_option("--junit", check_flags.junit, "write a JUnit XML report here");
+  check->add_option("--scenarios", check_flags.only, "comma-separated scenario names (default: all)");
+  add_run_flags(check, check_run_flags, true);
+
+  auto* replay = app.add_subcommand("replay", "reproduce a recorded run from its replay file");
+  std::string replay_path;
+  gort::cli::RunFlags replay_flags;
+  replay->add_option("file", replay_path, "a replay file written by a failing run or check")->required();
+  add_run_flags(replay, replay_flags, false);
 
   auto* arch = app.add_subcommand("archcheck", "check this CPU's trampolines against the arch contract");
   uint32_t arch_iterations = 5000;
@@ -138,9 +100,13 @@ int main(int argc, char** argv) {
     fprintf(stderr, "gort: %s; see gort --help\n", e.what());
     return 2;
   }
-  if (app.got_subcommand("list")) return cmd_list();
-  if (app.got_subcommand(run)) return cmd_run(run_name, run_seed);
-  if (app.got_subcommand(check)) return cmd_check(check_runs, check_seed);
+  if (app.got_subcommand("list")) return gort::cli::cmd_list();
+  if (app.got_subcommand(run)) return gort::cli::cmd_run(run_name, run_seed, run_flags);
+  if (app.got_subcommand(check)) {
+    if (check_flags.runs > 0 && check->count("--seconds") == 0) check_flags.seconds = 0;
+    return gort::cli::cmd_check(check_flags, check_run_flags);
+  }
+  if (app.got_subcommand(replay)) return gort::cli::cmd_replay(replay_path, replay_flags);
   if (app.got_subcommand(arch)) return cmd_archcheck(arch_iterations, arch_seed);
   return 2;
 }

@@ -139,11 +139,15 @@ void unrecovered_panic() {
 }  // namespace
 
 void add_panic_scenarios(std::vector<Scenario>& s) {
+  constexpr size_t kStack = 64 * 1024;
+  // These three recover whatever panics: injected panics would pass for theirs.
   s.push_back({"nested-defers",
                "defer panic recover",
                "three nested frames; innermost panics, middle recovers",
                nested_defers,
-               {}});
+               {},
+               kStack,
+               kNoPanicFaults});
   s.push_back({"goexit-select-loop",
                "goexit select defer",
                "workers Goexit from a select loop on quit",
@@ -153,9 +157,16 @@ void add_panic_scenarios(std::vector<Scenario>& s) {
                "panic recover goroutines",
                "five goroutines each panic and recover their own",
                panicking_workers,
-               {}});
-  s.push_back(
-      {"send-on-closed", "panic chan close", "a send on a closed channel panics; recovered", send_on_closed, {}});
+               {},
+               kStack,
+               kNoPanicFaults});
+  s.push_back({"send-on-closed",
+               "panic chan close",
+               "a send on a closed channel panics; recovered",
+               send_on_closed,
+               {},
+               kStack,
+               kNoPanicFaults});
   s.push_back({"unrecovered-panic",
                "panic crash",
                "a goroutine's panic ends the run: panic: boom, exit 2",

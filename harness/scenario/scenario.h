@@ -29,7 +29,20 @@ struct Scenario {
   void (*program)();
   Expectation expect;
   size_t stack_size = 64 * 1024;
+  // The fault plan gort check runs it under (harness/strategy/fault_plan.h
+  // text; null: kDefaultScenarioFaults). Every scenario tolerates a run
+  // that ends in an injected panic with nothing else broken; one whose own
+  // deferred calls recover any panic opts out of injected panics here.
+  const char* faults = nullptr;
 };
+
+// Injected panics at every kind of site, rarely, and spurious wake-ups.
+inline constexpr const char* kDefaultScenarioFaults =
+    "panic-at-yield:p=0.005,panic-before-chan-op:p=0.002,panic-after-chan-op:p=0.002,"
+    "panic-in-deferred-call:p=0.01,panic-after-wakeup:p=0.005,spurious-wakeup:p=0.1";
+// For scenarios that recover every panic they see (an injected one would
+// look like their own): wake-ups and clock jumps only.
+inline constexpr const char* kNoPanicFaults = "spurious-wakeup:p=0.1";
 
 const std::vector<Scenario>& all_scenarios();
 const Scenario* find_scenario(const std::string& name);

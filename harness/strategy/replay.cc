@@ -11,8 +11,11 @@ std::string Divergence::describe() const {
          " n=" + std::to_string(expected.n) + ", the run asked " + asked;
 }
 
-Replay::Replay(std::vector<Decision> decisions, uint64_t fallback_seed, FaultPlan plan)
-    : Strategy(plan, fallback_seed), decisions_(std::move(decisions)), fallback_(fallback_seed, std::move(plan)) {}
+Replay::Replay(std::vector<Decision> decisions, uint64_t fallback_seed, FaultPlan plan, ReplayFallback fallback)
+    : Strategy(plan, fallback_seed),
+      decisions_(std::move(decisions)),
+      fallback_(fallback_seed, std::move(plan)),
+      fallback_mode_(fallback) {}
 
 std::optional<uint32_t> Replay::take(DecisionKind kind, uint32_t n) {
   if (divergence_) return std::nullopt;
@@ -32,13 +35,13 @@ std::optional<uint32_t> Replay::take(DecisionKind kind, uint32_t n) {
 
 uint32_t Replay::choose(Choice what, uint32_t n) {
   if (auto v = take(decision_kind(what), n)) return *v;
-  return fallback_.choose(what, n);
+  return random_fallback() ? fallback_.choose(what, n) : 0;
 }
 
 bool Replay::fire(FaultSite site) {
   if (!armed(site)) return false;
   if (auto v = take(decision_kind(site), 2)) return *v != 0;
-  return fallback_.fire(site);
+  return random_fallback() ? fallback_.fire(site) : false;
 }
 
 }  // namespace gort::harness

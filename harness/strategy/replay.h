@@ -36,11 +36,19 @@ struct Divergence {
   std::string describe() const;  // one line
 };
 
+// What answers once the recording stops matching. Past its end, always
+// Go's defaults and no faults: a shrunk schedule drops trailing defaults,
+// and a complete one never gets there. After a mismatch (a stale file):
+// kRandom goes on with a random walk from the recorded seed; kDefaults
+// (the shrinker's candidates) keeps answering defaults.
+enum class ReplayFallback : uint8_t { kRandom, kDefaults };
+
 // Invariants: decisions_[0, pos_) were answered as recorded; once
-// divergence_ is set every answer comes from fallback_.
+// divergence_ is set every answer comes from the fallback.
 class Replay final : public Strategy {
  public:
-  Replay(std::vector<Decision> decisions, uint64_t fallback_seed, FaultPlan plan = {});
+  Replay(std::vector<Decision> decisions, uint64_t fallback_seed, FaultPlan plan = {},
+         ReplayFallback fallback = ReplayFallback::kRandom);
 
   uint32_t choose(Choice what, uint32_t n) override;
   bool fire(FaultSite site) override;
@@ -50,6 +58,9 @@ class Replay final : public Strategy {
   size_t replayed() const { return pos_; }  // decisions answered from the recording
 
  private:
+  bool random_fallback() const {
+    return fallback_mode_ == ReplayFallback::kRandom && divergence_.has_value() && !divergence_->past_end;
+  }
   // The recorded answer if the next recorded decision is this question.
   std::optional<uint32_t> take(DecisionKind kind, uint32_t n);
 
@@ -57,6 +68,7 @@ class Replay final : public Strategy {
   size_t pos_ = 0;
   std::optional<Divergence> divergence_;
   RandomWalk fallback_;
+  ReplayFallback fallback_mode_;
 };
 
 }  // namespace gort::harness

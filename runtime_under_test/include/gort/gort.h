@@ -45,6 +45,9 @@ struct Config {
   StackPool* stack_pool = nullptr;
   // Live goroutines at most; creating one more is a fatal error.
   uint32_t max_goroutines = 1u << 20;
+  // Goroutine switches at most (0: no limit); one more is the fatal error
+  // "step budget exceeded": how the harness bounds a livelocked run.
+  uint64_t max_switches = 0;
 };
 
 struct Result {

@@ -64,6 +64,11 @@ struct Snapshot {
 // The current run's state. Must be called inside a run.
 Snapshot snapshot();
 
+// Go's goroutine dump of the current run, as a fatal error prints it
+// ("goroutine 7 [chan send]:" and the goroutine's Go frames, for every
+// goroutine that exists). Must be called inside a run.
+std::string goroutine_dump();
+
 }  // namespace gort::introspect
 
 #endif  // GORT_INTROSPECT_H

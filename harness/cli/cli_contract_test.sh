@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The gort CLI's contract, end to end: a failing run writes a replay file
+# that `gort replay` reproduces; a stale or malformed replay file, a bad
+# flag, a bad fault plan or shard each get one line and exit status 2;
+# check writes JUnit XML and honours shards; --verify-determinism passes.
+#   cli_contract_test.sh GORT WORKDIR
+set -u
+gort=$1
+dir=$2
+rm -rf "$dir" && mkdir -p "$dir"
+fails=0
+expect() {  # expect STATUS DESCRIPTION -- command...
+  local want=$1 what=$2
+  shift 3
+  "$@" >"$dir/out.txt" 2>"$dir/err.txt"
+  local got=$?
+  if [[ $got -ne $want ]]; then
+    echo "FAIL: $what: exit status $got, want $want"
+    sed 's/^/  | /' "$dir/out.txt" "$dir/err.txt" | head -20
+    fails=$((fails + 1))
+  fi
+}
+one_line_error() {  # the last command's stderr is exactly one line starting "gort: "
+  if [[ $(wc -l <"$dir/err.txt") -ne 1 ]] || ! grep -q '^gort: ' "$dir/err.txt"; then
+    echo "FAIL: $1: stderr is not one 'gort: ...' line:"
+    sed 's/^/  | /' "$dir/err.txt"
+    fails=$((fails + 1))
+  fi
+}
+contains() {  # contains FILE TEXT WHAT
+  if ! grep -qF -- "$2" "$1"; then
+    echo "FAIL: $3: '$2' not in $1"
+    fails=$((fails + 1))
+  fi
+}
+
+# An injected panic at the first yield point is recovered by nested-defers'
+# own middle frame as if it were the scenario's panic: a real failure.
+expect 1 "failing run" -- "$gort" run nested-defers --seed 1 --faults panic-at-yield:at=1 --out "$dir/f"
+replay=$dir/f/nested-defers-seed1.replay.json
+contains "$dir/out.txt" "reproduce: gort replay $replay" "failing run report"
+contains "$dir/out.txt" "goroutine 1 [running]:" "failing run dump"
+[[ -f $replay && -f $dir/f/nested-defers-seed1.trace.json ]] || { echo "FAIL: no replay file or timeline"; fails=$((fails + 1)); }
+expect 1 "replay reproduces" -- "$gort" replay "$replay"
+contains "$dir/out.txt" "this run: expected exit status 0" "replay verdict"
+
+# A stale file (the scenario's fingerprint changed) replays and says so.
+sed 's/"scenario_fingerprint": "nested-defers|/"scenario_fingerprint": "nested-defers-old|/' "$replay" >"$dir/stale.json"
+expect 1 "stale replay" -- "$gort" replay "$dir/stale.json"
+contains "$dir/out.txt" "stale replay file" "stale replay"
+
+# Malformed input: one line, exit 2.
+echo '{"format": "gort-replay", "version": 1' >"$dir/broken.json"
+expect 2 "malformed replay" -- "$gort" replay "$dir/broken.json"
+one_line_error "malformed replay"
+expect 2 "missing replay" -- "$gort" replay "$dir/no-such-file.json"
+one_line_error "missing replay"
+expect 2 "bad fault plan" -- "$gort" run ping-pong --faults panic-at-nowhere:p=0.5
+one_line_error "bad fault plan"
+expect 2 "bad strategy" -- "$gort" run ping-pong --strategy sideways
+one_line_error "bad strategy"
+expect 2 "bad shard" -- "$gort" check --runs 1 --shard 3/2
+one_line_error "bad shard"
+expect 2 "unknown scenario in check" -- "$gort" check --runs 1 --scenarios ping-pong,nope
+one_line_error "unknown scenario in check"
+
+# check: JUnit XML, a shard, determinism verified on every run.
+expect 0 "sharded check" -- "$gort" check --runs 3 --shard 1/2 --junit "$dir/junit.xml" --verify-determinism
+contains "$dir/junit.xml" '<testsuite name="gort check"' "junit"
+contains "$dir/junit.xml" '<testcase classname="gort check" name="ping-pong"' "junit"
+contains "$dir/out.txt" "shard 1 of 2" "shard line"
+GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=5 "$gort" check --runs 1 >"$dir/out.txt" 2>"$dir/err.txt"
+[[ $? -eq 2 ]] || { echo "FAIL: GTEST_SHARD_INDEX out of range accepted"; fails=$((fails + 1)); }
+expect 0 "determinism" -- "$gort" run prime-sieve --seed 9 --strategy pct --verify-determinism
+
+if [[ $fails -ne 0 ]]; then
+  echo "$fails CLI contract check(s) failed"
+  exit 1
+fi
+echo "CLI contract: ok"

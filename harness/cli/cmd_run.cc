@@ -1,0 +1,74 @@
+// gort list, gort run: one scenario, one seed, one strategy.
+#include <cinttypes>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "strategy/trace.h"
+
+namespace gort::cli {
+
+int bad_input(const std::string& what) {
+  fprintf(stderr, "gort: %s\n", what.c_str());
+  return 2;
+}
+
+int cmd_list() {
+  printf("%-20s %-28s %s\n", "SCENARIO", "TAGS", "WHAT");
+  for (const auto& s : harness::all_scenarios()) printf("%-20s %-28s %s\n", s.name, s.tags, s.what);
+  return 0;
+}
+
+std::string make_spec(const harness::Scenario& s, uint64_t seed, const RunFlags& flags, harness::RunSpec* spec) {
+  spec->scenario = &s;
+  spec->seed = seed;
+  if (!harness::parse_strategy(flags.strategy, &spec->strategy) || spec->strategy == harness::StrategyKind::kReplay) {
+    return "unknown strategy '" + flags.strategy + "': use random or pct (gort replay FILE replays)";
+  }
+  if (flags.depth < 1 || flags.depth > 64) return "--depth " + std::to_string(flags.depth) + ": PCT's depth is 1..64";
+  std::string plan_text =
+      flags.faults_given ? flags.faults : (s.faults != nullptr ? s.faults : harness::kDefaultScenarioFaults);
+  harness::FaultPlanParse plan = harness::FaultPlan::parse(plan_text);
+  if (!plan.ok()) return "--faults: " + plan.error;
+  spec->faults = plan.plan;
+  spec->depth = flags.depth;
+  spec->max_switches = flags.max_switches;
+  spec->check_invariants = !flags.no_invariants;
+  spec->check_every = flags.check_every;
+  return "";
+}
+
+harness::RunOutcome run_checked(const harness::RunSpec& spec, bool verify_determinism) {
+  harness::RunOutcome first = harness::run_scenario_once(spec);
+  if (!verify_determinism) return first;
+  harness::RunOutcome second = harness::run_scenario_once(spec);
+  if (second.trace_hash == first.trace_hash && second.result.output == first.result.output) return first;
+  // Name the first step where the two runs differ (their kept traces).
+  std::optional<harness::TraceDifference> d = harness::first_difference(first.trace_tail, second.trace_tail);
+  first.failure_kind = "determinism";
+  first.verdict = "not deterministic: the same seed gave two different runs";
+  if (d) first.verdict += "; first difference at " + d->what;
+  return first;
+}
+
+int cmd_run(const std::string& name, uint64_t seed, const RunFlags& flags) {
+  const harness::Scenario* s = harness::find_scenario(name);
+  if (s == nullptr) return bad_input("unknown scenario '" + name + "'; `gort list` shows the scenarios");
+  harness::RunSpec spec;
+  if (std::string err = make_spec(*s, seed, flags, &spec); !err.empty()) return bad_input(err);
+  harness::RunOutcome out = run_checked(spec, flags.verify_determinism);
+  if (!out.result.output.empty()) fputs(out.result.output.c_str(), stdout);
+  printf("%s seed %" PRIu64 " (%s): exit status %d, %" PRIu64 " goroutines, %" PRIu64
+         " switches, %zu decisions, %zu faults fired, %" PRIu64 " invariant checks, trace hash %016" PRIx64 "\n",
+         s->name, seed, harness::strategy_name(spec.strategy), out.result.exit_status, out.result.goroutines_created,
+         out.result.switches, out.decisions.size(), out.faults_fired.size(), out.checks, out.trace_hash);
+  if (out.ok()) {
+    printf("ok: as the scenario expects%s\n", out.result.panic.rfind("injected panic at ", 0) == 0
+                                                  ? " (ended in the injected panic, which it tolerates)"
+                                                  : "");
+    return 0;
+  }
+  harness::report_failure(spec, out, flags.report);
+  return 1;
+}
+
+}  // namespace gort::cli

@@ -1,0 +1,55 @@
+// The gort subcommands. Each returns the process exit status: 0 ok, 1 a
+// failure found (or a check failed), 2 bad input (one line on stderr).
+#ifndef GORT_HARNESS_CLI_COMMANDS_H
+#define GORT_HARNESS_CLI_COMMANDS_H
+
+#include <cstdint>
+#include <string>
+
+#include "session/failure_report.h"
+#include "session/scenario_run.h"
+
+namespace gort::cli {
+
+// Flags shared by run and check: how a run is scheduled and judged.
+struct RunFlags {
+  std::string strategy = "random";
+  uint32_t depth = 3;
+  std::string faults;  // a fault plan; "" with check: each scenario's own plan
+  bool faults_given = false;
+  uint64_t max_switches = 200'000;
+  bool verify_determinism = false;
+  bool no_invariants = false;
+  uint32_t check_every = 1;  // invariant checks at every N-th quiescent point
+  harness::ReportOptions report;
+};
+
+int cmd_list();
+int cmd_run(const std::string& scenario, uint64_t seed, const RunFlags& flags);
+
+struct CheckFlags {
+  uint64_t runs = 0;    // per scenario; 0: as many as the time budget allows
+  double seconds = 40;  // the whole check's time budget (0: none)
+  uint64_t first_seed = 1;
+  std::string shard;  // "i/n"; else GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX
+  std::string junit;  // JUnit XML path
+  std::string only;   // comma-separated scenario names ("" all)
+};
+int cmd_check(const CheckFlags& check, const RunFlags& flags);
+
+int cmd_replay(const std::string& path, const RunFlags& flags);
+
+// One line on stderr, exit status 2.
+int bad_input(const std::string& what);
+
+// Resolves flags into a RunSpec for scenario s (strategy, faults); "" or a
+// one-line error.
+std::string make_spec(const harness::Scenario& s, uint64_t seed, const RunFlags& flags, harness::RunSpec* spec);
+
+// Runs spec; with verify_determinism, twice, comparing the traces. A
+// mismatch is itself a failure naming the first differing step.
+harness::RunOutcome run_checked(const harness::RunSpec& spec, bool verify_determinism);
+
+}  // namespace gort::cli
+
+#endif  // GORT_HARNESS_CLI_COMMANDS_H

@@ -1,0 +1,116 @@
+#include "session/scenario_run.h"
+
+#include <memory>
+
+#include "check/checker.h"
+#include "gort/introspect.h"
+#include "strategy/pct.h"
+#include "strategy/random_walk.h"
+#include "strategy/recorder.h"
+
+namespace gort::harness {
+namespace {
+
+// PCT's estimate of a run's length in yield points (k of the paper): the
+// change points are drawn over it. Scenarios run a few hundred to a few
+// thousand yield points.
+constexpr uint64_t kPctEstimatedSteps = 2000;
+
+std::unique_ptr<Strategy> make_strategy(const RunSpec& spec) {
+  switch (spec.strategy) {
+    case StrategyKind::kRandom:
+      return std::make_unique<RandomWalk>(spec.seed, spec.faults);
+    case StrategyKind::kPct:
+      return std::make_unique<Pct>(spec.seed, spec.depth, kPctEstimatedSteps, spec.faults);
+    case StrategyKind::kReplay:
+      return std::make_unique<Replay>(*spec.replay, spec.seed, spec.faults, spec.replay_fallback);
+  }
+  return nullptr;
+}
+
+bool ended_in_injected_panic(const Result& r) { return r.panic.rfind("injected panic at ", 0) == 0; }
+
+}  // namespace
+
+const char* strategy_name(StrategyKind k) {
+  switch (k) {
+    case StrategyKind::kRandom:
+      return "random";
+    case StrategyKind::kPct:
+      return "pct";
+    case StrategyKind::kReplay:
+      return "replay";
+  }
+  return "?";
+}
+
+bool parse_strategy(const std::string& text, StrategyKind* out) {
+  for (StrategyKind k : {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kReplay}) {
+    if (text == strategy_name(k)) {
+      *out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string scenario_fingerprint(const Scenario& s) {
+  return std::string(s.name) + "|exit=" + std::to_string(s.expect.exit_status) + "|fatal=" + s.expect.fatal_error +
+         "|panic=" + s.expect.panic + "|stack=" + std::to_string(s.stack_size);
+}
+
+RunOutcome run_scenario_once(const RunSpec& spec) {
+  std::unique_ptr<Strategy> strategy = make_strategy(spec);
+  TraceRecorder trace;
+  Recorder recorder(*strategy, RecorderLimits{}, &trace);
+  CheckOptions check_options;
+  check_options.check_every = spec.check_invariants ? spec.check_every : ~0u;
+  check_options.dump = &introspect::goroutine_dump;
+  CheckingChooser checker(recorder, check_options);
+
+  Config cfg;
+  cfg.seed = spec.seed;
+  cfg.chooser = &checker;
+  cfg.stack_size = spec.scenario->stack_size;
+  cfg.stack_pool = spec.pool;
+  cfg.max_switches = spec.max_switches;
+  void (*program)() = spec.scenario->program;
+  RunOutcome out;
+  out.result = run(cfg, [&checker, program] {
+    program();
+    checker.capture_end_state();  // main returned: who is still blocked, on what
+  });
+
+  out.decisions = recorder.decisions();
+  out.faults_fired = recorder.faults_fired();
+  out.trace_hash = trace.hash();
+  out.trace_tail = trace.entries();
+  out.checks = checker.checks_run();
+  if (spec.strategy == StrategyKind::kReplay) out.divergence = static_cast<Replay&>(*strategy).divergence();
+
+  const Result& r = out.result;
+  if (r.fatal_error.rfind("step budget exceeded", 0) == 0) {
+    out.failure_kind = "budget";
+    out.verdict = "step budget exceeded after " + std::to_string(r.switches - 1) +
+                  " goroutine switches: a livelock, or a run too long for --max-switches";
+    out.dump = r.output;
+  } else if (checker.first_violation()) {
+    const CheckFailure& f = *checker.first_violation();
+    out.failure_kind = "invariant";
+    out.verdict =
+        "invariant " + f.first().invariant + " broken at step " + std::to_string(f.step) + ": " + f.first().detail;
+    out.dump = f.dump;
+  } else if (OracleVerdict v = checker.oracle_verdict(); !v.ok()) {
+    const auto& first = v.violations.front();
+    out.failure_kind = "oracle";
+    out.verdict = "channel oracle: " + first.rule + " at step " + std::to_string(first.step) + ": " + first.explanation;
+    out.dump = r.output;
+  } else if (std::string why = judge(*spec.scenario, r); !why.empty() && !ended_in_injected_panic(r)) {
+    out.failure_kind = "outcome";
+    out.verdict = why;
+    out.dump = r.output;
+  }
+  return out;
+}
+
+}  // namespace gort::harness

@@ -1,0 +1,69 @@
+// One harness run of a scenario: the strategy that decides, the recorder
+// that keeps every decision (with a step budget), the checkers that watch
+// (invariants at quiescent points, the channel oracle over the trace),
+// and the verdict that puts it all together. gort run, check, replay and
+// the shrinker all run scenarios through here, so a failure found by one
+// is reproduced by the others exactly.
+#ifndef GORT_HARNESS_SESSION_SCENARIO_RUN_H
+#define GORT_HARNESS_SESSION_SCENARIO_RUN_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gort/gort.h"
+#include "scenario/scenario.h"
+#include "strategy/decision.h"
+#include "strategy/fault_plan.h"
+#include "strategy/replay.h"
+#include "strategy/trace.h"
+
+namespace gort::harness {
+
+enum class StrategyKind : uint8_t { kRandom, kPct, kReplay };
+const char* strategy_name(StrategyKind k);
+// "random" | "pct" | "replay"; false if unknown.
+bool parse_strategy(const std::string& text, StrategyKind* out);
+
+// What to run. Invariant: scenario != null; replay != null iff strategy == kReplay.
+struct RunSpec {
+  const Scenario* scenario = nullptr;
+  uint64_t seed = 1;
+  StrategyKind strategy = StrategyKind::kRandom;
+  uint32_t depth = 3;  // PCT's d
+  FaultPlan faults;
+  const std::vector<Decision>* replay = nullptr;             // the decisions to replay
+  ReplayFallback replay_fallback = ReplayFallback::kRandom;  // past the recording's end
+  uint64_t max_switches = 200'000;                           // the step budget (goroutine switches)
+  bool check_invariants = true;
+  uint32_t check_every = 1;  // at every N-th quiescent point
+  StackPool* pool = nullptr;
+};
+
+// What happened. verdict is empty when the run did what the scenario
+// promises (or ended in an injected panic, which every scenario tolerates),
+// the invariants held and the oracle accepted the trace.
+struct RunOutcome {
+  Result result;
+  std::string verdict;
+  std::string failure_kind;  // "outcome" | "invariant" | "oracle" | "budget": what the verdict is about
+  std::vector<Decision> decisions;
+  std::vector<FiredFault> faults_fired;
+  uint64_t trace_hash = 0;
+  std::vector<TraceEntry> trace_tail;    // the last events and decisions
+  std::string dump;                      // goroutine dump where it failed (when known)
+  std::optional<Divergence> divergence;  // replay only: where the recording stopped matching
+  uint64_t checks = 0;                   // invariant checks run
+  bool ok() const { return verdict.empty(); }
+};
+
+RunOutcome run_scenario_once(const RunSpec& spec);
+
+// The scenario's fingerprint for replay files: its name, expectation and
+// stack size (a replay of a changed scenario says the file is stale).
+std::string scenario_fingerprint(const Scenario& s);
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_SESSION_SCENARIO_RUN_H
