@@ -23,7 +23,7 @@ std::optional<FaultSite> site_by_name(const std::string& name) {
 // A JSON string literal; invalid UTF-8 is replaced rather than thrown about.
 std::string quote(const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
 
-bool valid(const Decision& d) {
+[[maybe_unused]] bool valid(const Decision& d) {
   return is_valid(d.kind) && d.n >= 2 && d.n <= kMaxDecisionOptions && d.chosen < d.n &&
          (!is_fault(d.kind) || d.n == 2);
 }

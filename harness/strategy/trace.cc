@@ -8,12 +8,12 @@ namespace {
 constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
 
+// One word into the running hash: FNV-1a's xor-then-multiply a word at a
+// time (not a byte), then a fold of the high half, so every bit of v
+// reaches the low bits. It only has to tell two traces apart.
 uint64_t fnv(uint64_t h, uint64_t v) {
-  for (int i = 0; i < 8; i++) {
-    h ^= (v >> (8 * i)) & 0xff;
-    h *= kFnvPrime;
-  }
-  return h;
+  h = (h ^ v) * kFnvPrime;
+  return h ^ (h >> 29);
 }
 
 uint64_t hash_entry(uint64_t h, const TraceEntry& t) {
@@ -80,12 +80,13 @@ std::string event_text(const Event& e) {
 
 TraceRecorder::TraceRecorder(TraceOptions options) : options_(options) {
   assert(options_.ring_capacity >= 1 && options_.keep_all_limit >= 1);
-  if (!options_.keep_all) buf_.resize(options_.ring_capacity);
+  // The ring grows as entries come (most runs are short): no up-front
+  // allocation of ring_capacity entries per run.
   clear();
 }
 
 void TraceRecorder::clear() {
-  if (options_.keep_all) buf_.clear();
+  buf_.clear();
   next_ = 0;
   recorded_ = 0;
   hash_ = kFnvOffset;
@@ -96,6 +97,11 @@ void TraceRecorder::push(const TraceEntry& entry) {
   recorded_++;
   if (options_.keep_all) {
     if (buf_.size() < options_.keep_all_limit) buf_.push_back(entry);
+    return;
+  }
+  if (buf_.size() < options_.ring_capacity) {
+    buf_.push_back(entry);
+    next_ = buf_.size() == options_.ring_capacity ? 0 : buf_.size();
     return;
   }
   buf_[next_] = entry;

@@ -1,7 +1,8 @@
 // The trace of a run: every event and decision with its step number.
 //
 // TraceRecorder keeps the last ring_capacity entries (the end of a failing
-// run is what a report shows) and a running 64-bit FNV-1a hash over every
+// run is what a report shows) and a running 64-bit hash (FNV-1a style, a
+// word at a time) over every
 // entry since clear(), so two runs can be compared in constant memory
 // (`--verify-determinism`: run twice, compare hashes). With keep_all (a
 // debug option) it keeps every entry, up to keep_all_limit, so that
@@ -38,10 +39,10 @@ struct TraceOptions {
   size_t keep_all_limit = size_t{1} << 24;  // entries kept at most with keep_all
 };
 
-// Invariants: hash_ is FNV-1a over every entry recorded since clear(), in
-// order; recorded_ counts them; ring mode: buf_ has ring_capacity slots
-// and the kept entries are the last min(recorded_, capacity), oldest at
-// next_ once the ring has wrapped; keep_all: buf_ holds the first
+// Invariants: hash_ covers every entry recorded since clear(), in
+// order; recorded_ counts them; ring mode: buf_ grows to ring_capacity
+// slots and the kept entries are the last min(recorded_, capacity), oldest
+// at next_ once the ring has wrapped; keep_all: buf_ holds the first
 // min(recorded_, keep_all_limit) entries in order.
 class TraceRecorder {
  public:
