@@ -72,6 +72,9 @@ contains "$dir/out.txt" "shard 1 of 2" "shard line"
 GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=5 "$gort" check --runs 1 >"$dir/out.txt" 2>"$dir/err.txt"
 [[ $? -eq 2 ]] || { echo "FAIL: GTEST_SHARD_INDEX out of range accepted"; fails=$((fails + 1)); }
 expect 0 "determinism" -- "$gort" run prime-sieve --seed 9 --strategy pct --verify-determinism
+# Bounded DFS exhausts a small scenario.
+expect 0 "dfs" -- "$gort" run send-on-closed --strategy dfs --depth 1 --faults ""
+contains "$dir/out.txt" "48 schedules with at most 1 preemptions, all ok (exhaustive)" "dfs exhaustive"
 
 if [[ $fails -ne 0 ]]; then
   echo "$fails CLI contract check(s) failed"

@@ -57,6 +57,7 @@ int cmd_check(const CheckFlags& check, const RunFlags& flags) {
   }
   std::vector<const harness::Scenario*> scenarios;
   if (std::string err = select_scenarios(check.only, &scenarios); !err.empty()) return bad_input(err);
+  if (flags.strategy == "dfs") return bad_input("check runs random and pct; use gort run SCENARIO --strategy dfs");
   // Validate the flags once, on the first scenario, before any run.
   {
     harness::RunSpec probe;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "strategy/bounded_dfs.h"
 #include "strategy/trace.h"
 
 namespace gort::cli {
@@ -22,9 +23,11 @@ std::string make_spec(const harness::Scenario& s, uint64_t seed, const RunFlags&
   spec->scenario = &s;
   spec->seed = seed;
   if (!harness::parse_strategy(flags.strategy, &spec->strategy) || spec->strategy == harness::StrategyKind::kReplay) {
-    return "unknown strategy '" + flags.strategy + "': use random or pct (gort replay FILE replays)";
+    return "unknown strategy '" + flags.strategy + "': use random, pct or dfs (gort replay FILE replays)";
   }
-  if (flags.depth < 1 || flags.depth > 64) return "--depth " + std::to_string(flags.depth) + ": PCT's depth is 1..64";
+  if (spec->strategy == harness::StrategyKind::kPct && (flags.depth < 1 || flags.depth > 64)) {
+    return "--depth " + std::to_string(flags.depth) + ": PCT's depth is 1..64";
+  }
   std::string plan_text =
       flags.faults_given ? flags.faults : (s.faults != nullptr ? s.faults : harness::kDefaultScenarioFaults);
   harness::FaultPlanParse plan = harness::FaultPlan::parse(plan_text);
@@ -50,11 +53,41 @@ harness::RunOutcome run_checked(const harness::RunSpec& spec, bool verify_determ
   return first;
 }
 
+namespace {
+
+// --strategy dfs: every schedule with at most --depth preemptions (all
+// options of the other decisions), up to --dfs-runs runs; stops at the
+// first failure.
+int explore(harness::RunSpec spec, const RunFlags& flags) {
+  harness::BoundedDfs dfs(spec.depth, spec.faults);
+  spec.dfs = &dfs;
+  uint64_t runs = 0;
+  while (!dfs.exhausted() && runs < flags.dfs_runs) {
+    harness::RunOutcome out = harness::run_scenario_once(spec);
+    runs++;
+    if (!out.ok()) {
+      printf("dfs: schedule %" PRIu64 " fails\n", runs);
+      harness::report_failure(spec, out, flags.report);
+      return 1;
+    }
+    dfs.next();
+  }
+  printf("dfs: %s: %" PRIu64 " schedules with at most %u preemptions, all ok%s\n", spec.scenario->name, runs,
+         spec.depth, dfs.exhausted() ? " (exhaustive)" : " (stopped at --dfs-runs; not exhaustive)");
+  if (dfs.truncated())
+    printf("dfs: some runs asked more than %zu questions; their tails were not enumerated\n",
+           harness::kDfsDefaultMaxDepth);
+  return 0;
+}
+
+}  // namespace
+
 int cmd_run(const std::string& name, uint64_t seed, const RunFlags& flags) {
   const harness::Scenario* s = harness::find_scenario(name);
   if (s == nullptr) return bad_input("unknown scenario '" + name + "'; `gort list` shows the scenarios");
   harness::RunSpec spec;
   if (std::string err = make_spec(*s, seed, flags, &spec); !err.empty()) return bad_input(err);
+  if (spec.strategy == harness::StrategyKind::kDfs) return explore(spec, flags);
   harness::RunOutcome out = run_checked(spec, flags.verify_determinism);
   if (!out.result.output.empty()) fputs(out.result.output.c_str(), stdout);
   printf("%s seed %" PRIu64 " (%s): exit status %d, %" PRIu64 " goroutines, %" PRIu64

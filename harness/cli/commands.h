@@ -20,7 +20,8 @@ struct RunFlags {
   uint64_t max_switches = 200'000;
   bool verify_determinism = false;
   bool no_invariants = false;
-  uint32_t check_every = 1;  // invariant checks at every N-th quiescent point
+  uint32_t check_every = 1;     // invariant checks at every N-th quiescent point
+  uint64_t dfs_runs = 100'000;  // --strategy dfs: schedules at most
   harness::ReportOptions report;
 };
 

@@ -29,8 +29,13 @@ int cmd_archcheck(uint32_t iterations, uint64_t seed) {
 // Flags every scheduling subcommand shares.
 void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
   if (with_strategy) {
-    cmd->add_option("--strategy", f.strategy, "random (seeded random walk) or pct (priority change points)");
-    cmd->add_option("--depth", f.depth, "PCT's depth d: d-1 priority change points")->check(CLI::Range(1u, 64u));
+    cmd->add_option("--strategy", f.strategy,
+                    "random (seeded random walk), pct (priority change points) or, with run, dfs (every schedule "
+                    "up to --depth preemptions)");
+    cmd->add_option("--depth", f.depth, "PCT's depth d (d-1 priority change points); dfs's preemption bound")
+        ->check(CLI::Range(0u, 64u));
+    cmd->add_option("--dfs-runs", f.dfs_runs, "dfs: schedules at most")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
     cmd->add_option("--faults", f.faults,
                     "fault plan, e.g. panic-at-yield:p=0.05,clock-jump:at=3/7 (\"\" for none; default: the "
                     "scenario's own)")

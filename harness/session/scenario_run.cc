@@ -16,8 +16,22 @@ namespace {
 // thousand yield points.
 constexpr uint64_t kPctEstimatedSteps = 2000;
 
+// Non-owning handle on the caller's DFS, so that one path serves both.
+class Borrowed final : public Strategy {
+ public:
+  explicit Borrowed(Strategy& s) : Strategy(FaultPlan{}, 0), s_(s) {}
+  uint32_t choose(Choice what, uint32_t n) override { return s_.choose(what, n); }
+  bool fire(FaultSite site) override { return s_.fire(site); }
+  void event(const Event& e) override { s_.event(e); }
+
+ private:
+  Strategy& s_;
+};
+
 std::unique_ptr<Strategy> make_strategy(const RunSpec& spec) {
   switch (spec.strategy) {
+    case StrategyKind::kDfs:
+      return std::make_unique<Borrowed>(*spec.dfs);
     case StrategyKind::kRandom:
       return std::make_unique<RandomWalk>(spec.seed, spec.faults);
     case StrategyKind::kPct:
@@ -40,12 +54,14 @@ const char* strategy_name(StrategyKind k) {
       return "pct";
     case StrategyKind::kReplay:
       return "replay";
+    case StrategyKind::kDfs:
+      return "dfs";
   }
   return "?";
 }
 
 bool parse_strategy(const std::string& text, StrategyKind* out) {
-  for (StrategyKind k : {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kReplay}) {
+  for (StrategyKind k : {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kReplay, StrategyKind::kDfs}) {
     if (text == strategy_name(k)) {
       *out = k;
       return true;

@@ -17,13 +17,16 @@
 #include "strategy/decision.h"
 #include "strategy/fault_plan.h"
 #include "strategy/replay.h"
+#include "strategy/strategy.h"
 #include "strategy/trace.h"
 
 namespace gort::harness {
 
-enum class StrategyKind : uint8_t { kRandom, kPct, kReplay };
+// kDfs: bounded-preemption depth-first enumeration; its strategy lives
+// across runs, so the caller owns it (RunSpec::dfs).
+enum class StrategyKind : uint8_t { kRandom, kPct, kReplay, kDfs };
 const char* strategy_name(StrategyKind k);
-// "random" | "pct" | "replay"; false if unknown.
+// "random" | "pct" | "replay" | "dfs"; false if unknown.
 bool parse_strategy(const std::string& text, StrategyKind* out);
 
 // What to run. Invariant: scenario != null; replay != null iff strategy == kReplay.
@@ -35,7 +38,8 @@ struct RunSpec {
   FaultPlan faults;
   const std::vector<Decision>* replay = nullptr;             // the decisions to replay
   ReplayFallback replay_fallback = ReplayFallback::kRandom;  // past the recording's end
-  uint64_t max_switches = 200'000;                           // the step budget (goroutine switches)
+  Strategy* dfs = nullptr;          // the BoundedDfs, with kDfs (not owned; next() is the caller's)
+  uint64_t max_switches = 200'000;  // the step budget (goroutine switches)
   bool check_invariants = true;
   uint32_t check_every = 1;  // at every N-th quiescent point
   StackPool* pool = nullptr;
