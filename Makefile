@@ -1,11 +1,11 @@
 # gort's two commands. Both install what is missing first.
 #   make run    build, then `gort check` every built-in scenario
 #   make test   build and run every test suite: default, asan, fuzz, arm64, riscv64
-# More: make test-PRESET (debug, tsan, valgrind), make bench.
+# More: make test-PRESET (debug, tsan, valgrind), make bench, make mutants.
 
 SUITES := default asan fuzz arm64 riscv64
 
-.PHONY: run test deps bench format
+.PHONY: run test deps bench mutants format
 
 deps:
 	@scripts/install-deps
@@ -28,6 +28,13 @@ bench: deps
 	cmake --preset release
 	cmake --build --preset release
 	bench/compare-go build/release/bench/gort_bench
+
+# The seeded-bug catalogue against every driver (README: Mutants). Not in
+# `make test`: the mutants preset is one more full build.
+mutants: deps
+	cmake --preset mutants
+	cmake --build --preset mutants
+	./build/mutants/gort-mutants --markdown
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

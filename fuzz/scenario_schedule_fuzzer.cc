@@ -1,48 +1,40 @@
 // libFuzzer target: bytes are the schedule. The first byte picks a built-in
 // scenario; every later byte answers one of the runtime's decisions (which
-// G runs next, runnext or tail), as the sim platform's Chooser. Past the
-// end of the input every answer is 0, Go's own policy. A run that does not
-// meet its scenario's expectation aborts, with the scenario's verdict and
-// Go-style output, so libFuzzer keeps the input as a crash.
+// G runs next, runnext or tail, preempt or not), through FuzzBytes. Past
+// the end of the input every answer is 0, Go's own policy. The run is
+// checked three ways: it must meet its scenario's expectation, keep the
+// runtime's invariants at every quiescent point (CheckingChooser), and give
+// an event trace the channel oracle accepts. A run that fails aborts, with
+// the verdict and Go-style output, so libFuzzer keeps the input as a crash.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
+#include "check/checker.h"
 #include "gort/gort.h"
+#include "program/driver_config.h"
 #include "scenario/scenario.h"
-
-namespace {
-
-class BytesChooser : public gort::Chooser {
- public:
-  BytesChooser(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  uint32_t choose(gort::Choice, uint32_t n) override {
-    if (next_ >= size_) return 0;
-    return data_[next_++] % n;
-  }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t next_ = 0;
-};
-
-}  // namespace
+#include "strategy/fuzz_bytes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace gort::harness;
   if (size == 0) return 0;
-  // The fuzzer's process runs one input after another on one thread: a
-  // pool that outlives the runs spares each input its mmap calls.
-  static gort::StackPool pool;
-  const auto& scenarios = gort::harness::all_scenarios();
-  const gort::harness::Scenario& s = scenarios[data[0] % scenarios.size()];
-  BytesChooser chooser(data + 1, size - 1);
-  gort::Config cfg;
-  cfg.chooser = &chooser;
-  cfg.stack_pool = &pool;
+  const auto& scenarios = all_scenarios();
+  const Scenario& s = scenarios[data[0] % scenarios.size()];
+  FuzzBytes bytes(data + 1, size - 1);
+  CheckingChooser checker(bytes);
+  gort::Config cfg = driver_config(&checker);
   cfg.stack_size = s.stack_size;
-  gort::Result r = gort::run(cfg, s.program);
-  std::string verdict = gort::harness::judge(s, r);
+  const gort::Result r = gort::run(cfg, s.program);
+  std::string verdict = judge(s, r);
+  if (const auto& v = checker.first_violation()) {
+    verdict +=
+        "\ninvariant " + v->first().invariant + " at event " + std::to_string(v->step) + ": " + v->first().detail;
+  }
+  for (const TraceViolation& v : checker.oracle_verdict().violations) {
+    verdict += "\noracle " + v.rule + " at event " + std::to_string(v.step) + ": " + v.explanation;
+  }
   if (!verdict.empty()) {
     fprintf(stderr, "scenario %s: %s\n%s", s.name, verdict.c_str(), r.output.c_str());
     abort();

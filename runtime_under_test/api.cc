@@ -5,6 +5,7 @@
 #include "context.h"
 #include "gort/gort.h"
 #include "hchan.h"
+#include "mutant.h"
 #include "proc.h"
 #include "timer.h"
 #include "yield.h"
@@ -143,5 +144,7 @@ GoroutineState goroutine_state(uint64_t goid) {
   }
   return st;
 }
+
+bool mutants_built() { return GORT_MUTANTS_BUILT; }
 
 }  // namespace gort

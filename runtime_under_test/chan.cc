@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "hchan.h"
+#include "mutant.h"
 #include "proc.h"
 #include "yield.h"
 
@@ -205,6 +206,11 @@ void chan_free(hchan* c) {
     chan_unlock(c);
     return false;
   }
+  if (c->dataqsiz == 0 && mutant_active(*c->rt, Mutant::kUnbufferedSendWithoutReceiver)) {
+    // Mutant unbuffered-send-no-rendezvous: done, with nobody to take the value.
+    chan_unlock(c);
+    return true;
+  }
   if (!park_on(c, c->sendq, ep, WaitReason::kChanSend)) {
     // Woken by close.
     panic_runtime_error(*c->rt, "send on closed channel");
@@ -232,14 +238,22 @@ void chan_free(hchan* c) {
 
   chan_lock(c);
   if (c->closed) {
-    if (c->qcount == 0) {
+    // Mutant closed-recv-drops-buffer: closed means drained, buffered values or not.
+    if (c->qcount == 0 || mutant_active(*c->rt, Mutant::kClosedRecvDropsBuffer)) {
       chan_unlock(c);
       if (ep != nullptr) c->ops->assign_zero(ep);
+      // Mutant closed-recv-ok: the zero value comes with ok = true.
+      if (mutant_active(*c->rt, Mutant::kClosedRecvReportsOk)) *received = true;
       return true;
     }
     // Closed with values buffered: they are received first.
   } else if (sudog* sg = c->sendq.dequeue()) {
-    take_from_sender(c, sg, ep);
+    if (c->dataqsiz > 0 && mutant_active(*c->rt, Mutant::kBufferedRecvNoRefill)) {
+      // Mutant buffered-recv-no-refill: the head is taken, the sender's value never reaches the tail.
+      buf_take(c, ep);
+    } else {
+      take_from_sender(c, sg, ep);
+    }
     chan_unlock(c);
     hand_off(sg);
     *received = true;
@@ -274,6 +288,8 @@ void closechan(hchan* c) {
   G* ready_head = nullptr;
   G** ready_tail = &ready_head;
   for (waitq* q : {&c->recvq, &c->sendq}) {
+    // Mutant close-no-wake-senders: the senders stay parked on the closed channel.
+    if (q == &c->sendq && mutant_active(*c->rt, Mutant::kCloseLeavesSendersParked)) break;
     while (sudog* sg = q->dequeue()) {
       if (q == &c->recvq && sg->elem != nullptr) c->ops->assign_zero(sg->elem);
       sg->elem = nullptr;

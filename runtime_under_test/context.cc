@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cstdlib>
 
+#include "mutant.h"
 #include "platform/fiber.h"
 
 namespace gort::rt {
@@ -75,6 +76,11 @@ void gogo(G* gp) {
   platform::tsan_renew(&mp->g0->fiber);
   *mp->eh = gp->eh;
   tls_g = gp;
+#if GORT_MUTANTS_BUILT
+  if (mutant_active(*gp->rt, Mutant::kGogoForgetsCalleeSaved)) {
+    gort_arch_gogo_mutant_forget_reg(&gp->sched);  // mutant gogo-forgets-callee-saved
+  }
+#endif
   gort_arch_gogo(&gp->sched);
 }
 

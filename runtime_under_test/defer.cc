@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "context.h"
+#include "mutant.h"
 #include "proc.h"
 #include "yield.h"
 
@@ -127,6 +128,20 @@ void run_deferred(G* gp, DeferRecord* d, Panic* p) {
   d->panic = nullptr;
 }
 
+#if GORT_MUTANTS_BUILT
+void drop_deferred_calls(G* gp) {
+  while (DeferRecord* d = gp->defers) {
+    gp->defers = d->link;
+    d->link = nullptr;
+    d->frame->deferred_--;
+    // A started record's runner frees it when its call unwinds.
+    if (d->started) continue;
+    if (d->ops != nullptr) d->ops->destroy(d->fn);
+    defer_free(getm()->p, d);
+  }
+}
+#endif
+
 bool call_frame(G* gp, detail::ActivationKind kind, const char* name, const detail::ClosureOps* ops, void* fn,
                 Panic* runner) {
   Frame frame(gp, kind, name);
@@ -188,8 +203,16 @@ void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
   }
   d->ops = ops;
   d->frame = frame;
-  d->link = gp->defers;
-  gp->defers = d;
+  if (rt::mutant_active(*gp->rt, Mutant::kDefersRunFifo)) {
+    // Mutant defers-fifo: below the frame's earlier records, which then run first.
+    rt::DeferRecord** at = &gp->defers;
+    while (*at != nullptr && (*at)->frame == frame) at = &(*at)->link;
+    d->link = *at;
+    *at = d;
+  } else {
+    d->link = gp->defers;
+    gp->defers = d;
+  }
   frame->deferred_++;
 }
 

@@ -95,6 +95,12 @@ void run_deferred(G* gp, DeferRecord* d, Panic* p);
 // throws RecoveryUnwind when a call recovered p.
 void run_panic_defers(G* gp, Panic* p);
 
+#if defined(GORT_MUTANTS) && GORT_MUTANTS
+// Mutant goexit-skips-defers (gort/mutants.h), mutants builds only: takes
+// every record off gp's chain without running it.
+void drop_deferred_calls(G* gp);
+#endif
+
 // Panics (panic.cc).
 [[noreturn]] void gopanic(G* gp, PanicValue v);
 [[noreturn]] void goexit_with_defers(G* gp);

@@ -6,6 +6,7 @@
 
 #include "context.h"
 #include "defer.h"
+#include "mutant.h"
 #include "proc.h"
 #include "yield.h"
 
@@ -62,7 +63,13 @@ void append_panics(std::string& out, const Panic* p) {
 // Go's gorecover: caller is the activation that called recover.
 PanicValue recover_for(G* gp, const detail::Activation* caller) {
   Panic* p = gp->panic;
-  if (p != nullptr && !p->goexit && !p->recovered && p->running != nullptr && &p->running->activation_ == caller) {
+  // Mutant goexit-recoverable: a Goexit counts as a panic here.
+  auto recoverable = [&] { return !p->goexit || mutant_active(*gp->rt, Mutant::kGoexitRecoverable); };
+  // Mutant recover-nested-call: any function the deferred call runs may recover.
+  auto direct = [&] {
+    return &p->running->activation_ == caller || mutant_active(*gp->rt, Mutant::kRecoverFromNestedCall);
+  };
+  if (p != nullptr && recoverable() && !p->recovered && p->running != nullptr && direct()) {
     p->recovered = true;
     trace_event(*gp->rt, EventKind::kRecover, gp->goid);
     return p->value;
@@ -116,7 +123,7 @@ void run_panic_defers(G* gp, Panic* p) {
     Frame* frame = d->frame;
     run_deferred(gp, d, p);
     if (!p->recovered) continue;
-    assert(!p->goexit);
+    assert(!p->goexit || mutant_active(*gp->rt, Mutant::kGoexitRecoverable));
     // Recovered: p leaves the chain now; the frame that deferred the call
     // returns normally -- unless p interrupted a Goexit, whose loop must go
     // on (Go's "bypassed recovery"): then the Goexit resumes instead.
@@ -153,6 +160,10 @@ void goexit_with_defers(G* gp) {
     PanicScope scope(gp, &p);
     for (;;) {
       try {
+#if GORT_MUTANTS_BUILT
+        // Mutant goexit-skips-defers: the chain is emptied unrun first.
+        if (mutant_active(*gp->rt, Mutant::kGoexitSkipsDefers)) drop_deferred_calls(gp);
+#endif
         run_panic_defers(gp, &p);
         break;
       } catch (RecoveryUnwind& u) {

@@ -1,6 +1,7 @@
 // Run queues (Go's proc.go runqput/runqget/globrunqput/globrunqget).
 #include <cassert>
 
+#include "mutant.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -25,7 +26,11 @@ static void runqputslow(Runtime& rt, P* pp, G* gp) {
   pp->runqhead.store(h + n, std::memory_order_release);
   batch[n] = gp;
   rt.sched.lock.lock();
-  for (G* g : batch) rt.sched.runq.push_back(g);
+  if (mutant_active(rt, Mutant::kRunqSpillDropsG)) {
+    for (uint32_t i = 0; i < n; i++) rt.sched.runq.push_back(batch[i]);  // mutant runqputslow-drops-g: not gp
+  } else {
+    for (G* g : batch) rt.sched.runq.push_back(g);
+  }
   rt.sched.lock.unlock();
 }
 
@@ -70,7 +75,8 @@ G* globrunqget(Runtime& rt, P* pp, int32_t max) {
   int32_t size = rt.sched.runq.size;
   if (size == 0) return nullptr;
   int32_t n = size / rt.sched.gomaxprocs + 1;
-  if (n > size) n = size;
+  // Mutant globrunqget-one-too-many: the share is not capped at the queue's size.
+  if (n > size && !mutant_active(rt, Mutant::kGlobrunqgetOneTooMany)) n = size;
   if (max > 0 && n > max) n = max;
   if (n > static_cast<int32_t>(kLocalRunqSize / 2)) n = kLocalRunqSize / 2;
   G* gp = rt.sched.runq.pop_front();

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "context.h"
+#include "mutant.h"
 #include "proc.h"
 #include "yield.h"
 
@@ -20,7 +21,8 @@ G* findrunnable(Runtime& rt, P* pp, bool* inherit_time) {
   // Every 61st tick the global queue goes first, so that two Gs that keep
   // each other runnable on the local queue cannot starve it.
   if (pp->schedtick % 61 == 0 && global) candidates[n++] = Source::kGlobalFair;
-  if (pp->runnext != nullptr) candidates[n++] = Source::kRunnext;
+  // Mutant runnext-ignored: the G in runnext is never a candidate.
+  if (pp->runnext != nullptr && !mutant_active(rt, Mutant::kRunnextIgnored)) candidates[n++] = Source::kRunnext;
   if (runqlen(pp) > 0) candidates[n++] = Source::kLocal;
   if (global && (n == 0 || candidates[0] != Source::kGlobalFair)) candidates[n++] = Source::kGlobal;
   if (n == 0) return nullptr;
@@ -133,7 +135,8 @@ void schedule() {
     if (!pp->timers.empty()) runtimers(rt, pp, rt.clock.now());
     bool inherit_time = false;
     if (G* gp = findrunnable(rt, pp, &inherit_time)) execute(gp, inherit_time);
-    if (pp->timers.empty()) checkdead(rt);
+    // Mutant checkdead-ignores-timers: a pending timer does not hold off the verdict.
+    if (pp->timers.empty() || mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) checkdead(rt);
     // Only a timer can make progress: sleep until it is due (virtual time
     // jumps there in sim). An injected spurious wake-up returns early: the
     // loop finds nothing due and waits again.

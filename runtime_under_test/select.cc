@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "hchan.h"
+#include "mutant.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -94,7 +95,10 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
   int norder = 0;
   for (size_t i = 0; i < ncases; i++) {
     if (cases[i].c == nullptr) continue;
-    uint32_t j = rt.decider.choose(Choice::kSelectOrder, static_cast<uint32_t>(norder + 1));
+    // Mutant select-poll-order-fixed: every case keeps its place (j = norder).
+    uint32_t j = mutant_active(rt, Mutant::kSelectPollOrderFixed)
+                     ? static_cast<uint32_t>(norder)
+                     : rt.decider.choose(Choice::kSelectOrder, static_cast<uint32_t>(norder + 1));
     pollorder[norder] = pollorder[j];
     pollorder[j] = static_cast<uint16_t>(i);
     norder++;
@@ -106,7 +110,8 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
   }
   uint16_t* lockorder = pollorder + (ncases > kInline ? ncases : kInline);
   for (int i = 0; i < norder; i++) lockorder[i] = pollorder[i];
-  sort_lockorder(cases, lockorder, norder);
+  // Mutant select-lock-arrival-order: channels are locked in poll order.
+  if (!mutant_active(rt, Mutant::kSelectLocksInPollOrder)) sort_lockorder(cases, lockorder, norder);
   sellock(cases, lockorder, norder);
 
   // Pass 1: the first ready case in poll order.
@@ -173,6 +178,8 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
       if (s == won) {
         casi = i;
         success = s->success;
+      } else if (mutant_active(rt, Mutant::kSelectKeepsLosingSudogs)) {
+        // Mutant select-keeps-losing-sudogs: the loser stays on its channel's queue.
       } else if (cases[i].is_send) {
         cases[i].c->sendq.remove(s);
       } else {

@@ -2,11 +2,20 @@
 #include <cassert>
 
 #include "g.h"
+#include "mutant.h"
 #include "proc.h"
 
 namespace gort::rt {
 
 void waitq::enqueue(sudog* sg) {
+  if (first != nullptr && mutant_active(*sg->g->rt, Mutant::kWaitqLifo)) {
+    // Mutant waitq-lifo: the newest waiter goes to the front.
+    sg->prev = nullptr;
+    sg->next = first;
+    first->prev = sg;
+    first = sg;
+    return;
+  }
   sg->next = nullptr;
   sg->prev = last;
   if (last == nullptr)
@@ -44,7 +53,9 @@ sudog* waitq::dequeue() {
     // will find this sudog gone when it cleans up. Skip it.
     if (sg->is_select) {
       uint32_t expected = 0;
-      if (!sg->g->select_done.compare_exchange_strong(expected, 1)) continue;
+      bool won = sg->g->select_done.compare_exchange_strong(expected, 1);
+      // Mutant dequeue-takes-won-select: the lost race is ignored.
+      if (!won && !mutant_active(*sg->g->rt, Mutant::kDequeueTakesWonSelect)) continue;
     }
     return sg;
   }

@@ -2,8 +2,10 @@
 #include "timer.h"
 
 #include <cassert>
+#include <cstdint>
 #include <memory>
 
+#include "mutant.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -58,13 +60,15 @@ void addtimer(Runtime& rt, P* pp, Timer* t) {
 
 int runtimers(Runtime& rt, P* pp, int64_t now) {
   int ran = 0;
+  // Mutant timers-fire-early: every pending timer counts as due.
+  const int64_t due_by = mutant_active(rt, Mutant::kTimersFireEarly) ? INT64_MAX : now;
   // Timers due together fire earliest-first by default; in sim the chooser
   // may pick any of them first. Bounded: each round fires one timer.
   constexpr int kMaxDue = 64;
   Timer* due[kMaxDue];
-  while (!pp->timers.empty() && pp->timers.next_when() <= now) {
+  while (!pp->timers.empty() && pp->timers.next_when() <= due_by) {
     int n = 0;
-    while (n < kMaxDue && !pp->timers.empty() && pp->timers.next_when() <= now) due[n++] = pp->timers.pop_min();
+    while (n < kMaxDue && !pp->timers.empty() && pp->timers.next_when() <= due_by) due[n++] = pp->timers.pop_min();
     uint32_t pick = rt.decider.choose(Choice::kTimerOrder, static_cast<uint32_t>(n));
     Timer* t = due[pick];
     // The others go back with their seq (their order among themselves is

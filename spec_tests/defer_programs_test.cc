@@ -693,6 +693,31 @@ TEST(DeferContract, NestedFramesEachDeferringNearTheEndOfTheStack) {
 
 // ---- many goroutines ------------------------------------------------------------
 
+// A goroutine whose function returns normally runs its deferred calls,
+// newest first, before it ends (Go's deferreturn at a goroutine's end; no
+// Go test pins it alone). Each goroutine reports through its deferred
+// calls only: one that skipped them would leave main blocked, a deadlock.
+TEST(DeferContract, GoroutineReturningNormallyRunsItsDeferredCalls) {
+  spec::expect_ok([] {
+    constexpr int kGoroutines = 8;
+    auto reports = gort::make_chan<int>(2 * kGoroutines);
+    for (int g = 0; g < kGoroutines; g++) {
+      gort::go([reports, g](gort::Frame& f) {
+        f.defer([reports, g] { reports.send(2 * g + 1); });  // runs second
+        f.defer([reports, g] { reports.send(2 * g); });      // runs first
+        gort::yield_point();
+      });
+    }
+    std::vector<int> next(kGoroutines, 0);
+    for (int i = 0; i < 2 * kGoroutines; i++) {
+      int v = reports.recv();
+      int g = v / 2;
+      spec::require(v % 2 == next[g], spec::str("goroutine ", g, "'s deferred calls ran out of order"));
+      next[g]++;
+    }
+  });
+}
+
 // 10,000 goroutines each panic with their own value; each one's deferred
 // call recovers exactly that value and reports on a channel (parking, in
 // a deferred call a panic runs, whenever main is not ready). Nothing is

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gort/gort.h"
+#include "gort/mutants.h"
 
 namespace spec {
 
@@ -144,6 +145,7 @@ void for_each_run(const F& program, Options opt, Check check) {
     gort::Config cfg;
     cfg.seed = static_cast<uint64_t>(seed);
     cfg.stack_pool = &stack_pool();
+    cfg.mutant = gort::mutant_from_environment();  // `gort mutants` runs this suite once per mutant
     if (opt.stack_size != 0) cfg.stack_size = opt.stack_size;
     Run run{kSim ? str("sim seed ", seed) : std::string("os"), gort::run(cfg, program)};
     check(static_cast<const Run&>(run));

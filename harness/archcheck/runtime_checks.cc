@@ -8,9 +8,18 @@
 #include "arch/arch.h"
 #include "archcheck/checks.h"
 #include "gort/gort.h"
+#include "gort/mutants.h"
 
 namespace gort::archcheck {
 namespace {
+
+// Every run of these checks: the defaults, plus the mutant GORT_MUTANT
+// names (a mutants build under `gort mutants`; otherwise none).
+Config check_config() {
+  Config cfg;
+  cfg.mutant = mutant_from_environment();
+  return cfg;
+}
 
 Outcome from(bool passed, std::string detail) {
   Outcome o;
@@ -21,7 +30,7 @@ Outcome from(bool passed, std::string detail) {
 
 Outcome check_goroutine_entry_aligned(const Options&) {
   int misaligned = 0, ran = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(check_config(), [&] {
     for (int i = 0; i < 64; i++) {
       go([&] {
         ran++;
@@ -34,6 +43,55 @@ Outcome check_goroutine_entry_aligned(const Options&) {
   return from(ran == 64 && misaligned == 0, std::to_string(misaligned) + " goroutines started misaligned");
 }
 
+// Two goroutines take turns, each yielding (gosched: mcall out, gogo
+// back) inside the probe with its own random values in every callee-saved
+// register: whatever the runtime's switch path forgets holds the other
+// goroutine's value or the scheduler's when it resumes. (The trampoline
+// checks cross the trampolines directly; this crosses the runtime's use
+// of them.)
+Outcome check_goroutine_switch_preserves_callee_saved(const Options& opt) {
+  constexpr int kGoroutines = 2;
+  std::string first_bad;
+  int bad = 0, probes = 0;
+  Result r = run(check_config(), [&] {
+    auto done = make_chan<int>(kGoroutines);
+    for (int g = 0; g < kGoroutines; g++) {
+      go([&, g, done] {
+        uint64_t rng = opt.seed * 1000003 + static_cast<uint64_t>(g);
+        for (uint32_t i = 0; i < opt.iterations; i++) {
+          uint64_t in[GORT_ARCH_CALLEE_SAVED], out[GORT_ARCH_CALLEE_SAVED] = {};
+          for (uint64_t& v : in) {  // splitmix64
+            uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            v = z ^ (z >> 31);
+          }
+          gort_arch_probe_callee_saved(
+              in, out, [](void*) { gosched(); }, nullptr);
+          probes++;
+          for (int k = 0; k < GORT_ARCH_CALLEE_SAVED; k++) {
+            if (in[k] == out[k]) continue;
+            if (bad++ == 0) {
+              char buf[200];
+              snprintf(buf, sizeof buf,
+                       "goroutine %d, yield %u: callee-saved %s register #%d: put 0x%016" PRIx64 ", got 0x%016" PRIx64,
+                       g, i, k < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
+                       k < GORT_ARCH_CALLEE_SAVED_INT ? k : k - GORT_ARCH_CALLEE_SAVED_INT, in[k], out[k]);
+              first_bad = buf;
+            }
+            break;
+          }
+        }
+        done.send(g);
+      });
+    }
+    for (int g = 0; g < kGoroutines; g++) done.recv();
+  });
+  if (r.exit_status != 0) return from(false, "run failed: " + r.output);
+  return from(bad == 0,
+              std::to_string(bad) + " of " + std::to_string(probes) + " yields lost a register; first: " + first_bad);
+}
+
 [[gnu::noinline]] int throw_at_depth(int depth) {
   if (depth == 0) throw std::runtime_error("deep");
   return throw_at_depth(depth - 1) + 1;
@@ -41,7 +99,7 @@ Outcome check_goroutine_entry_aligned(const Options&) {
 
 Outcome check_goroutine_exception(const Options&) {
   int caught = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(check_config(), [&] {
     for (int i = 0; i < 16; i++) {
       go([&] {
         try {
@@ -60,7 +118,7 @@ Outcome check_goroutine_exception(const Options&) {
 
 Outcome check_goroutine_backtrace(const Options&) {
   std::string verdict = "the goroutine never ran";
-  Result r = run(Config{}, [&] {
+  Result r = run(check_config(), [&] {
     go([&] { verdict = judge_backtrace(unwind_here()); });
     gosched();
   });
@@ -78,7 +136,7 @@ Outcome check_goroutine_backtrace(const Options&) {
 }
 
 Outcome check_stack_overflow(const Options&) {
-  Config cfg;
+  Config cfg = check_config();
   cfg.stack_size = 64 * 1024;
   char want[96];
   snprintf(want, sizeof want, "runtime: goroutine stack exceeds %zu-byte limit\n", cfg.stack_size);
@@ -97,7 +155,7 @@ Outcome check_stack_overflow(const Options&) {
   }
   // The process carries on: the next run is unaffected.
   int ran = 0;
-  Result next = run(Config{}, [&] {
+  Result next = run(check_config(), [&] {
     go([&] { ran++; });
     gosched();
   });
@@ -109,6 +167,9 @@ Outcome check_stack_overflow(const Options&) {
 void add_runtime_checks(std::vector<Check>& checks) {
   checks.push_back(
       {"goroutine_entry_aligned", "goroutines start with the ABI's stack alignment", check_goroutine_entry_aligned});
+  checks.push_back({"goroutine_switch_preserves_callee_saved",
+                    "a goroutine gets every callee-saved register back after it yields and others run",
+                    check_goroutine_switch_preserves_callee_saved});
   checks.push_back({"goroutine_exception", "C++ exceptions thrown and caught inside goroutines, across switches",
                     check_goroutine_exception});
   checks.push_back({"goroutine_backtrace_ends_at_entry",

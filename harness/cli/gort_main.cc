@@ -7,6 +7,7 @@
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
 #include "cli/commands.h"
+#include "mutants/mutants.h"
 
 namespace {
 
@@ -95,6 +96,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 100000000u));
   arch->add_option("--seed", arch_seed, "seed for the register values");
 
+  auto* mutants = app.add_subcommand("mutants",
+                                     "hunt the seeded bugs (gort/mutants.h) with every driver; run from the "
+                                     "mutants build (make mutants)");
+  gort::harness::MutantsOptions mutant_options;
+  bool no_baseline = false;
+  mutants->add_option("--mutants", mutant_options.mutants, "names or ids (default: the whole catalogue)");
+  mutants->add_option("--runs", mutant_options.runs, "scenario schedules per strategy and mutant")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
+  mutants->add_option("--seconds", mutant_options.seconds, "scenario seconds per strategy and mutant")
+      ->check(CLI::Range(0.1, 1e6));
+  mutants->add_option("--binary-seconds", mutant_options.binary_seconds, "time limit of each test binary run")
+      ->check(CLI::Range(1.0, 1e6));
+  mutants->add_option("--build-dir", mutant_options.build_dir, "the mutants build (default: this gort's)");
+  mutants->add_flag("--markdown", mutant_options.markdown, "also print the table as Markdown");
+  mutants->add_flag("--no-baseline", no_baseline, "skip running the drivers on the correct runtime first");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -113,5 +130,9 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand(replay)) return gort::cli::cmd_replay(replay_path, replay_flags);
   if (app.got_subcommand(arch)) return cmd_archcheck(arch_iterations, arch_seed);
+  if (app.got_subcommand(mutants)) {
+    mutant_options.baseline = !no_baseline;
+    return gort::harness::run_mutants(mutant_options);
+  }
   return 2;
 }

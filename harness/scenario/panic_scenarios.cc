@@ -87,9 +87,11 @@ void panicking_workers() {
   for (int w = 0; w < kWorkers; w++) {
     go([=](Frame& f) {
       f.defer([reports] {
-        PanicValue v = recover();
-        const int* n = v.get<int>();
-        reports.send(n != nullptr ? *n : -1);
+        // The value is read out before the send: a run may end while this
+        // goroutine is parked there, abandoning the frame (Go's exit).
+        int n = -1;
+        if (PanicValue v = recover(); const int* p = v.get<int>()) n = *p;
+        reports.send(n);
       });
       yield_point();
       panic(w);

@@ -121,6 +121,25 @@ FUNC gort_arch_gogo
 	.cfi_endproc
 ENDFUNC gort_arch_gogo
 
+#if GORT_MUTANTS
+// Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
+// gort_arch_gogo, except that r15 keeps the resuming thread's value
+// instead of the saved one. r15 because the entry trampoline does not use
+// it: fresh goroutines still start, and only code that kept something in
+// r15 across a switch sees the bug.
+// void gort_arch_gogo_mutant_forget_reg(const gort_gobuf* to /*rdi*/)
+FUNC gort_arch_gogo_mutant_forget_reg
+	.cfi_startproc
+	movq	%r15, %r9                // caller-saved, dead at every resume point
+	movq	GORT_GOBUF_PC(%rdi), %r8
+	movq	GORT_GOBUF_SP(%rdi), %rsp
+	RESTORE_CONTEXT
+	movq	%r9, %r15
+	jmp	*%r8
+	.cfi_endproc
+ENDFUNC gort_arch_gogo_mutant_forget_reg
+#endif
+
 // void gort_arch_swap(gort_gobuf* save /*rdi*/, const gort_gobuf* to /*rsi*/)
 FUNC gort_arch_swap
 	.cfi_startproc

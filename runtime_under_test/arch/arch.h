@@ -78,6 +78,13 @@ void gort_arch_gobuf_init(gort_gobuf* buf, void* stack_hi, void (*body)(void*), 
 // Resumes `to`. Never returns.
 [[noreturn]] void gort_arch_gogo(const gort_gobuf* to);
 
+#if GORT_MUTANTS
+// Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
+// gort_arch_gogo without restoring one callee-saved register (amd64 r15,
+// arm64 x28, riscv64 s11), which keeps the caller's value.
+[[noreturn]] void gort_arch_gogo_mutant_forget_reg(const gort_gobuf* to);
+#endif
+
 // Saves the current context into `save` and resumes `to`. Returns when
 // somebody resumes `save`.
 void gort_arch_swap(gort_gobuf* save, const gort_gobuf* to);

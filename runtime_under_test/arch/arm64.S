@@ -120,6 +120,26 @@ FUNC gort_arch_gogo
 	.cfi_endproc
 ENDFUNC gort_arch_gogo
 
+#if GORT_MUTANTS
+// Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
+// gort_arch_gogo, except that x28 keeps the resuming thread's value
+// instead of the saved one. x28 because the entry trampoline does not use
+// it: fresh goroutines still start, and only code that kept something in
+// x28 across a switch sees the bug.
+// void gort_arch_gogo_mutant_forget_reg(const gort_gobuf* to /*x0*/)
+FUNC gort_arch_gogo_mutant_forget_reg
+	.cfi_startproc
+	mov	x12, x28                 // RESTORE_CONTEXT leaves x12 alone
+	ldr	x9, [x0, #GORT_GOBUF_PC]
+	ldr	x10, [x0, #GORT_GOBUF_SP]
+	mov	sp, x10
+	RESTORE_CONTEXT
+	mov	x28, x12
+	br	x9
+	.cfi_endproc
+ENDFUNC gort_arch_gogo_mutant_forget_reg
+#endif
+
 // void gort_arch_swap(gort_gobuf* save /*x0*/, const gort_gobuf* to /*x1*/)
 FUNC gort_arch_swap
 	.cfi_startproc

@@ -143,6 +143,25 @@ FUNC gort_arch_gogo
 	.cfi_endproc
 ENDFUNC gort_arch_gogo
 
+#if GORT_MUTANTS
+// Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
+// gort_arch_gogo, except that s11 keeps the resuming thread's value
+// instead of the saved one. s11 because the entry trampoline does not use
+// it: fresh goroutines still start, and only code that kept something in
+// s11 across a switch sees the bug.
+// void gort_arch_gogo_mutant_forget_reg(const gort_gobuf* to /*a0*/)
+FUNC gort_arch_gogo_mutant_forget_reg
+	.cfi_startproc
+	mv	t3, s11                  // RESTORE_CONTEXT leaves t3 alone
+	ld	t1, GORT_GOBUF_PC(a0)
+	ld	sp, GORT_GOBUF_SP(a0)
+	RESTORE_CONTEXT
+	mv	s11, t3
+	jr	t1
+	.cfi_endproc
+ENDFUNC gort_arch_gogo_mutant_forget_reg
+#endif
+
 // void gort_arch_swap(gort_gobuf* save /*a0*/, const gort_gobuf* to /*a1*/)
 FUNC gort_arch_swap
 	.cfi_startproc

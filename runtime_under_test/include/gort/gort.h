@@ -48,6 +48,7 @@ struct Config {
   // Goroutine switches at most (0: no limit); one more is the fatal error
   // "step budget exceeded": how the harness bounds a livelocked run.
   uint64_t max_switches = 0;
+  uint32_t mutant = 0;  // 0: none. Only builds with GORT_MUTANTS honour it (gort mutants)
 };
 
 struct Result {

@@ -1,0 +1,187 @@
+// register_round_trip (register_round_trip.h).
+#include "archcheck/register_round_trip.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define GORT_ROUND_TRIP_VALGRIND 1
+#endif
+
+namespace gort::archcheck {
+namespace {
+
+constexpr size_t kStackBytes = 64 * 1024;
+
+// A heap stack for a raw context; valgrind must know it is a stack.
+struct RawStack {
+  std::unique_ptr<std::byte[]> mem{new std::byte[kStackBytes]};
+#ifdef GORT_ROUND_TRIP_VALGRIND
+  unsigned valgrind_id = 0;
+  RawStack() { valgrind_id = VALGRIND_STACK_REGISTER(mem.get(), mem.get() + kStackBytes); }
+  ~RawStack() { VALGRIND_STACK_DEREGISTER(valgrind_id); }
+#endif
+  void* top() const { return mem.get() + kStackBytes; }
+  uintptr_t hi() const { return reinterpret_cast<uintptr_t>(top()); }
+};
+
+// What one side loaded and found back.
+struct Side {
+  const uint64_t* in = nullptr;
+  uint64_t out[kCalleeSaved] = {};
+};
+
+std::string compare(Trampoline t, const char* side, const Side& s) {
+  for (int i = 0; i < kCalleeSaved; i++) {
+    if (s.in[i] == s.out[i]) continue;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s (%s): callee-saved %s register #%d: put 0x%016" PRIx64 ", got 0x%016" PRIx64,
+             trampoline_name(t), side, i < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
+             i < GORT_ARCH_CALLEE_SAVED_INT ? i : i - GORT_ARCH_CALLEE_SAVED_INT, s.in[i], s.out[i]);
+    return buf;
+  }
+  return "";
+}
+
+[[noreturn]] void never_exit(void*) {
+  fputs("register_round_trip: a raw context's body returned into exit\n", stderr);
+  abort();
+}
+
+// --- swap ---
+
+struct SwapTrip {
+  gort_gobuf a{}, b{};
+  Side mine, theirs;
+};
+
+void swap_a_to_b(void* arg) {
+  auto* st = static_cast<SwapTrip*>(arg);
+  gort_arch_swap(&st->a, &st->b);
+}
+
+void swap_b_to_a(void* arg) {
+  auto* st = static_cast<SwapTrip*>(arg);
+  gort_arch_swap(&st->b, &st->a);
+}
+
+void swap_body_b(void* arg) {
+  auto* st = static_cast<SwapTrip*>(arg);
+  gort_arch_probe_callee_saved(st->theirs.in, st->theirs.out, swap_b_to_a, st);
+  gort_arch_gogo(&st->a);
+}
+
+std::string swap_trip(const RegisterValues& v) {
+  RawStack stack;
+  SwapTrip st;
+  st.mine.in = v.mine;
+  st.theirs.in = v.theirs;
+  gort_arch_gobuf_init(&st.b, stack.top(), swap_body_b, never_exit, &st);
+  // A loads its values and swaps to B, which loads its own and swaps back.
+  gort_arch_probe_callee_saved(st.mine.in, st.mine.out, swap_a_to_b, &st);
+  // B is still inside its probe: let it finish and come back for good.
+  gort_arch_swap(&st.a, &st.b);
+  std::string bad = compare(Trampoline::kSwap, "the context that swapped out and back", st.mine);
+  return bad.empty() ? compare(Trampoline::kSwap, "the fresh context", st.theirs) : bad;
+}
+
+// --- mcall + gogo ---
+
+struct McallTrip {
+  gort_gobuf a{}, c{}, c_save{};
+  RawStack g0;
+  Side mine, theirs;
+};
+
+void mcall_gogo_back(void* arg) { gort_arch_gogo(&static_cast<McallTrip*>(arg)->c_save); }
+
+void mcall_on_g0(void* arg) {
+  auto* st = static_cast<McallTrip*>(arg);
+  // g0 holds its own values when it resumes the context.
+  gort_arch_probe_callee_saved(st->theirs.in, st->theirs.out, mcall_gogo_back, st);
+  __builtin_trap();  // mcall_gogo_back never returns
+}
+
+void mcall_from_c(void* arg) {
+  auto* st = static_cast<McallTrip*>(arg);
+  gort_arch_mcall(&st->c_save, st->g0.hi(), mcall_on_g0, st);
+}
+
+void mcall_body_c(void* arg) {
+  auto* st = static_cast<McallTrip*>(arg);
+  gort_arch_probe_callee_saved(st->mine.in, st->mine.out, mcall_from_c, st);
+  gort_arch_gogo(&st->a);
+}
+
+std::string mcall_trip(const RegisterValues& v) {
+  RawStack stack;
+  McallTrip st;
+  st.mine.in = v.mine;
+  st.theirs.in = v.theirs;
+  gort_arch_gobuf_init(&st.c, stack.top(), mcall_body_c, never_exit, &st);
+  gort_arch_swap(&st.a, &st.c);
+  // g0's side never gets back to its probe's end (gogo leaves it): only
+  // the context's own registers are judged.
+  return compare(Trampoline::kMcall, "the context that mcalled and was resumed by gogo", st.mine);
+}
+
+// --- systemstack ---
+
+struct SystemstackTrip {
+  RawStack g0;
+  Side mine, theirs;
+};
+
+void nothing(void*) {}
+
+uintptr_t on_system_stack(void* arg) {
+  auto* st = static_cast<SystemstackTrip*>(arg);
+  gort_arch_probe_callee_saved(st->theirs.in, st->theirs.out, nothing, nullptr);
+  return 0;
+}
+
+void call_on_system_stack(void* arg) {
+  auto* st = static_cast<SystemstackTrip*>(arg);
+  gort_arch_systemstack(st->g0.hi(), on_system_stack, st);
+}
+
+std::string systemstack_trip(const RegisterValues& v) {
+  SystemstackTrip st;
+  st.mine.in = v.mine;
+  st.theirs.in = v.theirs;
+  gort_arch_probe_callee_saved(st.mine.in, st.mine.out, call_on_system_stack, &st);
+  std::string bad = compare(Trampoline::kSystemstack, "the caller", st.mine);
+  return bad.empty() ? compare(Trampoline::kSystemstack, "the function on the system stack", st.theirs) : bad;
+}
+
+}  // namespace
+
+const char* trampoline_name(Trampoline t) {
+  switch (t) {
+    case Trampoline::kSwap:
+      return "swap";
+    case Trampoline::kMcall:
+      return "mcall+gogo";
+    case Trampoline::kSystemstack:
+      return "systemstack";
+  }
+  return "?";
+}
+
+std::string register_round_trip(Trampoline t, const RegisterValues& v) {
+  switch (t) {
+    case Trampoline::kSwap:
+      return swap_trip(v);
+    case Trampoline::kMcall:
+      return mcall_trip(v);
+    case Trampoline::kSystemstack:
+      return systemstack_trip(v);
+  }
+  return "register_round_trip: no such trampoline";
+}
+
+}  // namespace gort::archcheck

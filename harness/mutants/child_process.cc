@@ -1,0 +1,89 @@
+#include "mutants/child_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+
+namespace gort::harness {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+ChildEnd wait_child(pid_t pid, double deadline_seconds, const std::atomic<uint64_t>* progress, double stall_seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  auto last_change = start;
+  uint64_t last_progress = progress != nullptr ? progress->load() : 0;
+  ChildEnd end;
+  int status = 0;
+  for (;;) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (progress != nullptr) {
+      uint64_t now = progress->load();
+      if (now != last_progress) {
+        last_progress = now;
+        last_change = std::chrono::steady_clock::now();
+      }
+    }
+    bool stalled = progress != nullptr && stall_seconds > 0 && seconds_since(last_change) > stall_seconds;
+    if (seconds_since(start) > deadline_seconds || stalled) {
+      end.timed_out = true;
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    // Runs of a healthy child take micro- to milliseconds: poll often
+    // enough that a catch costs no noticeable wait.
+    struct timespec pause = {0, 2'000'000};
+    nanosleep(&pause, nullptr);
+  }
+  end.seconds = seconds_since(start);
+  if (WIFEXITED(status)) {
+    end.exited = true;
+    end.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    end.signal = WTERMSIG(status);
+  }
+  return end;
+}
+
+std::string signal_name(int sig) {
+  switch (sig) {
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGILL:
+      return "SIGILL";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGTRAP:
+      return "SIGTRAP";
+    default:
+      return strsignal(sig);
+  }
+}
+
+std::string last_line_of(const std::string& path, size_t max_len) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  }
+  if (last.size() > max_len) last = last.substr(0, max_len) + "...";
+  return last;
+}
+
+}  // namespace gort::harness

@@ -1,0 +1,37 @@
+// How gort mutants watches a process that may crash or hang: waits for it
+// with a deadline and an optional progress counter, kills it when either
+// runs out, and says how it ended.
+#ifndef GORT_HARNESS_MUTANTS_CHILD_PROCESS_H
+#define GORT_HARNESS_MUTANTS_CHILD_PROCESS_H
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace gort::harness {
+
+struct ChildEnd {
+  bool exited = false;  // exit() or return from main: status is exit_code
+  int exit_code = 0;
+  int signal = 0;          // killed by this signal (0: not), ours included
+  bool timed_out = false;  // we killed it: deadline passed or no progress
+  double seconds = 0;
+};
+
+// Waits for pid. deadline_seconds bounds the whole life of the process;
+// with a progress counter (shared memory the child bumps), stall_seconds
+// without a change also ends it. Either kills it with SIGKILL.
+ChildEnd wait_child(pid_t pid, double deadline_seconds, const std::atomic<uint64_t>* progress = nullptr,
+                    double stall_seconds = 0);
+
+// "SIGSEGV", "SIGABRT", ... (strsignal's text for others).
+std::string signal_name(int sig);
+
+// The last non-empty line of a file (trimmed to max_len), "" if none.
+std::string last_line_of(const std::string& path, size_t max_len = 160);
+
+}  // namespace gort::harness
+
+#endif  // GORT_HARNESS_MUTANTS_CHILD_PROCESS_H

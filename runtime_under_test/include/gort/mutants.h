@@ -1,0 +1,188 @@
+// The mutant catalogue: seeded bugs a mutants build of the runtime carries
+// (DESIGN.md section 7, `gort mutants`).
+//
+// A build configured with GORT_MUTANTS=ON (the `mutants` preset) compiles
+// every mutant into the runtime, each behind a check of Config::mutant; in
+// every other build the checks are constant false and the broken code is
+// compiled away. A run selects at most one mutant by its id. Drivers (spec
+// tests, properties, fuzz targets) take it from the environment variable
+// GORT_MUTANT, a number or a name, so that one binary serves every mutant:
+//
+//   config.mutant = gort::mutant_from_environment();
+//
+// Ids are stable: append new mutants at the end.
+#ifndef GORT_MUTANTS_H
+#define GORT_MUTANTS_H
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+namespace gort {
+
+enum class Mutant : uint32_t {
+  kNone = 0,
+  // scheduler
+  kRunnextIgnored,
+  kRunqSpillDropsG,
+  kGlobrunqgetOneTooMany,
+  kCheckdeadIgnoresTimers,
+  kTimersFireEarly,
+  // channels
+  kCloseLeavesSendersParked,
+  kClosedRecvReportsOk,
+  kUnbufferedSendWithoutReceiver,
+  kBufferedRecvNoRefill,
+  kClosedRecvDropsBuffer,
+  kWaitqLifo,
+  // select
+  kSelectLocksInPollOrder,
+  kSelectKeepsLosingSudogs,
+  kSelectPollOrderFixed,
+  kDequeueTakesWonSelect,
+  // panic and defer
+  kRecoverFromNestedCall,
+  kDefersRunFifo,
+  kGoexitSkipsDefers,
+  kGoexitRecoverable,
+  // arch
+  kGogoForgetsCalleeSaved,
+};
+
+// One seeded bug: its id, the name GORT_MUTANT and `gort mutants --mutant`
+// take, the part of the runtime it lives in, what it breaks (one line) and
+// the Go rule that no longer holds.
+struct MutantInfo {
+  Mutant id;
+  const char* name;
+  const char* area;
+  const char* what;
+  const char* rule;
+};
+
+// Every mutant, in id order (kNone is not one).
+inline constexpr MutantInfo kMutants[] = {
+    {Mutant::kRunnextIgnored, "runnext-ignored", "scheduler", "findrunnable never takes the G in runnext",
+     "a new or readied goroutine in runnext runs next (proc.go runqget)"},
+    {Mutant::kRunqSpillDropsG, "runqputslow-drops-g", "scheduler",
+     "a full local run queue spills half of itself to the global queue but drops the G being added",
+     "runqputslow moves half the local queue plus the new G to the global queue"},
+    {Mutant::kGlobrunqgetOneTooMany, "globrunqget-one-too-many", "scheduler",
+     "globrunqget's batch is not capped at the global queue's size, so it takes one G more than there are",
+     "globrunqget takes at most what the global queue holds"},
+    {Mutant::kCheckdeadIgnoresTimers, "checkdead-ignores-timers", "scheduler",
+     "nothing runnable is a deadlock even while a timer is pending",
+     "checkdead does not fire while a timer can still wake a goroutine"},
+    {Mutant::kTimersFireEarly, "timers-fire-early", "scheduler", "runtimers fires every pending timer, due or not",
+     "Sleep(d) parks for at least d; a timer fires at or after its deadline"},
+    {Mutant::kCloseLeavesSendersParked, "close-no-wake-senders", "channels",
+     "close wakes the parked receivers but leaves the parked senders asleep",
+     "close wakes every parked sender, which then panics"},
+    {Mutant::kClosedRecvReportsOk, "closed-recv-ok", "channels",
+     "a receive from a closed, drained channel reports ok = true",
+     "a receive from a closed, drained channel yields (zero, false)"},
+    {Mutant::kUnbufferedSendWithoutReceiver, "unbuffered-send-no-rendezvous", "channels",
+     "an unbuffered send with no receiver waiting completes at once; its value is lost",
+     "an unbuffered send completes only when a receiver takes the value"},
+    {Mutant::kBufferedRecvNoRefill, "buffered-recv-no-refill", "channels",
+     "a receive from a full buffer with a parked sender does not move the sender's value into the buffer",
+     "the receive takes the head and refills the tail from the parked sender, so FIFO holds"},
+    {Mutant::kClosedRecvDropsBuffer, "closed-recv-drops-buffer", "channels",
+     "a receive from a closed channel yields (zero, false) while values are still buffered",
+     "a closed channel's buffered values are received before (zero, false)"},
+    {Mutant::kWaitqLifo, "waitq-lifo", "channels", "a channel's parked senders and receivers are served newest first",
+     "parked senders and receivers are served in arrival order (waitq is a FIFO)"},
+    {Mutant::kSelectLocksInPollOrder, "select-lock-arrival-order", "select",
+     "select locks its channels in poll order instead of one global order",
+     "select locks channels in one global order, each channel once"},
+    {Mutant::kSelectKeepsLosingSudogs, "select-keeps-losing-sudogs", "select",
+     "after a wake-up, select leaves the losing cases' sudogs on their channels' queues",
+     "exactly one case proceeds; the others' sudogs leave their queues"},
+    {Mutant::kSelectPollOrderFixed, "select-poll-order-fixed", "select",
+     "select polls its cases in source order instead of a random order",
+     "the ready cases of a select are chosen uniformly at random"},
+    {Mutant::kDequeueTakesWonSelect, "dequeue-takes-won-select", "select",
+     "a partner takes a select's sudog even after another case of that select has won",
+     "a select completes exactly one case; a partner skips a select that already won"},
+    {Mutant::kRecoverFromNestedCall, "recover-nested-call", "panic",
+     "recover stops the panic when called from a function nested in the deferred call",
+     "recover stops a panic only when called directly by a deferred call the panic runs"},
+    {Mutant::kDefersRunFifo, "defers-fifo", "panic", "a function's deferred calls run first in, first out",
+     "deferred calls run last in, first out"},
+    {Mutant::kGoexitSkipsDefers, "goexit-skips-defers", "panic",
+     "Goexit ends the goroutine without running its deferred calls",
+     "Goexit runs every deferred call before the goroutine ends"},
+    {Mutant::kGoexitRecoverable, "goexit-recoverable", "panic",
+     "recover in a deferred call stops a Goexit, and the goroutine carries on",
+     "Goexit cannot be recovered: recover returns nil and the goroutine ends"},
+    {Mutant::kGogoForgetsCalleeSaved, "gogo-forgets-callee-saved", "arch",
+     "gogo resumes a goroutine without restoring one callee-saved register (amd64 r15, arm64 x28, riscv64 s11)",
+     "a goroutine switch preserves the ABI's callee-saved registers"},
+};
+inline constexpr size_t kMutantCount = sizeof(kMutants) / sizeof(kMutants[0]);
+
+// The catalogue is indexed by id - 1: nothing may be missing or out of order.
+constexpr bool mutant_catalogue_in_id_order() {
+  for (size_t i = 0; i < kMutantCount; i++) {
+    if (static_cast<size_t>(kMutants[i].id) != i + 1) return false;
+  }
+  return true;
+}
+static_assert(mutant_catalogue_in_id_order(), "kMutants must list every Mutant once, in id order");
+
+// Null for kNone and for ids past the catalogue.
+constexpr const MutantInfo* mutant_info(uint32_t id) {
+  return id >= 1 && id <= kMutantCount ? &kMutants[id - 1] : nullptr;
+}
+constexpr const MutantInfo* mutant_info(Mutant m) { return mutant_info(static_cast<uint32_t>(m)); }
+
+constexpr const char* mutant_name(Mutant m) {
+  const MutantInfo* info = mutant_info(m);
+  return info != nullptr ? info->name : "none";
+}
+
+// A mutant given by name or by decimal id; "", "0" and "none" are kNone.
+// Returns false (and leaves *id alone) for anything else.
+inline bool parse_mutant(std::string_view text, uint32_t* id) {
+  if (text.empty() || text == "none") {
+    *id = 0;
+    return true;
+  }
+  if (text.find_first_not_of("0123456789") == std::string_view::npos && text.size() <= 9) {
+    uint32_t n = 0;
+    for (char c : text) n = n * 10 + static_cast<uint32_t>(c - '0');
+    if (n > kMutantCount) return false;
+    *id = n;
+    return true;
+  }
+  for (const MutantInfo& m : kMutants) {
+    if (text == m.name) {
+      *id = static_cast<uint32_t>(m.id);
+      return true;
+    }
+  }
+  return false;
+}
+
+// The mutant GORT_MUTANT names (0 when unset). An unknown value aborts: a
+// typo would otherwise test the correct runtime and report the mutant alive.
+inline uint32_t mutant_from_environment() {
+  const char* text = std::getenv("GORT_MUTANT");
+  if (text == nullptr) return 0;
+  uint32_t id = 0;
+  if (!parse_mutant(text, &id)) {
+    std::fprintf(stderr, "gort: GORT_MUTANT=%s names no mutant (see gort/mutants.h)\n", text);
+    std::abort();
+  }
+  return id;
+}
+
+// Whether the runtime this program links was built with GORT_MUTANTS, i.e.
+// honours Config::mutant (defined in the runtime).
+bool mutants_built();
+
+}  // namespace gort
+
+#endif  // GORT_MUTANTS_H
