@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzBytes schedule(in.rest(), in.rest_size(), plan);
   const CheckedRun r = run_checked(program, schedule, panics);
   if (!r.failure.empty()) {
-    fprintf(stderr, "program fuzzer: faults %s\n%s", plan.to_string().c_str(), describe_failure(program, r).c_str());
+    fprintf(stderr, "program fuzzer: faults %s\n%s", plan.empty() ? "none" : plan.to_string().c_str(),
+            describe_failure(program, r).c_str());
     abort();
   }
   return 0;

@@ -6,9 +6,18 @@
 // runtime's invariants at every quiescent point (CheckingChooser), and give
 // an event trace the channel oracle accepts. A run that fails aborts, with
 // the verdict and Go-style output, so libFuzzer keeps the input as a crash.
+//
+// A snapshot costs as much as the run has goroutines, and there is a
+// quiescent point per goroutine switch: checking every one would make the
+// big scenarios (1000 goroutines) quadratic, a few inputs per second.
+// So a scenario is checked at every check_every-th point, chosen (once, on
+// Go's schedule) to keep a run's snapshots within kSnapshotBudget
+// goroutines and channels in all: the small scenarios, where the channel
+// and select races live, are checked at every point.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 
 #include "check/checker.h"
@@ -17,13 +26,50 @@
 #include "scenario/scenario.h"
 #include "strategy/fuzz_bytes.h"
 
+namespace {
+
+using gort::harness::Scenario;
+
+constexpr uint64_t kSnapshotBudget = 4096;
+
+// Counts what a run's snapshots would cost: quiescent points, and the
+// goroutines and channels each of them would copy (at most).
+class SnapshotCost final : public gort::Chooser {
+ public:
+  uint32_t choose(gort::Choice, uint32_t) override { return 0; }  // Go's schedule
+  void event(const gort::Event& e) override {
+    points_ += e.kind == gort::EventKind::kGoRun;
+    objects_ += e.kind == gort::EventKind::kGoCreate || e.kind == gort::EventKind::kChanMake;
+  }
+  uint64_t cost() const { return points_ * (objects_ + 1); }
+
+ private:
+  uint64_t points_ = 0;
+  uint64_t objects_ = 0;
+};
+
+uint32_t check_every(const Scenario& s) {
+  static std::map<const Scenario*, uint32_t> known;
+  auto it = known.find(&s);
+  if (it != known.end()) return it->second;
+  SnapshotCost cost;
+  gort::Config cfg = gort::harness::driver_config(&cost);
+  cfg.stack_size = s.stack_size;
+  gort::run(cfg, s.program);
+  const auto every = static_cast<uint32_t>(1 + cost.cost() / kSnapshotBudget);
+  known.emplace(&s, every);
+  return every;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace gort::harness;
   if (size == 0) return 0;
   const auto& scenarios = all_scenarios();
   const Scenario& s = scenarios[data[0] % scenarios.size()];
   FuzzBytes bytes(data + 1, size - 1);
-  CheckingChooser checker(bytes);
+  CheckingChooser checker(bytes, {.check_every = check_every(s)});
   gort::Config cfg = driver_config(&checker);
   cfg.stack_size = s.stack_size;
   const gort::Result r = gort::run(cfg, s.program);
