@@ -153,5 +153,43 @@ TEST(CxxExceptionState, EachGoroutineKeepsItsOwnHandledException) {
   EXPECT_EQ(g1_uncaught, 0);
 }
 
+
+// A panic value that counts its live copies (the box holds one).
+struct Counted {
+  static inline int live = 0;
+  int id = 0;
+  explicit Counted(int i) : id(i) { live++; }
+  Counted(const Counted& o) : id(o.id) { live++; }
+  Counted(Counted&& o) noexcept : id(o.id) { live++; }
+  ~Counted() { live--; }
+};
+
+// The panic value reaches the panic record through by-value and rvalue
+// parameters of functions that leave only by the recovery's C++ exception.
+// Each owner along that path must release its share exactly once, or the
+// value recover() handed out dies under its holder. GCC's IPA modref pass
+// gets this wrong (the landing pad of a caller releases a stale copy of an
+// argument the callee had moved from): gort builds with -fno-ipa-modref
+// under GCC (cmake/GortCompilerWorkarounds.cmake), and this test is what
+// fails without it in the GCC-built presets (arm64, riscv64, debug).
+TEST(PanicValueOwnership, ARecoveredValueOutlivesThePanicThatCarriedIt) {
+  Counted::live = 0;
+  PanicValue seen;
+  Result r = run(Config{}, [&] {
+    func([&](Frame& f) {
+      f.defer([&] { seen = recover(); });
+      panic(Counted(7));
+    });
+    // The panic and its record are gone; seen is the one owner left.
+    EXPECT_EQ(Counted::live, 1);
+    ASSERT_NE(seen.get<Counted>(), nullptr);
+    EXPECT_EQ(seen.get<Counted>()->id, 7);
+  });
+  ASSERT_TRUE(r.ok()) << r.output;
+  EXPECT_EQ(Counted::live, 1);  // still held by seen, after the run
+  seen = PanicValue();
+  EXPECT_EQ(Counted::live, 0);  // released once, by its last holder
+}
+
 }  // namespace
 }  // namespace gort::rt
