@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include "archcheck/trampoline_shims.h"
+
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
 #define GORT_ROUND_TRIP_VALGRIND 1
@@ -54,24 +56,17 @@ std::string compare(Trampoline t, const char* side, const Side& s) {
 
 // --- swap ---
 
+// The probe calls the trampolines through the shims (trampoline_shims.h),
+// so no compiled frame stands between the registers and the switch.
 struct SwapTrip {
   gort_gobuf a{}, b{};
+  SwapArgs a_to_b{&a, &b}, b_to_a{&b, &a};
   Side mine, theirs;
 };
 
-void swap_a_to_b(void* arg) {
-  auto* st = static_cast<SwapTrip*>(arg);
-  gort_arch_swap(&st->a, &st->b);
-}
-
-void swap_b_to_a(void* arg) {
-  auto* st = static_cast<SwapTrip*>(arg);
-  gort_arch_swap(&st->b, &st->a);
-}
-
 void swap_body_b(void* arg) {
   auto* st = static_cast<SwapTrip*>(arg);
-  gort_arch_probe_callee_saved(st->theirs.in, st->theirs.out, swap_b_to_a, st);
+  gort_arch_probe_callee_saved(st->theirs.in, st->theirs.out, swap_shim, &st->b_to_a);
   gort_arch_gogo(&st->a);
 }
 
@@ -82,7 +77,7 @@ std::string swap_trip(const RegisterValues& v) {
   st.theirs.in = v.theirs;
   gort_arch_gobuf_init(&st.b, stack.top(), swap_body_b, never_exit, &st);
   // A loads its values and swaps to B, which loads its own and swaps back.
-  gort_arch_probe_callee_saved(st.mine.in, st.mine.out, swap_a_to_b, &st);
+  gort_arch_probe_callee_saved(st.mine.in, st.mine.out, swap_shim, &st.a_to_b);
   // B is still inside its probe: let it finish and come back for good.
   gort_arch_swap(&st.a, &st.b);
   std::string bad = compare(Trampoline::kSwap, "the context that swapped out and back", st.mine);
@@ -94,26 +89,21 @@ std::string swap_trip(const RegisterValues& v) {
 struct McallTrip {
   gort_gobuf a{}, c{}, c_save{};
   RawStack g0;
+  McallArgs mcall{};
   Side mine, theirs;
 };
 
-void mcall_gogo_back(void* arg) { gort_arch_gogo(&static_cast<McallTrip*>(arg)->c_save); }
-
 void mcall_on_g0(void* arg) {
   auto* st = static_cast<McallTrip*>(arg);
-  // g0 holds its own values when it resumes the context.
-  gort_arch_probe_callee_saved(st->theirs.in, st->theirs.out, mcall_gogo_back, st);
-  __builtin_trap();  // mcall_gogo_back never returns
-}
-
-void mcall_from_c(void* arg) {
-  auto* st = static_cast<McallTrip*>(arg);
-  gort_arch_mcall(&st->c_save, st->g0.hi(), mcall_on_g0, st);
+  // g0 holds its own values when it resumes the context with gogo.
+  gort_arch_probe_callee_saved(st->theirs.in, st->theirs.out, gogo_shim, &st->c_save);
+  __builtin_trap();  // gogo never returns
 }
 
 void mcall_body_c(void* arg) {
   auto* st = static_cast<McallTrip*>(arg);
-  gort_arch_probe_callee_saved(st->mine.in, st->mine.out, mcall_from_c, st);
+  st->mcall = {&st->c_save, st->g0.hi(), mcall_on_g0, st};
+  gort_arch_probe_callee_saved(st->mine.in, st->mine.out, mcall_shim, &st->mcall);
   gort_arch_gogo(&st->a);
 }
 
@@ -144,16 +134,12 @@ uintptr_t on_system_stack(void* arg) {
   return 0;
 }
 
-void call_on_system_stack(void* arg) {
-  auto* st = static_cast<SystemstackTrip*>(arg);
-  gort_arch_systemstack(st->g0.hi(), on_system_stack, st);
-}
-
 std::string systemstack_trip(const RegisterValues& v) {
   SystemstackTrip st;
   st.mine.in = v.mine;
   st.theirs.in = v.theirs;
-  gort_arch_probe_callee_saved(st.mine.in, st.mine.out, call_on_system_stack, &st);
+  SystemstackArgs call{st.g0.hi(), on_system_stack, &st};
+  gort_arch_probe_callee_saved(st.mine.in, st.mine.out, systemstack_shim, &call);
   std::string bad = compare(Trampoline::kSystemstack, "the caller", st.mine);
   return bad.empty() ? compare(Trampoline::kSystemstack, "the function on the system stack", st.theirs) : bad;
 }

@@ -16,6 +16,7 @@
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
 #include "archcheck/checks.h"
+#include "archcheck/trampoline_shims.h"
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -101,8 +102,12 @@ bool aligned(uintptr_t sp) { return sp % GORT_ARCH_STACK_ALIGN == 0; }
 
 // --- swap: two contexts ping-pong; each checks its own registers ---------
 
+// The probes call the trampolines through the shims (trampoline_shims.h):
+// no compiled frame, instrumented or not, stands between the registers
+// and the switch to save and restore them on the trampoline's behalf.
 struct SwapPingPong {
   gort_gobuf a{}, b{};
+  SwapArgs a_to_b{&a, &b}, b_to_a{&b, &a};
   uint64_t rng_b = 0;
   uint32_t iteration = 0;
   bool done = false;
@@ -110,20 +115,10 @@ struct SwapPingPong {
   std::string b_detail;
 };
 
-void swap_to_a(void* arg) {
-  auto* pp = static_cast<SwapPingPong*>(arg);
-  gort_arch_swap(&pp->b, &pp->a);
-}
-
-void swap_to_b(void* arg) {
-  auto* pp = static_cast<SwapPingPong*>(arg);
-  gort_arch_swap(&pp->a, &pp->b);
-}
-
 void swap_body_b(void* arg) {
   auto* pp = static_cast<SwapPingPong*>(arg);
   pp->b_aligned = aligned(gort_arch_probe_sp());
-  while (!pp->done) probe_around("swap (side B)", pp->rng_b, pp->iteration, swap_to_a, pp, pp->b_detail);
+  while (!pp->done) probe_around("swap (side B)", pp->rng_b, pp->iteration, swap_shim, &pp->b_to_a, pp->b_detail);
   gort_arch_gogo(&pp->a);
 }
 
@@ -137,7 +132,7 @@ Outcome check_swap(const Options& opt) {
   std::string detail;
   bool ok = true;
   for (pp.iteration = 0; pp.iteration < opt.iterations; pp.iteration++) {
-    ok &= probe_around("swap (side A)", rng_a, pp.iteration, swap_to_b, &pp, detail);
+    ok &= probe_around("swap (side A)", rng_a, pp.iteration, swap_shim, &pp.a_to_b, detail);
   }
   pp.done = true;
   gort_arch_swap(&pp.a, &pp.b);  // B leaves its loop and resumes us for good
@@ -153,6 +148,7 @@ Outcome check_swap(const Options& opt) {
 struct McallState {
   gort_gobuf a{}, c{}, c_save{};
   RawStack g0;
+  McallArgs mcall{};
   uint64_t rng = 0;
   uint32_t iteration = 0;
   uint32_t iterations = 0;
@@ -185,16 +181,12 @@ void mcall_on_g0(void* arg) {
   __builtin_trap();  // mcall_gogo_back never returns
 }
 
-void mcall_from_c(void* arg) {
-  auto* st = static_cast<McallState*>(arg);
-  gort_arch_mcall(&st->c_save, st->g0.hi(), mcall_on_g0, st);
-}
-
 void mcall_body_c(void* arg) {
   auto* st = static_cast<McallState*>(arg);
+  st->mcall = {&st->c_save, st->g0.hi(), mcall_on_g0, st};
   for (st->iteration = 0; st->iteration < st->iterations; st->iteration++) {
     gort_arch_fp_control_set(gort_arch_fp_control_default());
-    st->ok &= probe_around("mcall", st->rng, st->iteration, mcall_from_c, st, st->detail);
+    st->ok &= probe_around("mcall", st->rng, st->iteration, mcall_shim, &st->mcall, st->detail);
     st->fp_kept &= gort_arch_fp_control_get() == gort_arch_fp_control_default();
   }
   gort_arch_gogo(&st->a);
@@ -255,6 +247,9 @@ uintptr_t systemstack_outer(void* arg) {
   return nested * 6 + st->iteration;  // 42 + iteration when nesting worked
 }
 
+// Not a shim: it checks systemstack's result, so it keeps state across
+// the call. The register round trip (register_round_trip.cc) checks
+// systemstack's registers through systemstack_shim.
 void systemstack_from_caller(void* arg) {
   auto* st = static_cast<SystemstackState*>(arg);
   uintptr_t r = gort_arch_systemstack(st->g0.hi(), systemstack_outer, st);

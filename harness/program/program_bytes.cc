@@ -63,8 +63,9 @@ void encode_ops(std::vector<uint8_t>& out, const std::vector<Op>& ops) {
         break;
       case OpKind::kSelect:
         out.push_back(static_cast<uint8_t>(op.cases.size() - 1 + (op.has_default ? kMaxSelectCases : 0)));
-        for (const Case& c : op.cases)
+        for (const Case& c : op.cases) {
           out.push_back(static_cast<uint8_t>((c.is_send ? 1 : 0) + 2 * encode_chan(c.chan)));
+        }
         break;
       case OpKind::kYield:
         break;

@@ -26,21 +26,25 @@ std::string judge_panic(const ProgramTraits& t, std::string_view value, bool inj
 std::string judge_outcome(const Program& p, const ProgramRun& run, bool injected_panics) {
   const Result& r = run.result;
   const ProgramTraits t = traits(p);
-  if (run.starved)
+  if (run.starved) {
     return "main yielded " + std::to_string(kMaxQuietYields) + " times and the others never became quiet";
-  if (run.vanished > 0)
+  }
+  if (run.vanished > 0) {
     return std::to_string(run.vanished) + " goroutine(s) ended without running their deferred calls";
+  }
   if (run.defer_order_broken > 0) {
     return std::to_string(run.defer_order_broken) + " recover block(s) ran their deferred calls oldest first";
   }
   for (const RecoveredPanic& rec : run.recovered) {
-    std::string why = judge_panic(t, rec.value, rec.injected, injected_panics);
-    if (!rec.injected && !rec.runtime_error) why = "recovered a panic that is not a runtime error: " + rec.value;
+    const std::string why = !rec.injected && !rec.runtime_error
+                                ? "recovered a panic that is not a runtime error: " + rec.value
+                                : judge_panic(t, rec.value, rec.injected, injected_panics);
     if (!why.empty()) return "g" + std::to_string(rec.goroutine) + " " + why;
   }
   if (r.exit_status == 0) {
-    if (!r.fatal_error.empty() || !r.panic.empty())
+    if (!r.fatal_error.empty() || !r.panic.empty()) {
       return "exit 0, yet a fatal error or panic: " + r.fatal_error + r.panic;
+    }
     if (!run.quiesced) return "main returned without seeing the run quiet";
     if (p.ending == Ending::kJoin && run.parked_when_quiet > 0) {
       return "main's join returned, yet " + std::to_string(run.parked_when_quiet) +
@@ -94,8 +98,9 @@ std::string describe_run(const Program& p, const CheckedRun& r) {
     s +=
         " g" + std::to_string(r.run.goids[g]) + " is " + (g == 0 ? std::string("main") : "g" + std::to_string(g)) + ",";
   }
-  for (size_t c = 0; c < p.capacities.size(); c++)
+  for (size_t c = 0; c < p.capacities.size(); c++) {
     s += " c" + std::to_string(c + 1) + " is c" + std::to_string(c) + ",";
+  }
   s += " c" + std::to_string(p.capacities.size() + 1) + " is done\n" + r.run.result.output;
   return s;
 }
