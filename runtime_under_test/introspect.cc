@@ -1,11 +1,10 @@
 // gort::introspect::snapshot: the run's state as the invariant checkers
-// see it (include/gort/introspect.h). Reads only; allocates the copy.
+// see it (include/gort/introspect.h). Reads only; writes only the copy.
 #include "gort/introspect.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <unordered_map>
 
 #include "context.h"
 #include "hchan.h"
@@ -37,7 +36,9 @@ GStatus status_of(rt::Gstatus s) {
   return GStatus::kIdle;
 }
 
+// Overwrites out with q's waiters (out's capacity is kept).
 void walk_waitq(const rt::waitq& q, std::vector<Waiter>& out) {
+  out.clear();
   size_t n = 0;
   for (const rt::sudog* sg = q.first; sg != nullptr && n < kMaxWalk; sg = sg->next, n++) {
     Waiter w;
@@ -54,34 +55,52 @@ void walk_waitq(const rt::waitq& q, std::vector<Waiter>& out) {
   }
 }
 
+rt::Runtime& current_runtime(const char* what) {
+  rt::G* cur = rt::getg();
+  if (cur == nullptr) {
+    fprintf(stderr, "gort: introspect::%s called outside gort::run\n", what);
+    abort();
+  }
+  return *cur->rt;
+}
+
 }  // namespace
 
 Snapshot snapshot() {
-  rt::G* cur = rt::getg();
-  if (cur == nullptr) {
-    fprintf(stderr, "gort: introspect::snapshot called outside gort::run\n");
-    abort();
-  }
-  rt::Runtime& r = *cur->rt;
   Snapshot snap;
-  std::unordered_map<const rt::G*, size_t> index;
+  snapshot(snap);
+  return snap;
+}
+
+void snapshot(Snapshot& snap) {
+  rt::Runtime& r = current_runtime("snapshot");
+  // Elements are overwritten in place, so their vectors keep their storage.
+  size_t count_gs = 0;
+  auto& index = snap.scratch_index;
+  index.clear();
   for (const auto& g : r.allgs) {
     if (g->is_g0) continue;
-    index[g.get()] = snap.goroutines.size();
-    Goroutine info;
+    if (count_gs == snap.goroutines.size()) snap.goroutines.emplace_back();
+    Goroutine& info = snap.goroutines[count_gs];
+    index.emplace_back(g.get(), static_cast<uint32_t>(count_gs));
+    count_gs++;
     info.goid = g->goid;
     info.status = status_of(g->status);
-    if (g->status == rt::Gstatus::kWaiting) info.wait_reason = rt::waitreason_string(g->waitreason);
+    info.wait_reason = g->status == rt::Gstatus::kWaiting ? rt::waitreason_string(g->waitreason) : "";
+    info.on_m = info.in_runnext = info.in_local_runq = info.in_global_runq = info.in_gfree = 0;
+    info.waiting_on.clear();
+    info.in_select = false;
     size_t m = 0;
     for (const rt::sudog* sg = g->waiting; sg != nullptr && m < kMaxWalk; sg = sg->waitlink, m++) {
       if (sg->c != nullptr) info.waiting_on.push_back(sg->c->id);
       if (sg->is_select) info.in_select = true;
     }
-    snap.goroutines.push_back(std::move(info));
   }
+  snap.goroutines.resize(count_gs);
+  std::sort(index.begin(), index.end());
   auto count = [&](const rt::G* gp, uint32_t Goroutine::*field) {
-    auto it = index.find(gp);
-    if (it != index.end()) snap.goroutines[it->second].*field += 1;
+    auto it = std::lower_bound(index.begin(), index.end(), std::pair<const void*, uint32_t>(gp, 0));
+    if (it != index.end() && it->first == gp) snap.goroutines[it->second].*field += 1;
   };
   const rt::M& m0 = r.m0;
   if (m0.curg != nullptr) count(m0.curg, &Goroutine::on_m);
@@ -103,9 +122,11 @@ Snapshot snapshot() {
   for (const rt::G* gp = r.sched.gfree.head; gp != nullptr && n < kMaxWalk; gp = gp->schedlink, n++) {
     count(gp, &Goroutine::in_gfree);
   }
+  size_t count_chans = 0;
   n = 0;
   for (const rt::hchan* c = r.live_chans; c != nullptr && n < kMaxWalk; c = c->live_next, n++) {
-    Channel ch;
+    if (count_chans == snap.channels.size()) snap.channels.emplace_back();
+    Channel& ch = snap.channels[count_chans++];
     ch.id = c->id;
     ch.qcount = c->qcount;
     ch.dataqsiz = c->dataqsiz;
@@ -114,19 +135,18 @@ Snapshot snapshot() {
     ch.closed = c->closed;
     walk_waitq(c->sendq, ch.sendq);
     walk_waitq(c->recvq, ch.recvq);
-    snap.channels.push_back(std::move(ch));
   }
-  std::sort(snap.channels.begin(), snap.channels.end(), [](const Channel& a, const Channel& b) { return a.id < b.id; });
-  return snap;
+  snap.channels.resize(count_chans);
+  // The runtime links a new channel at the head of live_chans, so the walk
+  // yields them newest (largest id) first: reversed, they are by id.
+  // Swaps keep each channel's queue storage with some element.
+  auto by_id = [](const Channel& a, const Channel& b) { return a.id < b.id; };
+  std::reverse(snap.channels.begin(), snap.channels.end());
+  if (!std::is_sorted(snap.channels.begin(), snap.channels.end(), by_id)) {
+    std::sort(snap.channels.begin(), snap.channels.end(), by_id);
+  }
 }
 
-std::string goroutine_dump() {
-  rt::G* cur = rt::getg();
-  if (cur == nullptr) {
-    fprintf(stderr, "gort: introspect::goroutine_dump called outside gort::run\n");
-    abort();
-  }
-  return rt::goroutine_dump(*cur->rt);
-}
+std::string goroutine_dump() { return rt::goroutine_dump(current_runtime("goroutine_dump")); }
 
 }  // namespace gort::introspect

@@ -727,6 +727,12 @@ class CountingChooser final : public Chooser {
   int events = 0;
 };
 
+// A snapshot source for CheckOptions out of a function that returns one.
+template <Snapshot (*Make)()>
+void into(Snapshot& s) {
+  s = Make();
+}
+
 Snapshot broken_snapshot() {
   Snapshot s = consistent();
   c_of(s, 1).closed = true;  // g3 left on a closed channel
@@ -743,7 +749,7 @@ Event go_run(uint64_t goid) {
 
 TEST(CheckingChooser, ForwardsEverythingAndChecksWhenAGoroutineResumes) {
   CountingChooser inner;
-  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &consistent});
+  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &into<consistent>});
   EXPECT_EQ(checker.choose(Choice::kRunqPut, 2), 1u);
   EXPECT_EQ(checker.choose(Choice::kPickRunnable, 3), 2u);
   EXPECT_EQ(checker.choose(Choice::kPreempt, 2), 1u);
@@ -762,7 +768,7 @@ TEST(CheckingChooser, ForwardsEverythingAndChecksWhenAGoroutineResumes) {
 
 TEST(CheckingChooser, ChecksEveryNthQuiescentPoint) {
   CountingChooser inner;
-  CheckingChooser checker(inner, {.check_every = 2, .snapshot = &consistent});
+  CheckingChooser checker(inner, {.check_every = 2, .snapshot = &into<consistent>});
   for (int i = 0; i < 5; i++) checker.event(go_run(1));
   EXPECT_EQ(checker.quiescent_points(), 5u);
   EXPECT_EQ(checker.checks_run(), 3u);  // points 0, 2, 4
@@ -770,7 +776,7 @@ TEST(CheckingChooser, ChecksEveryNthQuiescentPoint) {
 
 TEST(CheckingChooser, RecordsTheFirstViolationWithItsStepAndStops) {
   CountingChooser inner;
-  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &broken_snapshot});
+  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &into<broken_snapshot>});
   for (const Event& e : {e_make(1, 1, 0), e_go(1, 2), e_run(2)}) checker.event(e);
   EXPECT_EQ(checker.choose(Choice::kPickRunnable, 2), 1u);
   ASSERT_TRUE(checker.first_violation().has_value());
@@ -787,7 +793,7 @@ TEST(CheckingChooser, RecordsTheFirstViolationWithItsStepAndStops) {
 
 TEST(CheckingChooser, JudgesUpToTheCapturedEndState) {
   CountingChooser inner;
-  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &consistent});
+  CheckingChooser checker(inner, {.check_every = 1, .snapshot = &into<consistent>});
   for (const Event& e : {e_make(1, 1, 1), e_send(1, 1, 1)}) checker.event(e);
   EXPECT_TRUE(checker.oracle_verdict().ok());
   // In consistent(), g3 waits to receive on c1, which by this trace holds
@@ -998,7 +1004,7 @@ Snapshot misplacing_snapshot() {
 
 TEST(EndToEnd, CorruptedSnapshotIsCaughtAtTheFirstCheck) {
   SeededRandomChooser random(7);
-  CheckingChooser checker(random, {.check_every = 1, .snapshot = &misplacing_snapshot});
+  CheckingChooser checker(random, {.check_every = 1, .snapshot = &into<misplacing_snapshot>});
   Config config;
   config.chooser = &checker;
   WorkloadResult got;

@@ -4,18 +4,26 @@
 #include <cassert>
 #include <utility>
 
-#include "check/invariants.h"
-
 namespace gort::harness {
 
-CheckingChooser::CheckingChooser(Chooser& inner, CheckOptions options) : inner_(inner), options_(options) {
-  assert(options_.check_every >= 1 && "CheckOptions: check_every >= 1");
-  assert(options_.snapshot != nullptr && "CheckOptions: a snapshot source");
+CheckingChooser::CheckingChooser(Chooser& inner, CheckOptions options) { begin_run(inner, options); }
+
+void CheckingChooser::begin_run(Chooser& inner, CheckOptions options) {
+  assert(options.check_every >= 1 && "CheckOptions: check_every >= 1");
+  assert(options.snapshot != nullptr && "CheckOptions: a snapshot source");
+  inner_ = &inner;
+  options_ = options;
+  oracle_.clear();
+  failure_.reset();
+  quiescent_points_ = 0;
+  checks_run_ = 0;
+  end_.reset();
+  end_step_ = 0;
 }
 
-uint32_t CheckingChooser::choose(Choice what, uint32_t n) { return inner_.choose(what, n); }
+uint32_t CheckingChooser::choose(Choice what, uint32_t n) { return inner_->choose(what, n); }
 
-bool CheckingChooser::fire(FaultSite site) { return inner_.fire(site); }
+bool CheckingChooser::fire(FaultSite site) { return inner_->fire(site); }
 
 void CheckingChooser::event(const Event& e) {
   oracle_.on_event(e);
@@ -25,18 +33,20 @@ void CheckingChooser::event(const Event& e) {
     const uint64_t point = quiescent_points_++;
     if (!failure_ && point % options_.check_every == 0) {
       checks_run_++;
-      std::vector<Violation> found = check_invariants(options_.snapshot());
+      options_.snapshot(snap_);
+      const std::vector<Violation>& found = invariants_.check(snap_);
       if (!found.empty()) {
-        failure_ = CheckFailure{oracle_.steps(), point, std::move(found), {}};
+        failure_ = CheckFailure{oracle_.steps(), point, found, {}};
         if (options_.dump != nullptr) failure_->dump = options_.dump();
       }
     }
   }
-  inner_.event(e);
+  inner_->event(e);
 }
 
 void CheckingChooser::capture_end_state() {
-  end_ = end_state_from_snapshot(options_.snapshot());
+  options_.snapshot(snap_);
+  end_ = end_state_from_snapshot(snap_);
   end_step_ = oracle_.steps();
 }
 

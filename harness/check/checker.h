@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "check/end_state.h"
+#include "check/invariants.h"
 #include "check/oracle.h"
 #include "check/violation.h"
 #include "gort/hooks.h"
@@ -36,8 +37,9 @@ struct CheckOptions {
   // Check at every check_every-th quiescent point (1: all of them); >= 1.
   uint32_t check_every = 1;
   // Where snapshots come from: the running runtime by default; tests may
-  // hand in their own (a plain function: no state hides in it).
-  introspect::Snapshot (*snapshot)() = &introspect::snapshot;
+  // hand in their own (a plain function: no state hides in it). It
+  // overwrites its argument, which the checker keeps from check to check.
+  void (*snapshot)(introspect::Snapshot& into) = &introspect::snapshot;
   // Where the goroutine dump at a violation comes from (null: none taken;
   // the harness passes &introspect::goroutine_dump).
   std::string (*dump)() = nullptr;
@@ -55,13 +57,20 @@ struct CheckFailure {
   const Violation& first() const { return violations.front(); }
 };
 
-// Invariants: inner outlives this; failure_, once set, never changes.
+// Invariants: inner outlives the run; failure_, once set, never changes
+// until begin_run; snap_, invariants_ and the oracle's trace are buffers
+// reused from run to run.
 class CheckingChooser final : public Chooser {
  public:
   explicit CheckingChooser(Chooser& inner, CheckOptions options = {});
+  // Without an inner chooser: begin_run must come before the run.
+  CheckingChooser() = default;
+  // Starts another run, keeping the buffers' storage.
+  void begin_run(Chooser& inner, CheckOptions options = {});
 
   uint32_t choose(Choice what, uint32_t n) override;
   bool fire(FaultSite site) override;
+  uint32_t armed_faults() const override { return inner_->armed_faults(); }
   void event(const Event& e) override;
 
   // The invariant check that failed first, if any did.
@@ -81,9 +90,11 @@ class CheckingChooser final : public Chooser {
   OracleVerdict oracle_verdict() const;
 
  private:
-  Chooser& inner_;
+  Chooser* inner_ = nullptr;
   CheckOptions options_;
   ChannelOracle oracle_;
+  introspect::Snapshot snap_;
+  InvariantChecker invariants_;
   std::optional<CheckFailure> failure_;
   uint64_t quiescent_points_ = 0;
   uint64_t checks_run_ = 0;

@@ -1,10 +1,9 @@
 // check_invariants: DESIGN.md section 6 over one snapshot (invariants.h).
 #include "check/invariants.h"
 
+#include <algorithm>
 #include <cstddef>
-#include <map>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace gort::harness {
@@ -71,258 +70,273 @@ std::string placement_text(const Goroutine& g) {
          std::to_string(g.in_global_runq) + ", gfree " + std::to_string(g.in_gfree);
 }
 
-// The checks share one pass's indexes.
-class Checker {
- public:
-  explicit Checker(const Snapshot& snap) : snap_(snap) {
-    for (const Goroutine& g : snap.goroutines) {
-      if (!by_goid_.emplace(g.goid, &g).second) duplicate_goids_.push_back(g.goid);
-    }
-  }
-
-  std::vector<Violation> run() {
-    for (const Channel& c : snap_.channels) check_channel(c);
-    for (uint64_t goid : duplicate_goids_) report("g.duplicate-goid", g_name(goid) + " appears more than once");
-    for (const Goroutine& g : snap_.goroutines) check_placement(g);
-    check_current_g();
-    for (const Channel& c : snap_.channels) check_waiters(c);
-    for (const Goroutine& g : snap_.goroutines) check_wait_queues(g);
-    for (const Channel& c : snap_.channels) check_lost_wakeups(c);
-    return std::move(out_);
-  }
-
- private:
-  void report(const char* invariant, std::string detail) { out_.push_back({invariant, std::move(detail)}); }
-
-  const Goroutine* find(uint64_t goid) const {
-    auto it = by_goid_.find(goid);
-    return it == by_goid_.end() ? nullptr : it->second;
-  }
-
-  // hchan's invariants (hchan.h, Go's chan.go).
-  void check_channel(const Channel& c) {
-    const std::string name = chan_name(c.id);
-    if (c.qcount > c.dataqsiz) {
-      report("chan.qcount-range",
-             name + ": qcount " + std::to_string(c.qcount) + " > dataqsiz " + std::to_string(c.dataqsiz));
-    }
-    if (c.dataqsiz == 0) {
-      if (c.sendx != 0 || c.recvx != 0) {
-        report("chan.ring-indices", name + ": unbuffered, yet sendx " + std::to_string(c.sendx) + " recvx " +
-                                        std::to_string(c.recvx) + " (want 0 0)");
-      }
-    } else if (c.sendx >= c.dataqsiz || c.recvx >= c.dataqsiz ||
-               c.sendx != (uint64_t{c.recvx} + c.qcount) % c.dataqsiz) {
-      report("chan.ring-indices", name + ": sendx " + std::to_string(c.sendx) + " recvx " + std::to_string(c.recvx) +
-                                      " qcount " + std::to_string(c.qcount) + " dataqsiz " +
-                                      std::to_string(c.dataqsiz) + " (want sendx == (recvx + qcount) % dataqsiz)");
-    }
-    // Both queues live at once: allowed only for one G selecting on both
-    // sides of the channel (a send and a receive case on it).
-    if (has_live(c.sendq) && has_live(c.recvq) && !one_select_on_both_sides(c)) {
-      report("chan.one-queue-nonempty", name + ": sendq " + queue_text(c.sendq, true) + " and recvq " +
-                                            queue_text(c.recvq, true) + " both non-empty");
-    }
-    // The next three count every sudog, stale ones included, as chan_check
-    // does: anything that buffers a value or parks first dequeues the other
-    // queue, which drops stale sudogs.
-    if (c.qcount > 0 && !c.recvq.empty()) {
-      report("chan.buffered-with-receivers", name + ": " + std::to_string(c.qcount) + " buffered, yet recvq " +
-                                                 queue_text(c.recvq, false) + " non-empty");
-    }
-    if (c.qcount < c.dataqsiz && !c.sendq.empty()) {
-      report("chan.room-with-senders", name + ": qcount " + std::to_string(c.qcount) + " < dataqsiz " +
-                                           std::to_string(c.dataqsiz) + ", yet sendq " + queue_text(c.sendq, false) +
-                                           " non-empty");
-    }
-    if (c.closed && !c.sendq.empty()) {
-      report("chan.closed-with-senders", name + ": closed, yet sendq " + queue_text(c.sendq, false) + " non-empty");
-    }
-  }
-
-  static bool one_select_on_both_sides(const Channel& c) {
-    uint64_t goid = 0;
-    for (const auto* q : {&c.sendq, &c.recvq}) {
-      for (const Waiter& w : *q) {
-        if (!live(w)) continue;
-        if (!w.is_select) return false;
-        if (goid == 0) goid = w.goid;
-        if (w.goid != goid) return false;
-      }
-    }
-    return true;
-  }
-
-  // Every G is in exactly the place its status says.
-  void check_placement(const Goroutine& g) {
-    const uint32_t runqs = g.in_runnext + g.in_local_runq + g.in_global_runq;
-    if (g.on_m > 1) report("g.on-two-ms", g_name(g.goid) + " is the current G of " + std::to_string(g.on_m) + " Ms");
-    switch (g.status) {
-      case GStatus::kRunning:
-        // on an M (once: g.on-two-ms), in no run queue, not on a free list.
-        if (g.on_m == 0 || runqs != 0 || g.in_gfree != 0) {
-          report("g.running-placement", placement_text(g) + " (want M 1 only)");
-        }
-        break;
-      case GStatus::kRunnable:
-        if (runqs != 1 || g.on_m != 0 || g.in_gfree != 0) {
-          report("g.runnable-placement", placement_text(g) + " (want exactly one run queue)");
-        }
-        break;
-      case GStatus::kWaiting:
-        if (runqs != 0 || g.on_m != 0 || g.in_gfree != 0) {
-          report("g.waiting-placement", placement_text(g) + " (want nowhere: its wait queues hold it)");
-        }
-        break;
-      case GStatus::kDead:
-        if (g.in_gfree != 1 || runqs != 0 || g.on_m != 0) {
-          report("g.dead-placement", placement_text(g) + " (want gfree 1 only)");
-        }
-        break;
-      case GStatus::kIdle:
-      case GStatus::kSyscall:
-      case GStatus::kPreempted:
-        // Only runnable Gs are queued, only dead ones are free.
-        if (runqs != 0 || g.in_gfree != 0) report("g.other-placement", placement_text(g) + " (want no queue)");
-        break;
-    }
-  }
-
-  // One M: it runs current_goid (0: its scheduler), and no other G runs.
-  void check_current_g() {
-    const std::string current = snap_.current_goid == 0 ? "the scheduler" : g_name(snap_.current_goid);
-    if (snap_.current_goid != 0) {
-      const Goroutine* cur = find(snap_.current_goid);
-      if (cur == nullptr) {
-        report("m.current-g", "the M runs " + current + ", which is not in the snapshot");
-      } else if (cur->status != GStatus::kRunning) {
-        report("m.current-g", "the M runs " + current + ", which is " + status_name(cur->status));
-      }
-    }
-    for (const Goroutine& g : snap_.goroutines) {
-      if (g.status == GStatus::kRunning && g.goid != snap_.current_goid) {
-        report("m.current-g", g_name(g.goid) + " is running, but the M runs " + current);
-      }
-    }
-  }
-
-  // Every sudog in a queue belongs to a G that lists it, and a live one's G
-  // is parked. (A done select's G may already be runnable: its waker
-  // readied it; its other sudogs wait for pass 3.)
-  void check_waiters(const Channel& c) {
-    for (const char* side : {"sendq", "recvq"}) {
-      const auto& q = side[0] == 's' ? c.sendq : c.recvq;
-      const std::string where = chan_name(c.id) + " " + side;
-      for (const Waiter& w : q) {
-        const Goroutine* g = find(w.goid);
-        if (g == nullptr) {
-          report("sudog.owner-waiting", where + ": " + g_name(w.goid) + " is not in the snapshot");
-          continue;
-        }
-        if (!w.owned_by_g) {
-          report("sudog.owned-by-g",
-                 where + ": a sudog of " + g_name(w.goid) + " is not in " + g_name(w.goid) + "'s waiting list");
-        }
-        if (live(w) && g->status != GStatus::kWaiting) {
-          report("sudog.owner-waiting", where + ": " + g_name(w.goid) + " is " + status_name(g->status));
-        }
-        if (!live(w) && g->status == GStatus::kWaiting) {
-          report("wakeup.select-won-not-readied",
-                 where + ": " + g_name(w.goid) + "'s select was won by another case, yet it still waits");
-        }
-      }
-    }
-  }
-
-  // A waiting G is queued on exactly the channels its sudogs name, as many
-  // times as they name each: once for a plain send or receive, once per
-  // case for a select (a select with two cases on one channel is there
-  // twice). A done select's G is no longer waiting and is not checked.
-  void check_wait_queues(const Goroutine& g) {
-    if (g.status != GStatus::kWaiting || g.waiting_on.empty()) return;
-    const std::string who = g_name(g.goid);
-    if (!g.in_select && g.waiting_on.size() != 1) {
-      report("sudog.wait-queues", who + " waits in a plain channel operation on " +
-                                      std::to_string(g.waiting_on.size()) + " channels (want 1)");
-      return;
-    }
-    std::map<uint64_t, size_t> named;  // channel -> sudogs of g naming it
-    for (uint64_t c : g.waiting_on) named[c]++;
-    std::map<uint64_t, size_t> queued;  // channel -> times g is in its queues
-    for (const Channel& c : snap_.channels) {
-      for (const auto* q : {&c.sendq, &c.recvq}) {
-        for (const Waiter& w : *q) {
-          if (w.goid == g.goid) queued[c.id]++;
-        }
-      }
-    }
-    for (const auto& [c, n] : named) {
-      const size_t in_queues = queued.count(c) ? queued[c] : 0;
-      if (in_queues != n) {
-        report("sudog.wait-queues", who + " waits on " + chan_name(c) + " with " + std::to_string(n) +
-                                        " sudog(s) but is queued there " + std::to_string(in_queues) + " time(s)");
-      }
-    }
-    for (const auto& [c, n] : queued) {
-      if (!named.count(c)) {
-        report("sudog.wait-queues", who + " is queued on " + chan_name(c) + " " + std::to_string(n) +
-                                        " time(s), but its sudogs do not name it");
-      }
-    }
-  }
-
-  // No lost wake-up, decided at a quiescent point: a G parked in a plain
-  // (non-select) channel operation must not still be queued where that
-  // operation could complete now. Exactly:
-  //   in c's recvq while c has buffered values (qcount > 0) or c is closed;
-  //   in c's sendq while c is closed, or c is buffered with room
-  //   (qcount < dataqsiz), or a live waiter of another G is in c's recvq.
-  // Whoever made the operation possible (a send, a receive, close) had to
-  // hand it over and ready the G before releasing the channel's lock, so at
-  // a quiescent point no correct runtime shows this. It restates from the
-  // parked G's side what the channel rules say of the channel (a snapshot
-  // breaking chan.buffered-with-receivers with a plain receiver breaks this
-  // too), adding the closed-channel receiver and naming the forgotten G.
-  // Select waiters are left to the channel rules: a done select's sudogs
-  // legitimately linger until the G runs.
-  void check_lost_wakeups(const Channel& c) {
-    const std::string name = chan_name(c.id);
-    for (const Waiter& w : c.recvq) {
-      if (w.is_select) continue;
-      if (c.qcount > 0) {
-        report("wakeup.lost", g_name(w.goid) + " waits to receive on " + name + ", which has " +
-                                  std::to_string(c.qcount) + " buffered value(s)");
-      } else if (c.closed) {
-        report("wakeup.lost", g_name(w.goid) + " waits to receive on " + name + ", which is closed");
-      }
-    }
-    for (const Waiter& w : c.sendq) {
-      if (w.is_select) continue;
-      if (c.closed) {
-        report("wakeup.lost", g_name(w.goid) + " waits to send on " + name + ", which is closed");
-      } else if (c.dataqsiz > 0 && c.qcount < c.dataqsiz) {
-        report("wakeup.lost", g_name(w.goid) + " waits to send on " + name + ", which has room (" +
-                                  std::to_string(c.qcount) + " of " + std::to_string(c.dataqsiz) + ")");
-      } else {
-        for (const Waiter& r : c.recvq) {
-          if (live(r) && r.goid != w.goid) {
-            report("wakeup.lost", g_name(w.goid) + " waits to send on " + name + " while " + g_name(r.goid) +
-                                      " waits to receive there");
-            break;
-          }
-        }
-      }
-    }
-  }
-
-  const Snapshot& snap_;
-  std::unordered_map<uint64_t, const Goroutine*> by_goid_;
-  std::vector<uint64_t> duplicate_goids_;
-  std::vector<Violation> out_;
-};
-
 }  // namespace
 
-std::vector<Violation> check_invariants(const Snapshot& snap) { return Checker(snap).run(); }
+// The checks share one pass's indexes. Texts are built only for what is
+// reported: a consistent snapshot costs no string.
+const std::vector<Violation>& InvariantChecker::check(const Snapshot& snap) {
+  snap_ = &snap;
+  out_.clear();
+  by_goid_.clear();
+  for (const Goroutine& g : snap.goroutines) by_goid_.emplace_back(g.goid, &g);
+  std::sort(by_goid_.begin(), by_goid_.end());
+  for (const Channel& c : snap.channels) check_channel(c);
+  for (size_t i = 1; i < by_goid_.size(); i++) {
+    if (by_goid_[i].first == by_goid_[i - 1].first) {
+      report("g.duplicate-goid", g_name(by_goid_[i].first) + " appears more than once");
+    }
+  }
+  for (const Goroutine& g : snap.goroutines) check_placement(g);
+  check_current_g();
+  for (const Channel& c : snap.channels) check_waiters(c);
+  // Every queue slot as (goid, channel), sorted: check_wait_queues looks
+  // each waiting G up here instead of walking every channel per G.
+  queue_slots_.clear();
+  for (const Channel& c : snap.channels) {
+    for (const auto* q : {&c.sendq, &c.recvq}) {
+      for (const Waiter& w : *q) queue_slots_.emplace_back(w.goid, c.id);
+    }
+  }
+  std::sort(queue_slots_.begin(), queue_slots_.end());
+  for (const Goroutine& g : snap.goroutines) check_wait_queues(g);
+  for (const Channel& c : snap.channels) check_lost_wakeups(c);
+  return out_;
+}
+
+void InvariantChecker::report(const char* invariant, std::string detail) {
+  out_.push_back({invariant, std::move(detail)});
+}
+
+const Goroutine* InvariantChecker::find(uint64_t goid) const {
+  auto it = std::lower_bound(by_goid_.begin(), by_goid_.end(), std::pair<uint64_t, const Goroutine*>(goid, nullptr));
+  return it != by_goid_.end() && it->first == goid ? it->second : nullptr;
+}
+
+// hchan's invariants (hchan.h, Go's chan.go).
+void InvariantChecker::check_channel(const Channel& c) {
+  auto name = [&c] { return chan_name(c.id); };
+  if (c.qcount > c.dataqsiz) {
+    report("chan.qcount-range",
+           name() + ": qcount " + std::to_string(c.qcount) + " > dataqsiz " + std::to_string(c.dataqsiz));
+  }
+  if (c.dataqsiz == 0) {
+    if (c.sendx != 0 || c.recvx != 0) {
+      report("chan.ring-indices", name() + ": unbuffered, yet sendx " + std::to_string(c.sendx) + " recvx " +
+                                      std::to_string(c.recvx) + " (want 0 0)");
+    }
+  } else if (c.sendx >= c.dataqsiz || c.recvx >= c.dataqsiz || c.sendx != (uint64_t{c.recvx} + c.qcount) % c.dataqsiz) {
+    report("chan.ring-indices", name() + ": sendx " + std::to_string(c.sendx) + " recvx " + std::to_string(c.recvx) +
+                                    " qcount " + std::to_string(c.qcount) + " dataqsiz " + std::to_string(c.dataqsiz) +
+                                    " (want sendx == (recvx + qcount) % dataqsiz)");
+  }
+  // Both queues live at once: allowed only for one G selecting on both
+  // sides of the channel (a send and a receive case on it).
+  if (has_live(c.sendq) && has_live(c.recvq) && !one_select_on_both_sides(c)) {
+    report("chan.one-queue-nonempty", name() + ": sendq " + queue_text(c.sendq, true) + " and recvq " +
+                                          queue_text(c.recvq, true) + " both non-empty");
+  }
+  // The next three count every sudog, stale ones included, as chan_check
+  // does: anything that buffers a value or parks first dequeues the other
+  // queue, which drops stale sudogs.
+  if (c.qcount > 0 && !c.recvq.empty()) {
+    report("chan.buffered-with-receivers", name() + ": " + std::to_string(c.qcount) + " buffered, yet recvq " +
+                                               queue_text(c.recvq, false) + " non-empty");
+  }
+  if (c.qcount < c.dataqsiz && !c.sendq.empty()) {
+    report("chan.room-with-senders", name() + ": qcount " + std::to_string(c.qcount) + " < dataqsiz " +
+                                         std::to_string(c.dataqsiz) + ", yet sendq " + queue_text(c.sendq, false) +
+                                         " non-empty");
+  }
+  if (c.closed && !c.sendq.empty()) {
+    report("chan.closed-with-senders", name() + ": closed, yet sendq " + queue_text(c.sendq, false) + " non-empty");
+  }
+}
+
+bool InvariantChecker::one_select_on_both_sides(const Channel& c) {
+  uint64_t goid = 0;
+  for (const auto* q : {&c.sendq, &c.recvq}) {
+    for (const Waiter& w : *q) {
+      if (!live(w)) continue;
+      if (!w.is_select) return false;
+      if (goid == 0) goid = w.goid;
+      if (w.goid != goid) return false;
+    }
+  }
+  return true;
+}
+
+// Every G is in exactly the place its status says.
+void InvariantChecker::check_placement(const Goroutine& g) {
+  const uint32_t runqs = g.in_runnext + g.in_local_runq + g.in_global_runq;
+  if (g.on_m > 1) report("g.on-two-ms", g_name(g.goid) + " is the current G of " + std::to_string(g.on_m) + " Ms");
+  switch (g.status) {
+    case GStatus::kRunning:
+      // on an M (once: g.on-two-ms), in no run queue, not on a free list.
+      if (g.on_m == 0 || runqs != 0 || g.in_gfree != 0) {
+        report("g.running-placement", placement_text(g) + " (want M 1 only)");
+      }
+      break;
+    case GStatus::kRunnable:
+      if (runqs != 1 || g.on_m != 0 || g.in_gfree != 0) {
+        report("g.runnable-placement", placement_text(g) + " (want exactly one run queue)");
+      }
+      break;
+    case GStatus::kWaiting:
+      if (runqs != 0 || g.on_m != 0 || g.in_gfree != 0) {
+        report("g.waiting-placement", placement_text(g) + " (want nowhere: its wait queues hold it)");
+      }
+      break;
+    case GStatus::kDead:
+      if (g.in_gfree != 1 || runqs != 0 || g.on_m != 0) {
+        report("g.dead-placement", placement_text(g) + " (want gfree 1 only)");
+      }
+      break;
+    case GStatus::kIdle:
+    case GStatus::kSyscall:
+    case GStatus::kPreempted:
+      // Only runnable Gs are queued, only dead ones are free.
+      if (runqs != 0 || g.in_gfree != 0) report("g.other-placement", placement_text(g) + " (want no queue)");
+      break;
+  }
+}
+
+// One M: it runs current_goid (0: its scheduler), and no other G runs.
+void InvariantChecker::check_current_g() {
+  const uint64_t cur_goid = snap_->current_goid;
+  auto current = [cur_goid] { return cur_goid == 0 ? std::string("the scheduler") : g_name(cur_goid); };
+  if (cur_goid != 0) {
+    const Goroutine* cur = find(cur_goid);
+    if (cur == nullptr) {
+      report("m.current-g", "the M runs " + current() + ", which is not in the snapshot");
+    } else if (cur->status != GStatus::kRunning) {
+      report("m.current-g", "the M runs " + current() + ", which is " + status_name(cur->status));
+    }
+  }
+  for (const Goroutine& g : snap_->goroutines) {
+    if (g.status == GStatus::kRunning && g.goid != cur_goid) {
+      report("m.current-g", g_name(g.goid) + " is running, but the M runs " + current());
+    }
+  }
+}
+
+// Every sudog in a queue belongs to a G that lists it, and a live one's G
+// is parked. (A done select's G may already be runnable: its waker
+// readied it; its other sudogs wait for pass 3.)
+void InvariantChecker::check_waiters(const Channel& c) {
+  for (const char* side : {"sendq", "recvq"}) {
+    const auto& q = side[0] == 's' ? c.sendq : c.recvq;
+    auto where = [&c, side] { return chan_name(c.id) + " " + side; };
+    for (const Waiter& w : q) {
+      const Goroutine* g = find(w.goid);
+      if (g == nullptr) {
+        report("sudog.owner-waiting", where() + ": " + g_name(w.goid) + " is not in the snapshot");
+        continue;
+      }
+      if (!w.owned_by_g) {
+        report("sudog.owned-by-g",
+               where() + ": a sudog of " + g_name(w.goid) + " is not in " + g_name(w.goid) + "'s waiting list");
+      }
+      if (live(w) && g->status != GStatus::kWaiting) {
+        report("sudog.owner-waiting", where() + ": " + g_name(w.goid) + " is " + status_name(g->status));
+      }
+      if (!live(w) && g->status == GStatus::kWaiting) {
+        report("wakeup.select-won-not-readied",
+               where() + ": " + g_name(w.goid) + "'s select was won by another case, yet it still waits");
+      }
+    }
+  }
+}
+
+// A waiting G is queued on exactly the channels its sudogs name, as many
+// times as they name each: once for a plain send or receive, once per
+// case for a select (a select with two cases on one channel is there
+// twice). A done select's G is no longer waiting and is not checked.
+void InvariantChecker::check_wait_queues(const Goroutine& g) {
+  if (g.status != GStatus::kWaiting || g.waiting_on.empty()) return;
+  auto who = [&g] { return g_name(g.goid); };
+  if (!g.in_select && g.waiting_on.size() != 1) {
+    report("sudog.wait-queues", who() + " waits in a plain channel operation on " +
+                                    std::to_string(g.waiting_on.size()) + " channels (want 1)");
+    return;
+  }
+  // Both as sorted channel ids, one entry per sudog / per queue slot.
+  named_ = g.waiting_on;
+  std::sort(named_.begin(), named_.end());
+  queued_.clear();
+  auto [from, to] = std::equal_range(queue_slots_.begin(), queue_slots_.end(), std::pair<uint64_t, uint64_t>(g.goid, 0),
+                                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto it = from; it != to; ++it) queued_.push_back(it->second);
+  if (named_ == queued_) return;
+  auto times = [](const std::vector<uint64_t>& ids, uint64_t c) {
+    return static_cast<size_t>(std::upper_bound(ids.begin(), ids.end(), c) -
+                               std::lower_bound(ids.begin(), ids.end(), c));
+  };
+  for (size_t i = 0; i < named_.size(); i++) {
+    if (i > 0 && named_[i] == named_[i - 1]) continue;
+    const uint64_t c = named_[i];
+    const size_t n = times(named_, c), in_queues = times(queued_, c);
+    if (in_queues != n) {
+      report("sudog.wait-queues", who() + " waits on " + chan_name(c) + " with " + std::to_string(n) +
+                                      " sudog(s) but is queued there " + std::to_string(in_queues) + " time(s)");
+    }
+  }
+  for (size_t i = 0; i < queued_.size(); i++) {
+    if (i > 0 && queued_[i] == queued_[i - 1]) continue;
+    const uint64_t c = queued_[i];
+    if (times(named_, c) == 0) {
+      report("sudog.wait-queues", who() + " is queued on " + chan_name(c) + " " + std::to_string(times(queued_, c)) +
+                                      " time(s), but its sudogs do not name it");
+    }
+  }
+}
+
+// No lost wake-up, decided at a quiescent point: a G parked in a plain
+// (non-select) channel operation must not still be queued where that
+// operation could complete now. Exactly:
+//   in c's recvq while c has buffered values (qcount > 0) or c is closed;
+//   in c's sendq while c is closed, or c is buffered with room
+//   (qcount < dataqsiz), or a live waiter of another G is in c's recvq.
+// Whoever made the operation possible (a send, a receive, close) had to
+// hand it over and ready the G before releasing the channel's lock, so at
+// a quiescent point no correct runtime shows this. It restates from the
+// parked G's side what the channel rules say of the channel (a snapshot
+// breaking chan.buffered-with-receivers with a plain receiver breaks this
+// too), adding the closed-channel receiver and naming the forgotten G.
+// Select waiters are left to the channel rules: a done select's sudogs
+// legitimately linger until the G runs.
+void InvariantChecker::check_lost_wakeups(const Channel& c) {
+  auto name = [&c] { return chan_name(c.id); };
+  for (const Waiter& w : c.recvq) {
+    if (w.is_select) continue;
+    if (c.qcount > 0) {
+      report("wakeup.lost", g_name(w.goid) + " waits to receive on " + name() + ", which has " +
+                                std::to_string(c.qcount) + " buffered value(s)");
+    } else if (c.closed) {
+      report("wakeup.lost", g_name(w.goid) + " waits to receive on " + name() + ", which is closed");
+    }
+  }
+  for (const Waiter& w : c.sendq) {
+    if (w.is_select) continue;
+    if (c.closed) {
+      report("wakeup.lost", g_name(w.goid) + " waits to send on " + name() + ", which is closed");
+    } else if (c.dataqsiz > 0 && c.qcount < c.dataqsiz) {
+      report("wakeup.lost", g_name(w.goid) + " waits to send on " + name() + ", which has room (" +
+                                std::to_string(c.qcount) + " of " + std::to_string(c.dataqsiz) + ")");
+    } else {
+      for (const Waiter& r : c.recvq) {
+        if (live(r) && r.goid != w.goid) {
+          report("wakeup.lost", g_name(w.goid) + " waits to send on " + name() + " while " + g_name(r.goid) +
+                                    " waits to receive there");
+          break;
+        }
+      }
+    }
+  }
+}
+
+std::vector<Violation> check_invariants(const Snapshot& snap) {
+  InvariantChecker checker;
+  return checker.check(snap);
+}
 
 }  // namespace gort::harness

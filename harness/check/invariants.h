@@ -31,6 +31,9 @@
 #ifndef GORT_HARNESS_CHECK_INVARIANTS_H
 #define GORT_HARNESS_CHECK_INVARIANTS_H
 
+#include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "check/violation.h"
@@ -41,6 +44,33 @@ namespace gort::harness {
 // Every broken invariant of snap, in a fixed order (channels by id, then
 // goroutines in creation order); empty when the state is consistent.
 std::vector<Violation> check_invariants(const introspect::Snapshot& snap);
+
+// check_invariants with its indexes kept from one check to the next, for
+// checking at every quiescent point of many runs without allocating.
+// Invariant: between checks, by_goid_ holds the last snapshot's goroutines
+// sorted by goid; out_ its violations.
+class InvariantChecker {
+ public:
+  // As check_invariants; the result stays valid until the next check.
+  const std::vector<Violation>& check(const introspect::Snapshot& snap);
+
+ private:
+  void report(const char* invariant, std::string detail);
+  const introspect::Goroutine* find(uint64_t goid) const;
+  void check_channel(const introspect::Channel& c);
+  static bool one_select_on_both_sides(const introspect::Channel& c);
+  void check_placement(const introspect::Goroutine& g);
+  void check_current_g();
+  void check_waiters(const introspect::Channel& c);
+  void check_wait_queues(const introspect::Goroutine& g);
+  void check_lost_wakeups(const introspect::Channel& c);
+
+  const introspect::Snapshot* snap_ = nullptr;
+  std::vector<std::pair<uint64_t, const introspect::Goroutine*>> by_goid_;
+  std::vector<std::pair<uint64_t, uint64_t>> queue_slots_;  // (goid, channel) of every queue slot, sorted
+  std::vector<uint64_t> named_, queued_;                    // check_wait_queues' scratch
+  std::vector<Violation> out_;
+};
 
 }  // namespace gort::harness
 

@@ -29,6 +29,12 @@ std::string chan_name(uint64_t id) { return "c" + std::to_string(id); }
 std::string g_name(uint64_t goid) { return "g" + std::to_string(goid); }
 std::string step_name(size_t step) { return "step " + std::to_string(step); }
 
+// A channel's name, built only when a report needs it.
+struct ChanName {
+  uint64_t id;
+  std::string operator()() const { return chan_name(id); }
+};
+
 const char* op_name(EventKind k) {
   switch (k) {
     case EventKind::kChanSend:
@@ -80,6 +86,7 @@ struct ChannelTrack {
   uint32_t cap = 0;
   bool reported_not_made = false;
   std::vector<Op> ops;
+  std::vector<int64_t> received;  // the replay: values of the receives matched so far, in order
   // The replay's result.
   std::deque<InFlight> in_flight;
   std::optional<size_t> closed_step;
@@ -300,19 +307,15 @@ class TraceJudge {
   // The second pass: c's operations in linearization order against a FIFO.
   void replay(uint64_t id, ChannelTrack& c) {
     std::stable_sort(c.ops.begin(), c.ops.end(), [](const Op& a, const Op& b) { return a.key() < b.key(); });
-    std::map<int64_t, size_t> sent_total;  // value -> sends of it seen (all of the trace)
-    std::map<int64_t, size_t> received;    // value -> receives matched so far
-    for (const Op& op : c.ops) {
-      if (op.kind == Op::Kind::kSend && !op.placeholder && op.has_value) sent_total[op.value]++;
-    }
-    const std::string name = chan_name(id);
+    c.received.clear();
+    const ChanName name{id};
     for (size_t k = 0; k < c.ops.size(); k++) {
       const Op& op = c.ops[k];
       switch (op.kind) {
         case Op::Kind::kClose:
           if (c.closed_step) {
             report(op.step, "chan.double-close",
-                   g_name(op.goid) + " closed " + name + " again (closed at " + step_name(*c.closed_step) + ")");
+                   g_name(op.goid) + " closed " + name() + " again (closed at " + step_name(*c.closed_step) + ")");
           } else {
             c.closed_step = op.step;
           }
@@ -322,7 +325,7 @@ class TraceJudge {
           break;
         case Op::Kind::kRecv:
           if (op.ok)
-            replay_recv(name, c, op, sent_total, received);
+            replay_recv(name, c, op);
           else
             replay_closed_recv(name, c, op);
           break;
@@ -334,17 +337,17 @@ class TraceJudge {
       if (group_ends && c.unbuffered() && !c.in_flight.empty()) {
         const InFlight& v = c.in_flight.front();
         report(v.sent_step, "chan.unbuffered-unpaired",
-               name + " (unbuffered): the send of " + value_text(v) + " at " + step_name(v.sent_step) +
+               name() + " (unbuffered): the send of " + value_text(v) + " at " + step_name(v.sent_step) +
                    " completed with no receive taking it");
         c.in_flight.clear();
       }
     }
   }
 
-  void replay_send(const std::string& name, ChannelTrack& c, const Op& op) {
+  void replay_send(const ChanName& name, ChannelTrack& c, const Op& op) {
     if (c.closed_step) {
       report(op.step, "chan.send-after-close",
-             g_name(op.goid) + "'s send of " + value_text(op.has_value, op.value) + " on " + name +
+             g_name(op.goid) + "'s send of " + value_text(op.has_value, op.value) + " on " + name() +
                  " completed after its close at " + step_name(*c.closed_step));
       return;
     }
@@ -354,7 +357,7 @@ class TraceJudge {
     if (c.buffered() && c.in_flight.size() > c.cap) {
       report(op.step, "chan.over-capacity",
              g_name(op.goid) + "'s send of " + value_text(op.has_value, op.value) + " leaves " +
-                 std::to_string(c.in_flight.size()) + " values in " + name + ", capacity " + std::to_string(c.cap));
+                 std::to_string(c.in_flight.size()) + " values in " + name() + ", capacity " + std::to_string(c.cap));
     }
   }
 
@@ -365,18 +368,17 @@ class TraceJudge {
     c.receives++;
   }
 
-  void replay_recv(const std::string& name, ChannelTrack& c, const Op& op, const std::map<int64_t, size_t>& sent_total,
-                   std::map<int64_t, size_t>& received) {
-    const std::string what = g_name(op.goid) + " received " + value_text(op.has_value, op.value) + " from " + name;
+  void replay_recv(const ChanName& name, ChannelTrack& c, const Op& op) {
+    auto what = [&] { return g_name(op.goid) + " received " + value_text(op.has_value, op.value) + " from " + name(); };
     if (c.in_flight.empty() && c.closed_step) {
       report(op.step, "chan.recv-ok-after-drain",
-             what + " with ok = true, but it was closed at " + step_name(*c.closed_step) + " and nothing is left");
+             what() + " with ok = true, but it was closed at " + step_name(*c.closed_step) + " and nothing is left");
       return;
     }
     if (!c.in_flight.empty()) {
       const InFlight& front = c.in_flight.front();
       if (op.placeholder || !op.has_value || !front.known || !front.has_value || front.value == op.value) {
-        if (op.has_value) received[op.value]++;
+        if (op.has_value) c.received.push_back(op.value);
         take(c, 0, op);
         return;
       }
@@ -384,9 +386,9 @@ class TraceJudge {
         const InFlight& v = c.in_flight[pos];
         if (v.known && v.has_value && v.value == op.value) {
           report(op.step, "chan.fifo",
-                 what + " (sent at " + step_name(v.sent_step) + ") while " + value_text(front) + ", sent earlier at " +
-                     step_name(front.sent_step) + ", was still in flight");
-          received[op.value]++;
+                 what() + " (sent at " + step_name(v.sent_step) + ") while " + value_text(front) +
+                     ", sent earlier at " + step_name(front.sent_step) + ", was still in flight");
+          c.received.push_back(op.value);
           take(c, pos, op);
           return;
         }
@@ -394,28 +396,33 @@ class TraceJudge {
     }
     // Nothing in flight it can have come from.
     if (!op.has_value) {
-      report(op.step, "chan.recv-before-send", what + " with nothing in flight");
+      report(op.step, "chan.recv-before-send", what() + " with nothing in flight");
       return;
     }
-    auto sent = sent_total.find(op.value);
-    const size_t times_sent = sent == sent_total.end() ? 0 : sent->second;
+    // The slow path, taken only to explain a violation: how often the
+    // value was sent (in the whole trace) and received (so far).
+    size_t times_sent = 0;
+    for (const Op& o : c.ops) {
+      if (o.kind == Op::Kind::kSend && !o.placeholder && o.has_value && o.value == op.value) times_sent++;
+    }
+    const auto times_received = static_cast<size_t>(std::count(c.received.begin(), c.received.end(), op.value));
     if (times_sent == 0) {
-      report(op.step, "chan.recv-never-sent", what + ", a value never sent on " + name);
-    } else if (received[op.value] >= times_sent) {
+      report(op.step, "chan.recv-never-sent", what() + ", a value never sent on " + name());
+    } else if (times_received >= times_sent) {
       report(op.step, "chan.recv-duplicate",
-             what + ", sent " + std::to_string(times_sent) + " time(s) and received that often already");
+             what() + ", sent " + std::to_string(times_sent) + " time(s) and received that often already");
     } else {
-      report(op.step, "chan.recv-before-send", what + " before it was sent");
+      report(op.step, "chan.recv-before-send", what() + " before it was sent");
     }
   }
 
-  void replay_closed_recv(const std::string& name, ChannelTrack& c, const Op& op) {
-    const std::string what = g_name(op.goid) + " received ok = false from " + name;
+  void replay_closed_recv(const ChanName& name, ChannelTrack& c, const Op& op) {
+    auto what = [&] { return g_name(op.goid) + " received ok = false from " + name(); };
     if (!c.closed_step) {
-      report(op.step, "chan.recv-not-ok-while-open", what + ", which was not closed");
+      report(op.step, "chan.recv-not-ok-while-open", what() + ", which was not closed");
     } else if (!c.in_flight.empty()) {
       report(op.step, "chan.recv-not-ok-undrained",
-             what + " while " + std::to_string(c.in_flight.size()) + " value(s) were still buffered (oldest " +
+             what() + " while " + std::to_string(c.in_flight.size()) + " value(s) were still buffered (oldest " +
                  value_text(c.in_flight.front()) + ")");
     }
   }

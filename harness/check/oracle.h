@@ -105,6 +105,8 @@ OracleVerdict judge_trace(std::span<const Event> trace, const EndState& end = {}
 class ChannelOracle {
  public:
   void on_event(const Event& e) { trace_.push_back(e); }
+  // Forgets the trace, keeping its storage (for the next run).
+  void clear() { trace_.clear(); }
   size_t steps() const { return trace_.size(); }
   const std::vector<Event>& trace() const { return trace_; }
   // Judges the first `steps` events (steps <= this->steps()).

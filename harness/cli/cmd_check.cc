@@ -67,6 +67,7 @@ int cmd_check(const CheckFlags& check, const RunFlags& flags) {
   const uint64_t run_cap = check.runs > 0 ? check.runs : kMaxRunsPerScenario;
 
   gort::StackPool pool;
+  harness::RunWorkspace workspace;  // every run's buffers, reused
   std::vector<Row> rows;
   harness::ProgressBar progress(check.runs > 0 ? run_cap * scenarios.size() : 0);
   uint64_t done = 0;
@@ -83,6 +84,7 @@ int cmd_check(const CheckFlags& check, const RunFlags& flags) {
       harness::RunSpec spec;
       make_spec(*s, shard.seed(check.first_seed, k), f, &spec);
       spec.pool = &pool;
+      spec.workspace = &workspace;
       harness::RunOutcome out = run_checked(spec, flags.verify_determinism);
       row.runs++;
       (spec.strategy == harness::StrategyKind::kPct ? row.pct_runs : row.random_runs)++;

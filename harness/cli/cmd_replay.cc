@@ -30,6 +30,7 @@ int cmd_replay(const std::string& path, const RunFlags& flags) {
   spec.seed = f.seed;
   spec.strategy = harness::StrategyKind::kReplay;
   spec.replay = &f.decisions;
+  spec.keep_trace = true;  // the trace's last steps are printed either way
   spec.depth = f.depth;
   spec.faults = f.fault_plan;
   spec.max_switches = flags.max_switches;

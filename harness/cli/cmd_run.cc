@@ -41,9 +41,11 @@ std::string make_spec(const harness::Scenario& s, uint64_t seed, const RunFlags&
 }
 
 harness::RunOutcome run_checked(const harness::RunSpec& spec, bool verify_determinism) {
-  harness::RunOutcome first = harness::run_scenario_once(spec);
-  if (!verify_determinism) return first;
-  harness::RunOutcome second = harness::run_scenario_once(spec);
+  if (!verify_determinism) return harness::run_scenario_once(spec);
+  harness::RunSpec traced = spec;
+  traced.keep_trace = true;  // to name where the two runs part
+  harness::RunOutcome first = harness::run_scenario_once(traced);
+  harness::RunOutcome second = harness::run_scenario_once(traced);
   if (second.trace_hash == first.trace_hash && second.result.output == first.result.output) return first;
   // Name the first step where the two runs differ (their kept traces).
   std::optional<harness::TraceDifference> d = harness::first_difference(first.trace_tail, second.trace_tail);
@@ -61,6 +63,8 @@ namespace {
 int explore(harness::RunSpec spec, const RunFlags& flags) {
   harness::BoundedDfs dfs(spec.depth, spec.faults);
   spec.dfs = &dfs;
+  harness::RunWorkspace workspace;
+  spec.workspace = &workspace;
   uint64_t runs = 0;
   while (!dfs.exhausted() && runs < flags.dfs_runs) {
     harness::RunOutcome out = harness::run_scenario_once(spec);

@@ -49,6 +49,7 @@ class StopAtViolation final : public Chooser {
   StopAtViolation(CheckingChooser& checker, Shared& shared) : checker_(checker), shared_(shared) {}
   uint32_t choose(Choice what, uint32_t n) override { return checker_.choose(what, n); }
   bool fire(FaultSite site) override { return checker_.fire(site); }
+  uint32_t armed_faults() const override { return checker_.armed_faults(); }
   void event(const Event& e) override {
     checker_.event(e);
     if (const auto& failure = checker_.first_violation()) {

@@ -22,6 +22,7 @@ class Borrowed final : public Strategy {
   explicit Borrowed(Strategy& s) : Strategy(FaultPlan{}, 0), s_(s) {}
   uint32_t choose(Choice what, uint32_t n) override { return s_.choose(what, n); }
   bool fire(FaultSite site) override { return s_.fire(site); }
+  uint32_t armed_faults() const override { return s_.armed_faults(); }
   void event(const Event& e) override { s_.event(e); }
 
  private:
@@ -77,12 +78,17 @@ std::string scenario_fingerprint(const Scenario& s) {
 
 RunOutcome run_scenario_once(const RunSpec& spec) {
   std::unique_ptr<Strategy> strategy = make_strategy(spec);
-  TraceRecorder trace;
-  Recorder recorder(*strategy, RecorderLimits{}, &trace);
+  std::unique_ptr<RunWorkspace> own_workspace;
+  RunWorkspace* ws = spec.workspace;
+  if (ws == nullptr) ws = (own_workspace = std::make_unique<RunWorkspace>()).get();
+  const TraceRecorder& trace = ws->trace_;
+  Recorder& recorder = ws->recorder_;
+  recorder.begin_run(*strategy);  // clears the trace too
   CheckOptions check_options;
   check_options.check_every = spec.check_invariants ? spec.check_every : ~0u;
   check_options.dump = &introspect::goroutine_dump;
-  CheckingChooser checker(recorder, check_options);
+  CheckingChooser& checker = ws->checker_;
+  checker.begin_run(recorder, check_options);
 
   Config cfg;
   cfg.seed = spec.seed;
@@ -100,7 +106,6 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   out.decisions = recorder.decisions();
   out.faults_fired = recorder.faults_fired();
   out.trace_hash = trace.hash();
-  out.trace_tail = trace.entries();
   out.checks = checker.checks_run();
   if (spec.strategy == StrategyKind::kReplay) out.divergence = static_cast<Replay&>(*strategy).divergence();
 
@@ -126,6 +131,7 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
     out.verdict = why;
     out.dump = r.output;
   }
+  if (!out.ok() || spec.keep_trace) out.trace_tail = trace.entries();
   return out;
 }
 

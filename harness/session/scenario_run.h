@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "check/checker.h"
 #include "gort/gort.h"
 #include "scenario/scenario.h"
 #include "strategy/decision.h"
 #include "strategy/fault_plan.h"
+#include "strategy/recorder.h"
 #include "strategy/replay.h"
 #include "strategy/strategy.h"
 #include "strategy/trace.h"
@@ -28,6 +30,8 @@ enum class StrategyKind : uint8_t { kRandom, kPct, kReplay, kDfs };
 const char* strategy_name(StrategyKind k);
 // "random" | "pct" | "replay" | "dfs"; false if unknown.
 bool parse_strategy(const std::string& text, StrategyKind* out);
+
+class RunWorkspace;
 
 // What to run. Invariant: scenario != null; replay != null iff strategy == kReplay.
 struct RunSpec {
@@ -43,6 +47,10 @@ struct RunSpec {
   bool check_invariants = true;
   uint32_t check_every = 1;  // at every N-th quiescent point
   StackPool* pool = nullptr;
+  RunWorkspace* workspace = nullptr;  // reused buffers (null: the run makes its own)
+  // Copy the kept trace into RunOutcome::trace_tail even when the run
+  // passes (a failing run always has it).
+  bool keep_trace = false;
 };
 
 // What happened. verdict is empty when the run did what the scenario
@@ -55,11 +63,28 @@ struct RunOutcome {
   std::vector<Decision> decisions;
   std::vector<FiredFault> faults_fired;
   uint64_t trace_hash = 0;
-  std::vector<TraceEntry> trace_tail;    // the last events and decisions
+  std::vector<TraceEntry> trace_tail;    // the last events and decisions (failing runs, or RunSpec::keep_trace)
   std::string dump;                      // goroutine dump where it failed (when known)
   std::optional<Divergence> divergence;  // replay only: where the recording stopped matching
   uint64_t checks = 0;                   // invariant checks run
   bool ok() const { return verdict.empty(); }
+};
+
+// The buffers one thread's runs reuse, capacity kept from run to run
+// (decisions, the trace ring, the oracle's events, snapshots): a session
+// of thousands of runs then allocates per run little beyond what the
+// runtime itself does. One run at a time; not shared between threads.
+class RunWorkspace {
+ public:
+  RunWorkspace() : recorder_(RecorderLimits{}, &trace_) {}
+  RunWorkspace(const RunWorkspace&) = delete;
+  RunWorkspace& operator=(const RunWorkspace&) = delete;
+
+ private:
+  friend RunOutcome run_scenario_once(const RunSpec& spec);
+  TraceRecorder trace_;
+  Recorder recorder_;  // records into trace_
+  CheckingChooser checker_;
 };
 
 RunOutcome run_scenario_once(const RunSpec& spec);

@@ -4,8 +4,11 @@
 
 namespace gort::harness {
 
-Recorder::Recorder(Strategy& inner, RecorderLimits limits, TraceRecorder* trace)
-    : inner_(&inner), limits_(limits), trace_(trace) {
+Recorder::Recorder(Strategy& inner, RecorderLimits limits, TraceRecorder* trace) : Recorder(limits, trace) {
+  inner_ = &inner;
+}
+
+Recorder::Recorder(RecorderLimits limits, TraceRecorder* trace) : limits_(limits), trace_(trace) {
   assert(limits_.step_budget > 0);
   decisions_.reserve(limits_.reserve);
   if (trace_ != nullptr) trace_->clear();

@@ -36,12 +36,15 @@ struct RecorderLimits {
 class Recorder final : public Chooser {
  public:
   explicit Recorder(Strategy& inner, RecorderLimits limits = {}, TraceRecorder* trace = nullptr);
+  // Without a strategy yet: begin_run must come before the run.
+  explicit Recorder(RecorderLimits limits, TraceRecorder* trace = nullptr);
 
   // Starts another run with the same buffers (capacity kept) and trace.
   void begin_run(Strategy& inner);
 
   uint32_t choose(Choice what, uint32_t n) override;
   bool fire(FaultSite site) override;
+  uint32_t armed_faults() const override { return inner_->armed_faults(); }
   void event(const Event& e) override;
 
   const std::vector<Decision>& decisions() const { return decisions_; }
@@ -53,7 +56,7 @@ class Recorder final : public Chooser {
   // Whether this step is still within the budget (sets the flag if not).
   bool within_budget();
 
-  Strategy* inner_;
+  Strategy* inner_ = nullptr;
   RecorderLimits limits_;
   TraceRecorder* trace_;
   std::vector<Decision> decisions_;

@@ -25,6 +25,13 @@ class Strategy : public Chooser {
   const FaultPlan& fault_plan() const { return faults_.plan(); }
   // Default: the fault plan decides (an unarmed site never fires).
   bool fire(FaultSite s) override { return faults_.armed(s) && faults_.fire(s); }
+  uint32_t armed_faults() const override {
+    uint32_t mask = 0;
+    for (int i = 0; i < kFaultSites; i++) {
+      if (faults_.armed(static_cast<FaultSite>(i))) mask |= 1u << i;
+    }
+    return mask;
+  }
 
  protected:
   Strategy(FaultPlan plan, uint64_t seed) : faults_(std::move(plan), derive_seed(seed, kFaultStream)) {}

@@ -86,26 +86,55 @@ void install_fault_handler(FaultHandler handler) {
   });
 }
 
+namespace {
+
+// One thread's alternate stack memory, kept from run to run. Thread-local
+// because sigaltstack is per thread; it holds no runtime state.
+struct ThreadAltStack {
+  StackMapping mem;
+  ~ThreadAltStack() {
+    if (mem.lo == 0) return;
+    stack_t cur{};
+    if (sigaltstack(nullptr, &cur) == 0 && (cur.ss_flags & SS_DISABLE) == 0 &&
+        cur.ss_sp == reinterpret_cast<void*>(mem.lo)) {
+      stack_t off{};
+      off.ss_flags = SS_DISABLE;
+      sigaltstack(&off, nullptr);
+    }
+    unmap_stack(&mem);
+  }
+};
+thread_local ThreadAltStack t_altstack;
+
+}  // namespace
+
 bool AltStack::install() {
   if (installed_) return true;
+  stack_t cur{};
+  if (sigaltstack(nullptr, &cur) != 0) return false;
+  StackMapping& mem = t_altstack.mem;
+  const bool had_one = (cur.ss_flags & SS_DISABLE) == 0;
+  if (had_one && mem.lo != 0 && cur.ss_sp == reinterpret_cast<void*>(mem.lo)) {
+    installed_ = true;  // ours, standing since an earlier run on this thread
+    restore_ = false;
+    return true;
+  }
   // Generous: the handler formats the fatal report on g0, but ASan's and
   // the dynamic linker's first-call paths can run here.
-  if (!map_stack(64 * 1024, page_size(), &mem_)) return false;
+  if (mem.lo == 0 && !map_stack(64 * 1024, page_size(), &mem)) return false;
   stack_t ss{};
-  ss.ss_sp = reinterpret_cast<void*>(mem_.lo);
-  ss.ss_size = mem_.usable();
-  if (sigaltstack(&ss, &previous_) != 0) {
-    unmap_stack(&mem_);
-    return false;
-  }
+  ss.ss_sp = reinterpret_cast<void*>(mem.lo);
+  ss.ss_size = mem.usable();
+  if (sigaltstack(&ss, nullptr) != 0) return false;
+  previous_ = cur;
+  restore_ = had_one;
   installed_ = true;
   return true;
 }
 
 void AltStack::uninstall() {
   if (!installed_) return;
-  sigaltstack(&previous_, nullptr);
-  unmap_stack(&mem_);
+  if (restore_) sigaltstack(&previous_, nullptr);
   installed_ = false;
 }
 

@@ -33,15 +33,20 @@ using FaultHandler = bool (*)(uintptr_t fault_addr, FaultRedirect* to);
 void install_fault_handler(FaultHandler handler);
 
 // The alternate signal stack of one thread while it runs a runtime's M.
+// The stack's memory is the thread's (mapped by its first run, unmapped
+// when the thread exits), so that runs in a row cost no mapping. On a
+// thread that had no alternate stack, gort's stays installed between runs
+// (the next run finds it with one query); a thread that had its own gets
+// it back when the run ends.
 class AltStack {
  public:
-  bool install();    // maps and installs; false if that failed
-  void uninstall();  // restores the thread's previous alternate stack
+  bool install();    // makes the thread's gort alternate stack current; false if that failed
+  void uninstall();  // restores the thread's previous alternate stack, if it had one
   ~AltStack() { uninstall(); }
 
  private:
-  StackMapping mem_;
   stack_t previous_{};
+  bool restore_ = false;  // previous_ was a real stack: put it back
   bool installed_ = false;
 };
 

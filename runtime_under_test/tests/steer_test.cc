@@ -223,7 +223,7 @@ TEST(Introspect, SnapshotShowsWhereEachGoroutineIs) {
   EXPECT_EQ(main_g.on_m, 1u);
   const introspect::Goroutine& receiver = snap.goroutines[1];
   EXPECT_EQ(receiver.status, introspect::GStatus::kWaiting);
-  EXPECT_EQ(receiver.wait_reason, "chan receive");
+  EXPECT_STREQ(receiver.wait_reason, "chan receive");
   ASSERT_EQ(receiver.waiting_on.size(), 1u);
   const introspect::Goroutine& fresh = snap.goroutines[2];
   EXPECT_EQ(fresh.status, introspect::GStatus::kRunnable);

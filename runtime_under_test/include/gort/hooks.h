@@ -125,6 +125,11 @@ class Chooser {
   virtual uint32_t choose(Choice what, uint32_t n) = 0;
   // Whether the fault at site fires now (default: never).
   virtual bool fire(FaultSite) { return false; }
+  // The sites fire() may say yes to, as a bit set (bit i: FaultSite i).
+  // The runtime reads it once, as the run starts, and asks fire() about
+  // these sites only, so an unarmed site costs no call. It must not change
+  // during a run. Default: every site.
+  virtual uint32_t armed_faults() const { return ~0u; }
   // One step of the program happened (default: nobody listens).
   virtual void event(const Event&) {}
 };

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gort::introspect {
@@ -21,7 +22,7 @@ enum class GStatus : uint8_t { kIdle, kRunnable, kRunning, kSyscall, kWaiting, k
 struct Goroutine {
   uint64_t goid = 0;
   GStatus status = GStatus::kIdle;
-  std::string wait_reason;  // Go's text while waiting ("chan send", ...), else empty
+  const char* wait_reason = "";  // Go's text while waiting ("chan send", ...), else ""; static storage
   // Where the runtime keeps it: how many times it appears in each place.
   // Exactly one place matches its status when the runtime is consistent.
   uint32_t on_m = 0;            // running: current G of an M
@@ -59,10 +60,15 @@ struct Snapshot {
   std::vector<Goroutine> goroutines;  // g0 excluded; in creation order
   std::vector<Channel> channels;      // live channels, by id
   uint64_t current_goid = 0;          // the running G (0: the scheduler)
+  // snapshot()'s own scratch, kept for reuse: (G address, index in
+  // goroutines) sorted by address. Not part of the state.
+  std::vector<std::pair<const void*, uint32_t>> scratch_index;
 };
 
-// The current run's state. Must be called inside a run.
+// The current run's state. Must be called inside a run. The second form
+// overwrites into, keeping the capacity of its vectors.
 Snapshot snapshot();
+void snapshot(Snapshot& into);
 
 // Go's goroutine dump of the current run, as a fatal error prints it
 // ("goroutine 7 [chan send]:" and the goroutine's Go frames, for every

@@ -106,7 +106,8 @@ class Clock {
 // run's seed picks uniformly, so a seed alone reproduces a run.
 class Decider {
  public:
-  Decider(Chooser* chooser, uint64_t seed) : chooser_(chooser), rand_(seed) {}
+  Decider(Chooser* chooser, uint64_t seed)
+      : chooser_(chooser), armed_(chooser != nullptr ? chooser->armed_faults() : 0), rand_(seed) {}
   uint32_t choose(Choice what, uint32_t n) {
     assert(n > 0);
     if (n == 1) return 0;
@@ -115,7 +116,7 @@ class Decider {
     return c;
   }
   // Faults fire only when a chooser says so: a seed alone injects none.
-  bool fire(FaultSite site) { return chooser_ != nullptr && chooser_->fire(site); }
+  bool fire(FaultSite site) { return ((armed_ >> static_cast<unsigned>(site)) & 1) != 0 && chooser_->fire(site); }
   bool tracing() const { return chooser_ != nullptr; }
   void event(const Event& e) {
     if (chooser_ != nullptr) chooser_->event(e);
@@ -123,6 +124,7 @@ class Decider {
 
  private:
   Chooser* chooser_;
+  uint32_t armed_;  // chooser_'s armed_faults() (0 without a chooser)
   Wyrand rand_;
 };
 

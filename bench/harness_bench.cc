@@ -1,0 +1,75 @@
+// BM_Schedules: the harness' own speed, in schedules per second (the
+// items_per_second column). One schedule is one whole run of a built-in
+// scenario on a fresh sim runtime, seed k for the k-th run, no faults
+// (every run is the whole program), at three levels of checking:
+//
+//   runtime    the runtime alone under a seeded random walk: the floor.
+//   recorded   run_scenario_once with the invariant checks off: decisions
+//              recorded, the trace hashed, the channel oracle judging it.
+//   checked    run_scenario_once as `gort check` runs it: the above plus
+//              every invariant at every quiescent point.
+//
+// All three reuse one RunWorkspace and one stack pool, as a `gort check`
+// session does. Build it with the release preset; DESIGN.md section 8 asks
+// that a fresh runtime per schedule cost microseconds.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "gort/gort.h"
+#include "scenario/scenario.h"
+#include "session/scenario_run.h"
+#include "strategy/random_walk.h"
+
+namespace {
+
+enum Level : int64_t { kRuntime, kRecorded, kChecked };
+
+const gort::harness::Scenario& scenario_named(const char* name) {
+  const gort::harness::Scenario* s = gort::harness::find_scenario(name);
+  if (s == nullptr) {
+    fprintf(stderr, "harness_bench: no scenario '%s'\n", name);
+    abort();
+  }
+  return *s;
+}
+
+void BM_Schedules(benchmark::State& state, const char* name) {
+  const gort::harness::Scenario& s = scenario_named(name);
+  const auto level = static_cast<Level>(state.range(0));
+  gort::StackPool pool;
+  gort::harness::RunWorkspace workspace;
+  uint64_t seed = 1;
+  for (auto _ : state) {
+    bool ok = false;
+    if (level == kRuntime) {
+      gort::harness::RandomWalk walk(seed);
+      gort::Config cfg;
+      cfg.seed = seed;
+      cfg.chooser = &walk;
+      cfg.stack_size = s.stack_size;
+      cfg.stack_pool = &pool;
+      ok = gort::harness::judge(s, gort::run(cfg, s.program)).empty();
+    } else {
+      gort::harness::RunSpec spec;
+      spec.scenario = &s;
+      spec.seed = seed;
+      spec.check_invariants = level == kChecked;
+      spec.pool = &pool;
+      spec.workspace = &workspace;
+      ok = gort::harness::run_scenario_once(spec).ok();
+    }
+    if (!ok) {
+      state.SkipWithError("a run failed: try `gort run SCENARIO --seed N`");
+      break;
+    }
+    seed++;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK_CAPTURE(BM_Schedules, ping_pong, "ping-pong")->ArgName("level")->DenseRange(kRuntime, kChecked);
+BENCHMARK_CAPTURE(BM_Schedules, prime_sieve, "prime-sieve")->ArgName("level")->DenseRange(kRuntime, kChecked);
+
+}  // namespace
