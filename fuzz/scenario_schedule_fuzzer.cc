@@ -69,7 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& scenarios = all_scenarios();
   const Scenario& s = scenarios[data[0] % scenarios.size()];
   FuzzBytes bytes(data + 1, size - 1);
-  CheckingChooser checker(bytes, {.check_every = check_every(s)});
+  // One checker for the whole fuzzing session: its buffers (the oracle's
+  // events, the snapshot, the checker's indexes) keep their capacity.
+  static CheckingChooser checker;
+  checker.begin_run(bytes, {.check_every = check_every(s)});
   gort::Config cfg = driver_config(&checker);
   cfg.stack_size = s.stack_size;
   const gort::Result r = gort::run(cfg, s.program);

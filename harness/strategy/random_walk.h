@@ -15,6 +15,7 @@ class RandomWalk final : public Strategy {
  public:
   explicit RandomWalk(uint64_t seed, FaultPlan plan = {}) : Strategy(std::move(plan), seed), rng_(seed) {}
   uint32_t choose(Choice, uint32_t n) override { return rng_.below(n); }
+  bool listens() const override { return false; }  // its answers depend on the questions alone
 
  private:
   SplitMix64 rng_;

@@ -45,6 +45,7 @@ class Recorder final : public Chooser {
   uint32_t choose(Choice what, uint32_t n) override;
   bool fire(FaultSite site) override;
   uint32_t armed_faults() const override { return inner_->armed_faults(); }
+  // listens(): yes (the default), for the trace and the step count.
   void event(const Event& e) override;
 
   const std::vector<Decision>& decisions() const { return decisions_; }

@@ -130,6 +130,10 @@ class Chooser {
   // these sites only, so an unarmed site costs no call. It must not change
   // during a run. Default: every site.
   virtual uint32_t armed_faults() const { return ~0u; }
+  // Whether event() does anything. The runtime reads it once, as the run
+  // starts; for a chooser that does not listen it builds no events at all.
+  // It must not change during a run. Default: it listens.
+  virtual bool listens() const { return true; }
   // One step of the program happened (default: nobody listens).
   virtual void event(const Event&) {}
 };

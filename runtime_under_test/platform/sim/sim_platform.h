@@ -107,7 +107,10 @@ class Clock {
 class Decider {
  public:
   Decider(Chooser* chooser, uint64_t seed)
-      : chooser_(chooser), armed_(chooser != nullptr ? chooser->armed_faults() : 0), rand_(seed) {}
+      : chooser_(chooser),
+        armed_(chooser != nullptr ? chooser->armed_faults() : 0),
+        listens_(chooser != nullptr && chooser->listens()),
+        rand_(seed) {}
   uint32_t choose(Choice what, uint32_t n) {
     assert(n > 0);
     if (n == 1) return 0;
@@ -117,14 +120,15 @@ class Decider {
   }
   // Faults fire only when a chooser says so: a seed alone injects none.
   bool fire(FaultSite site) { return ((armed_ >> static_cast<unsigned>(site)) & 1) != 0 && chooser_->fire(site); }
-  bool tracing() const { return chooser_ != nullptr; }
+  bool tracing() const { return listens_; }
   void event(const Event& e) {
-    if (chooser_ != nullptr) chooser_->event(e);
+    if (listens_) chooser_->event(e);
   }
 
  private:
   Chooser* chooser_;
   uint32_t armed_;  // chooser_'s armed_faults() (0 without a chooser)
+  bool listens_;    // chooser_'s listens() (false without a chooser)
   Wyrand rand_;
 };
 
