@@ -128,6 +128,7 @@ const std::vector<Scenario>& all_scenarios() {
     add_goroutine_scenarios(s);
     add_channel_scenarios(s);
     add_panic_scenarios(s);
+    add_go_test_scenarios(s);
     return s;
   }();
   return scenarios;

@@ -13,6 +13,7 @@ namespace gort::harness {
 void add_goroutine_scenarios(std::vector<Scenario>& s);  // builtin.cc
 void add_channel_scenarios(std::vector<Scenario>& s);    // channel_scenarios.cc
 void add_panic_scenarios(std::vector<Scenario>& s);      // panic_scenarios.cc
+void add_go_test_scenarios(std::vector<Scenario>& s);    // go_test_scenarios.cc
 
 }  // namespace gort::harness
 
