@@ -203,6 +203,64 @@ TEST(Events, AChannelHandoffIsTracedInOrderWithItsValues) {
   EXPECT_EQ(recvs, 1);
 }
 
+// A chooser that counts what it is asked and says which sites are armed
+// and whether it listens: the runtime reads both once per run and skips
+// the calls they rule out.
+class Counting : public Steer {
+ public:
+  bool fire(FaultSite site) override {
+    fire_calls++;
+    return Steer::fire(site);
+  }
+  uint32_t armed_faults() const override { return armed; }
+  bool listens() const override { return listening; }
+  uint32_t armed = ~0u;
+  bool listening = true;
+  int fire_calls = 0;
+};
+
+// The program every run of these two tests makes: a send and a receive on
+// an unbuffered channel, a few yield points.
+void small_program() {
+  auto c = make_chan<int>();
+  go([c] { c.send(1); });
+  (void)c.recv();
+  yield_point();
+}
+
+TEST(Seam, UnarmedFaultSitesAreNeverAsked) {
+  SKIP_UNLESS_SIM();
+  Counting all, none, clock_only;
+  none.armed = 0;
+  clock_only.armed = 1u << static_cast<unsigned>(FaultSite::kClockJump);
+  for (Counting* c : {&all, &none, &clock_only}) {
+    Config cfg;
+    cfg.chooser = c;
+    ASSERT_TRUE(run(cfg, small_program).ok());
+  }
+  EXPECT_GT(all.fire_calls, clock_only.fire_calls);  // every site of every yield point
+  EXPECT_GT(clock_only.fire_calls, 0);               // one per yield point
+  EXPECT_EQ(none.fire_calls, 0);
+}
+
+TEST(Seam, AChooserThatDoesNotListenHearsNoEventsAndDecidesTheSame) {
+  SKIP_UNLESS_SIM();
+  Counting listening, deaf;
+  deaf.listening = false;
+  listening.preempt = deaf.preempt = 1;  // preempt at every yield point: many decisions
+  std::vector<Result> results;
+  for (Counting* c : {&listening, &deaf}) {
+    Config cfg;
+    cfg.chooser = c;
+    results.push_back(run(cfg, small_program));
+    ASSERT_TRUE(results.back().ok()) << results.back().output;
+  }
+  EXPECT_FALSE(listening.events.empty());
+  EXPECT_TRUE(deaf.events.empty());
+  EXPECT_EQ(listening.fire_calls, deaf.fire_calls);  // the same questions were asked
+  EXPECT_EQ(results[0].switches, results[1].switches);
+}
+
 TEST(Introspect, SnapshotShowsWhereEachGoroutineIs) {
   introspect::Snapshot snap;
   Chan<int> c;
