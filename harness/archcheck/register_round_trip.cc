@@ -7,29 +7,11 @@
 #include <cstring>
 #include <memory>
 
+#include "archcheck/raw_context.h"
 #include "archcheck/trampoline_shims.h"
-
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define GORT_ROUND_TRIP_VALGRIND 1
-#endif
 
 namespace gort::archcheck {
 namespace {
-
-constexpr size_t kStackBytes = 64 * 1024;
-
-// A heap stack for a raw context; valgrind must know it is a stack.
-struct RawStack {
-  std::unique_ptr<std::byte[]> mem{new std::byte[kStackBytes]};
-#ifdef GORT_ROUND_TRIP_VALGRIND
-  unsigned valgrind_id = 0;
-  RawStack() { valgrind_id = VALGRIND_STACK_REGISTER(mem.get(), mem.get() + kStackBytes); }
-  ~RawStack() { VALGRIND_STACK_DEREGISTER(valgrind_id); }
-#endif
-  void* top() const { return mem.get() + kStackBytes; }
-  uintptr_t hi() const { return reinterpret_cast<uintptr_t>(top()); }
-};
 
 // What one side loaded and found back.
 struct Side {
@@ -47,11 +29,6 @@ std::string compare(Trampoline t, const char* side, const Side& s) {
     return buf;
   }
   return "";
-}
-
-[[noreturn]] void never_exit(void*) {
-  fputs("register_round_trip: a raw context's body returned into exit\n", stderr);
-  abort();
 }
 
 // --- swap ---

@@ -16,33 +16,11 @@
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
 #include "archcheck/checks.h"
+#include "archcheck/raw_context.h"
 #include "archcheck/trampoline_shims.h"
-
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define GORT_ARCHCHECK_VALGRIND 1
-#endif
 
 namespace gort::archcheck {
 namespace {
-
-constexpr size_t kStackBytes = 256 * 1024;
-
-// A plain heap stack for a raw context (the trampoline checks need no guard
-// page: nothing in them recurses). Valgrind must know it is a stack, or it
-// takes every switch onto it for a wild stack-pointer change.
-struct RawStack {
-  std::unique_ptr<std::byte[]> mem{new std::byte[kStackBytes]};
-#ifdef GORT_ARCHCHECK_VALGRIND
-  unsigned valgrind_id = 0;
-  RawStack() { valgrind_id = VALGRIND_STACK_REGISTER(mem.get(), mem.get() + kStackBytes); }
-  ~RawStack() { VALGRIND_STACK_DEREGISTER(valgrind_id); }
-#endif
-  uintptr_t lo() const { return reinterpret_cast<uintptr_t>(mem.get()); }
-  uintptr_t hi() const { return lo() + kStackBytes; }
-  void* top() const { return reinterpret_cast<void*>(hi()); }
-  bool contains(uintptr_t sp) const { return sp > lo() && sp <= hi(); }
-};
 
 uint64_t next_random(uint64_t& state) {  // splitmix64
   uint64_t z = (state += 0x9E3779B97F4A7C15ull);
@@ -94,11 +72,6 @@ bool probe_around(const char* where, uint64_t& rng, uint32_t iteration, void (*f
 void do_nothing(void*) {}
 
 bool aligned(uintptr_t sp) { return sp % GORT_ARCH_STACK_ALIGN == 0; }
-
-[[noreturn]] void never_exit(void*) {
-  fputs("archcheck: a raw context's body returned into exit\n", stderr);
-  abort();
-}
 
 // --- swap: two contexts ping-pong; each checks its own registers ---------
 

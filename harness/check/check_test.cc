@@ -19,6 +19,7 @@
 #include "gort/introspect.h"
 #include "gtest/gtest.h"
 #include "scenario/scenario.h"
+#include "strategy/seeded_chooser.h"
 
 namespace gort::harness {
 namespace {
@@ -808,26 +809,9 @@ TEST(CheckingChooser, JudgesUpToTheCapturedEndState) {
 // ---------------------------------------------------------------------------
 // End to end: the sim runtime under CheckingChooser
 
-// A uniformly random chooser from a seed (splitmix64), preempting at a
-// yield point one time in four, firing no fault.
-class SeededRandomChooser final : public Chooser {
- public:
-  explicit SeededRandomChooser(uint64_t seed) : state_(seed) {}
-  uint32_t choose(Choice what, uint32_t n) override {
-    uint64_t r = next();
-    if (what == Choice::kPreempt) return r % 4 == 0 ? 1 : 0;
-    return static_cast<uint32_t>(r % n);
-  }
-
- private:
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint64_t state_;
-};
+// A uniformly random chooser from a seed, preempting at a yield point one
+// time in four, firing no fault.
+SeededChooser seeded_random(uint64_t seed) { return SeededChooser(seed, 4); }
 
 // Channels of every kind at once: an unbuffered pipeline stage, a buffered
 // fan-in closed by its last producer, a select over both directions, a
@@ -931,7 +915,7 @@ TEST(EndToEnd, RealRunsOverFiftySeedsAreClean) {
   uint64_t checks = 0;
   uint64_t events = 0;
   for (uint64_t seed = 1; seed <= 50; seed++) {
-    SeededRandomChooser random(seed);
+    SeededChooser random = seeded_random(seed);
     CheckingChooser checker(random);
     Config config;
     config.seed = seed;
@@ -968,7 +952,7 @@ TEST(EndToEnd, ScenariosAreClean) {
   uint64_t checks = 0;
   for (const Scenario& s : all_scenarios()) {
     for (uint64_t seed = 1; seed <= 20; seed++) {
-      SeededRandomChooser random(seed);
+      SeededChooser random = seeded_random(seed);
       CheckingChooser checker(random);
       Config config;
       config.seed = seed;
@@ -1003,7 +987,7 @@ Snapshot misplacing_snapshot() {
 }
 
 TEST(EndToEnd, CorruptedSnapshotIsCaughtAtTheFirstCheck) {
-  SeededRandomChooser random(7);
+  SeededChooser random = seeded_random(7);
   CheckingChooser checker(random, {.check_every = 1, .snapshot = &into<misplacing_snapshot>});
   Config config;
   config.chooser = &checker;
@@ -1017,7 +1001,7 @@ TEST(EndToEnd, CorruptedSnapshotIsCaughtAtTheFirstCheck) {
 }
 
 TEST(EndToEnd, TamperedRealTraceIsRejected) {
-  SeededRandomChooser random(3);
+  SeededChooser random = seeded_random(3);
   CheckingChooser checker(random);
   Config config;
   config.chooser = &checker;

@@ -15,35 +15,18 @@
 #include "program/program_check.h"
 #include "program/program_print.h"
 #include "program/program_run.h"
+#include "strategy/seeded_chooser.h"
 
 namespace gort::harness {
 namespace {
 
-// Uniform answers from a seed (splitmix64); preempts at a yield point one
-// time in three.
-class SeededChooser final : public Chooser {
- public:
-  explicit SeededChooser(uint64_t seed) : state_(seed) {}
-  uint32_t choose(Choice what, uint32_t n) override {
-    uint64_t r = next();
-    if (what == Choice::kPreempt) return r % 3 == 0 ? 1 : 0;
-    return static_cast<uint32_t>(r % n);
-  }
-
- private:
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint64_t state_;
-};
+// Uniform answers from a seed; preempts at a yield point one time in three.
+SeededChooser seeded(uint64_t seed) { return SeededChooser(seed, 3); }
 
 TEST(Examples, EndAsExpectedUnderEverySchedule) {
   for (const Example& e : examples()) {
     for (uint64_t seed = 1; seed <= 30; seed++) {
-      SeededChooser chooser(seed);
+      SeededChooser chooser = seeded(seed);
       CheckedRun r = run_checked(e.program, chooser, false);
       ASSERT_EQ(r.failure, "") << e.name << " seed " << seed << "\n" << describe_failure(e.program, r);
       const Result& res = r.run.result;
@@ -74,7 +57,7 @@ TEST(Examples, RecoverBlocksStopSendOnClosed) {
   ASSERT_NE(ex, nullptr);
   size_t recovered = 0;
   for (uint64_t seed = 1; seed <= 50; seed++) {
-    SeededChooser chooser(seed);
+    SeededChooser chooser = seeded(seed);
     ProgramRun r = run_program(ex->program, &chooser);
     ASSERT_TRUE(r.result.ok()) << r.result.output;
     for (const RecoveredPanic& p : r.recovered) {
