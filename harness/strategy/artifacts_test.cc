@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -141,6 +142,10 @@ std::string without(const char* key) {
   j.erase(key);
   return j.dump();
 }
+
+// GoogleTest prints each parameter when it registers the tests: by name,
+// not as raw bytes (the struct's padding is uninitialised memory).
+void PrintTo(const BadReplay& c, std::ostream* os) { *os << c.name; }
 
 class ReplayFileErrors : public ::testing::TestWithParam<BadReplay> {};
 
