@@ -9,11 +9,11 @@
 
 namespace gort::cli {
 
-int cmd_replay(const std::string& path, const RunFlags& flags) {
+int cmd_replay(const ScenarioList& scenarios, const std::string& path, const RunFlags& flags) {
   harness::ReplayRead read = harness::read_replay(path);
   if (!read.ok()) return bad_input(read.error);
   const harness::ReplayFile& f = read.file;
-  const harness::Scenario* s = harness::find_scenario(f.scenario);
+  const harness::Scenario* s = find_in(scenarios, f.scenario);
   if (s == nullptr) {
     return bad_input("replay file " + path + ": scenario '" + f.scenario +
                      "' is not built into this gort (`gort list` shows the scenarios)");
@@ -35,7 +35,8 @@ int cmd_replay(const std::string& path, const RunFlags& flags) {
   spec.faults = f.fault_plan;
   spec.max_switches = flags.max_switches;
   spec.check_invariants = !flags.no_invariants;
-  harness::RunOutcome out = run_checked(spec, flags.verify_determinism);
+  IsolatedRuns isolated(flags);
+  harness::RunOutcome out = isolated.run_checked(spec);
   if (!out.result.output.empty()) fputs(out.result.output.c_str(), stdout);
   printf("replayed %s: %zu recorded decisions (recorded with %s, seed %" PRIu64 ")\n", path.c_str(), f.decisions.size(),
          f.strategy.c_str(), f.seed);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "isolation/isolated_run.h"
 #include "strategy/bounded_dfs.h"
 #include "strategy/trace.h"
 
@@ -13,9 +14,16 @@ int bad_input(const std::string& what) {
   return 2;
 }
 
-int cmd_list() {
+const harness::Scenario* find_in(const ScenarioList& scenarios, const std::string& name) {
+  for (const harness::Scenario& s : scenarios) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+int cmd_list(const ScenarioList& scenarios) {
   printf("%-20s %-28s %s\n", "SCENARIO", "TAGS", "WHAT");
-  for (const auto& s : harness::all_scenarios()) printf("%-20s %-28s %s\n", s.name, s.tags, s.what);
+  for (const auto& s : scenarios) printf("%-20s %-28s %s\n", s.name, s.tags, s.what);
   return 0;
 }
 
@@ -71,7 +79,8 @@ int explore(harness::RunSpec spec, const RunFlags& flags) {
     runs++;
     if (!out.ok()) {
       printf("dfs: schedule %" PRIu64 " fails\n", runs);
-      harness::report_failure(spec, out, flags.report);
+      IsolatedRuns isolated(flags);  // the shrink's replays may crash where this run did not
+      harness::report_failure(spec, out, isolated.report_options());
       return 1;
     }
     dfs.next();
@@ -86,13 +95,14 @@ int explore(harness::RunSpec spec, const RunFlags& flags) {
 
 }  // namespace
 
-int cmd_run(const std::string& name, uint64_t seed, const RunFlags& flags) {
-  const harness::Scenario* s = harness::find_scenario(name);
+int cmd_run(const ScenarioList& scenarios, const std::string& name, uint64_t seed, const RunFlags& flags) {
+  const harness::Scenario* s = find_in(scenarios, name);
   if (s == nullptr) return bad_input("unknown scenario '" + name + "'; `gort list` shows the scenarios");
   harness::RunSpec spec;
   if (std::string err = make_spec(*s, seed, flags, &spec); !err.empty()) return bad_input(err);
   if (spec.strategy == harness::StrategyKind::kDfs) return explore(spec, flags);
-  harness::RunOutcome out = run_checked(spec, flags.verify_determinism);
+  IsolatedRuns isolated(flags);
+  harness::RunOutcome out = isolated.run_checked(spec);
   if (!out.result.output.empty()) fputs(out.result.output.c_str(), stdout);
   printf("%s seed %" PRIu64 " (%s): exit status %d, %" PRIu64 " goroutines, %" PRIu64
          " switches, %zu decisions, %zu faults fired, %" PRIu64 " invariant checks, trace hash %016" PRIx64 "\n",
@@ -104,8 +114,31 @@ int cmd_run(const std::string& name, uint64_t seed, const RunFlags& flags) {
                                                   : "");
     return 0;
   }
-  harness::report_failure(spec, out, flags.report);
+  harness::report_failure(spec, out, isolated.report_options());
   return 1;
+}
+
+IsolatedRuns::IsolatedRuns(const RunFlags& flags) : flags_(flags) {
+  if (flags.in_process) return;
+  harness::IsolationOptions options;
+  options.run_timeout_seconds = flags.run_timeout;
+  const bool verify = flags.verify_determinism;
+  checked_ = std::make_unique<harness::IsolatedRunner>(
+      options, [verify](const harness::RunSpec& s) { return cli::run_checked(s, verify); });
+  plain_ = std::make_unique<harness::IsolatedRunner>(options);
+}
+
+IsolatedRuns::~IsolatedRuns() = default;
+
+harness::RunOutcome IsolatedRuns::run_checked(const harness::RunSpec& spec) {
+  if (checked_ == nullptr) return cli::run_checked(spec, flags_.verify_determinism);
+  return checked_->run(spec);
+}
+
+harness::ReportOptions IsolatedRuns::report_options() {
+  harness::ReportOptions options = flags_.report;
+  if (plain_ != nullptr) options.runner = plain_->as_function();
+  return options;
 }
 
 }  // namespace gort::cli

@@ -1,5 +1,7 @@
-// The gort command line: gort list | run | check | replay | archcheck.
-// Each subcommand lives in its own file (commands.h); this one parses.
+// The gort command line: gort list | run | check | replay | archcheck |
+// mutants, over a list of scenarios (cli_main: gort's own main hands it
+// the built-in list; a user's binary may hand its own). Each subcommand
+// lives in its own file (commands.h); this one parses.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
@@ -51,11 +53,19 @@ void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
   cmd->add_option("--out", f.report.out_dir, "where failure reports go (replay files, timelines)");
   cmd->add_flag(
       "--no-shrink", [&f](int64_t) { f.report.shrink = false; }, "report failing schedules unshrunk");
+  cmd->add_flag("--in-process", f.in_process,
+                "run in this process, not in a child (for debuggers: a crash or hang of the runtime then takes "
+                "gort with it)");
+  cmd->add_option("--run-timeout", f.run_timeout,
+                  "seconds one run may take in its child before it is killed and reported as a timeout")
+      ->check(CLI::Range(0.001, 1e6));
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace gort::cli {
+
+int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
   CLI::App app{"gort: a fault-injection and conformance harness for goroutine runtimes"};
   app.require_subcommand(1);
 
@@ -81,6 +91,11 @@ int main(int argc, char** argv) {
                     "i/n: run shard i of n (default: GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS)");
   check->add_option("--junit", check_flags.junit, "write a JUnit XML report here");
   check->add_option("--scenarios", check_flags.only, "comma-separated scenario names (default: all)");
+  check
+      ->add_option("-j,--jobs", check_flags.jobs,
+                   "worker processes that run the runs (default: one per online CPU); a worker that crashes or "
+                   "hangs is replaced and its run reported")
+      ->check(CLI::Range(0u, 1024u));
   add_run_flags(check, check_run_flags, true);
 
   auto* replay = app.add_subcommand("replay", "reproduce a recorded run from its replay file");
@@ -122,13 +137,13 @@ int main(int argc, char** argv) {
     fprintf(stderr, "gort: %s; see gort --help\n", e.what());
     return 2;
   }
-  if (app.got_subcommand("list")) return gort::cli::cmd_list();
-  if (app.got_subcommand(run)) return gort::cli::cmd_run(run_name, run_seed, run_flags);
+  if (app.got_subcommand("list")) return cmd_list(scenarios);
+  if (app.got_subcommand(run)) return cmd_run(scenarios, run_name, run_seed, run_flags);
   if (app.got_subcommand(check)) {
     if (check_flags.runs > 0 && check->count("--seconds") == 0) check_flags.seconds = 0;
-    return gort::cli::cmd_check(check_flags, check_run_flags);
+    return cmd_check(scenarios, check_flags, check_run_flags);
   }
-  if (app.got_subcommand(replay)) return gort::cli::cmd_replay(replay_path, replay_flags);
+  if (app.got_subcommand(replay)) return cmd_replay(scenarios, replay_path, replay_flags);
   if (app.got_subcommand(arch)) return cmd_archcheck(arch_iterations, arch_seed);
   if (app.got_subcommand(mutants)) {
     mutant_options.baseline = !no_baseline;
@@ -136,3 +151,5 @@ int main(int argc, char** argv) {
   }
   return 2;
 }
+
+}  // namespace gort::cli

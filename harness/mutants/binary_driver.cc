@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string_view>
 
-#include "mutants/child_process.h"
+#include "isolation/child_process.h"
 
 extern char** environ;
 

@@ -14,7 +14,7 @@
 
 #include "check/checker.h"
 #include "gort/gort.h"
-#include "mutants/child_process.h"
+#include "isolation/child_process.h"
 #include "scenario/scenario.h"
 #include "strategy/pct.h"
 #include "strategy/random_walk.h"

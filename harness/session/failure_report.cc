@@ -19,20 +19,23 @@ std::string ensure_dir(const std::string& dir) {
   return "cannot create " + dir + ": " + strerror(errno);
 }
 
-// "The same way": the same kind of failure, and for checker failures the
-// same broken rule (the text before its first colon).
+// "The same way": the same kind of failure; for checker failures the
+// same broken rule (the text before its first colon); for a crash the
+// same signal (the verdict's first word, "crash (SIGSEGV)").
 bool same_failure(const RunOutcome& a, const RunOutcome& b) {
   if (a.failure_kind != b.failure_kind) return false;
-  if (a.failure_kind == "outcome" || a.failure_kind == "budget") return true;
+  if (a.failure_kind == "outcome" || a.failure_kind == "budget" || a.failure_kind == "timeout") return true;
+  if (a.failure_kind == "crash")
+    return a.verdict.substr(0, a.verdict.find(':')) == b.verdict.substr(0, b.verdict.find(':'));
   return a.verdict.substr(0, a.verdict.find(" at step")) == b.verdict.substr(0, b.verdict.find(" at step"));
 }
 
-RunOutcome replay_decisions(const RunSpec& spec, const std::vector<Decision>& decisions) {
+RunOutcome replay_decisions(const RunSpec& spec, const std::vector<Decision>& decisions, const RunFunction& runner) {
   RunSpec again = spec;
   again.strategy = StrategyKind::kReplay;
   again.replay = &decisions;
   again.replay_fallback = ReplayFallback::kDefaults;
-  return run_scenario_once(again);
+  return runner ? runner(again) : run_scenario_once(again);
 }
 
 void print_trace_tail(const std::vector<TraceEntry>& trace, size_t lines) {
@@ -62,18 +65,18 @@ std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const
     ShrinkResult sr = shrink(
         decisions,
         [&](const std::vector<Decision>& candidate) {
-          return same_failure(outcome, replay_decisions(spec, candidate));
+          return same_failure(outcome, replay_decisions(spec, candidate, options.runner));
         },
         options.shrink_calls);
     if (sr.stats.input_failed) {
       decisions = sr.decisions;
-      shrunk_run = replay_decisions(spec, decisions);
+      shrunk_run = replay_decisions(spec, decisions, options.runner);
       printf("shrunk: %zu -> %zu non-default decisions (%zu -> %zu preemptions, %zu -> %zu faults) in %u replays\n",
              sr.stats.nonzero_before, sr.stats.nonzero_after, sr.stats.preemptions_before, sr.stats.preemptions_after,
              sr.stats.faults_before, sr.stats.faults_after, sr.stats.calls);
     } else {
       printf("shrinking skipped: replaying the recorded schedule did not fail the same way (%s)\n",
-             replay_decisions(spec, decisions).verdict.c_str());
+             replay_decisions(spec, decisions, options.runner).verdict.c_str());
     }
   }
 

@@ -16,6 +16,10 @@ struct ReportOptions {
   bool shrink = true;
   uint32_t shrink_calls = 500;  // replays the shrinker may spend
   size_t trace_lines = 20;      // trace steps printed
+  // How each shrink candidate is replayed (null: in this process). A run
+  // that crashed or hung is shrunk through an isolated runner, each
+  // candidate in a child of its own.
+  RunFunction runner;
 };
 
 // Writes and prints the report of a failed run (spec produced outcome).

@@ -4,6 +4,7 @@
 
 #include "check/checker.h"
 #include "gort/introspect.h"
+#include "session/run_log.h"
 #include "strategy/pct.h"
 #include "strategy/random_walk.h"
 #include "strategy/recorder.h"
@@ -19,7 +20,9 @@ constexpr uint64_t kPctEstimatedSteps = 2000;
 // Non-owning handle on the caller's DFS, so that one path serves both.
 class Borrowed final : public Strategy {
  public:
-  explicit Borrowed(Strategy& s) : Strategy(FaultPlan{}, 0), s_(s) {}
+  // Its fault plan is the DFS's, so that the Recorder forwards the armed
+  // sites' questions to it.
+  explicit Borrowed(Strategy& s) : Strategy(s.fault_plan(), 0), s_(s) {}
   uint32_t choose(Choice what, uint32_t n) override { return s_.choose(what, n); }
   bool fire(FaultSite site) override { return s_.fire(site); }
   uint32_t armed_faults() const override { return s_.armed_faults(); }
@@ -43,9 +46,9 @@ std::unique_ptr<Strategy> make_strategy(const RunSpec& spec) {
   return nullptr;
 }
 
-bool ended_in_injected_panic(const Result& r) { return r.panic.rfind("injected panic at ", 0) == 0; }
-
 }  // namespace
+
+bool ended_in_injected_panic(const Result& r) { return r.panic.rfind("injected panic at ", 0) == 0; }
 
 const char* strategy_name(StrategyKind k) {
   switch (k) {
@@ -78,12 +81,17 @@ std::string scenario_fingerprint(const Scenario& s) {
 
 RunOutcome run_scenario_once(const RunSpec& spec) {
   std::unique_ptr<Strategy> strategy = make_strategy(spec);
+  std::unique_ptr<Strategy> tee;
+  if (spec.log != nullptr) {
+    tee = std::make_unique<RunLogTee>(*strategy, *spec.log);
+  }
+  Strategy& decides = tee != nullptr ? *tee : *strategy;
   std::unique_ptr<RunWorkspace> own_workspace;
   RunWorkspace* ws = spec.workspace;
   if (ws == nullptr) ws = (own_workspace = std::make_unique<RunWorkspace>()).get();
   const TraceRecorder& trace = ws->trace_;
   Recorder& recorder = ws->recorder_;
-  recorder.begin_run(*strategy);  // clears the trace too
+  recorder.begin_run(decides);  // clears the trace too
   CheckOptions check_options;
   check_options.check_every = spec.check_invariants ? spec.check_every : ~0u;
   check_options.dump = &introspect::goroutine_dump;

@@ -8,6 +8,7 @@
 #define GORT_HARNESS_SESSION_SCENARIO_RUN_H
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ const char* strategy_name(StrategyKind k);
 bool parse_strategy(const std::string& text, StrategyKind* out);
 
 class RunWorkspace;
+class RunLog;
 
 // What to run. Invariant: scenario != null; replay != null iff strategy == kReplay.
 struct RunSpec {
@@ -51,6 +53,9 @@ struct RunSpec {
   // Copy the kept trace into RunOutcome::trace_tail even when the run
   // passes (a failing run always has it).
   bool keep_trace = false;
+  // Also log every decision and the trace's tail here as the run goes
+  // (session/run_log.h): what survives the run's process if it dies.
+  RunLog* log = nullptr;
 };
 
 // What happened. verdict is empty when the run did what the scenario
@@ -59,7 +64,9 @@ struct RunSpec {
 struct RunOutcome {
   Result result;
   std::string verdict;
-  std::string failure_kind;  // "outcome" | "invariant" | "oracle" | "budget": what the verdict is about
+  // What the verdict is about: "outcome" | "invariant" | "oracle" | "budget",
+  // or, for a run in a child process, "crash" (it died) | "timeout".
+  std::string failure_kind;
   std::vector<Decision> decisions;
   std::vector<FiredFault> faults_fired;
   uint64_t trace_hash = 0;
@@ -82,12 +89,28 @@ class RunWorkspace {
 
  private:
   friend RunOutcome run_scenario_once(const RunSpec& spec);
+
+  // How a run of a RunSpec is carried out: in this process
+  // (run_scenario_once) or in a child that may die (isolation/).
+  using RunFunction = std::function<RunOutcome(const RunSpec&)>;
+
+  // Whether the run ended in a panic the fault plan injected (which every
+  // scenario tolerates, once the checkers have passed everything before it).
+  bool ended_in_injected_panic(const Result& r);
   TraceRecorder trace_;
   Recorder recorder_;  // records into trace_
   CheckingChooser checker_;
 };
 
 RunOutcome run_scenario_once(const RunSpec& spec);
+
+// How a run of a RunSpec is carried out: in this process
+// (run_scenario_once) or in a child that may die (isolation/).
+using RunFunction = std::function<RunOutcome(const RunSpec&)>;
+
+// Whether the run ended in a panic the fault plan injected (which every
+// scenario tolerates, once the checkers have passed everything before it).
+bool ended_in_injected_panic(const Result& r);
 
 // The scenario's fingerprint for replay files: its name, expectation and
 // stack size (a replay of a changed scenario says the file is stale).

@@ -23,6 +23,11 @@ namespace {
 
 // ---- fault plans
 
+// Every site armed, panics included.
+constexpr const char* kDefaultFaultPlanForTest =
+    "panic-at-yield:p=0.005,panic-before-chan-op:p=0.002,panic-after-chan-op:p=0.002,panic-in-deferred-call:p=0.01,"
+    "panic-after-wakeup:p=0.005,spurious-wakeup:p=0.1,clock-jump:at=3/7";
+
 TEST(FaultPlan, ParsePrintRoundTrip) {
   const char* texts[] = {"", "panic-at-yield:p=0.05,clock-jump:at=3/7", "spurious-wakeup:p=1",
                          "panic-before-chan-op:p=0.001,panic-after-chan-op:at=1,panic-in-deferred-call:p=0.5"};
@@ -78,16 +83,36 @@ TEST(FaultInjector, OccurrencesAndProbabilities) {
   EXPECT_FALSE(at.fire(FaultSite::kClockJump));
   EXPECT_TRUE(at.fire(FaultSite::kClockJump));
 
+  // p holds for the first kFaultHorizon questions about a site; past them
+  // the n-th question fires with p * horizon / n, so that faults grow with
+  // the logarithm of a run's length and long runs keep fault-free stretches.
   FaultInjector half(FaultPlan::parse("panic-at-yield:p=0.5").plan, 7),
       again(FaultPlan::parse("panic-at-yield:p=0.5").plan, 7);
-  int count = 0;
-  for (int i = 0; i < 10000; i++) {
+  int early = 0, late = 0;
+  for (uint32_t i = 1; i <= 10 * kFaultHorizon; i++) {
     bool f = half.fire(FaultSite::kPanicAtYield);
     EXPECT_EQ(f, again.fire(FaultSite::kPanicAtYield));
-    count += f ? 1 : 0;
+    if (i <= kFaultHorizon) early += f ? 1 : 0;
+    if (i > 9 * kFaultHorizon) late += f ? 1 : 0;
   }
-  EXPECT_GT(count, 4500);
-  EXPECT_LT(count, 5500);
+  // Early: 500 expected; late: 0.5 * 1000 * ln(10/9) = 53 expected.
+  EXPECT_GT(early, 450);
+  EXPECT_LT(early, 550);
+  EXPECT_GT(late, 25);
+  EXPECT_LT(late, 85);
+}
+
+TEST(FaultPlan, WithoutInjectedPanicsKeepsTheOtherFaults) {
+  FaultPlan plan = FaultPlan::parse(kDefaultFaultPlanForTest).plan;
+  FaultPlan calm = plan.without_injected_panics();
+  for (FaultSite s : {FaultSite::kPanicAtYield, FaultSite::kPanicBeforeChanOp, FaultSite::kPanicAfterChanOp,
+                      FaultSite::kPanicInDeferredCall, FaultSite::kPanicAfterWakeup}) {
+    EXPECT_TRUE(plan.armed(s)) << fault_site_name(s);
+    EXPECT_FALSE(calm.armed(s)) << fault_site_name(s);
+  }
+  EXPECT_EQ(calm.rule(FaultSite::kSpuriousWakeup), plan.rule(FaultSite::kSpuriousWakeup));
+  EXPECT_EQ(calm.rule(FaultSite::kClockJump), plan.rule(FaultSite::kClockJump));
+  EXPECT_TRUE(calm.armed(FaultSite::kClockJump));
 }
 
 // ---- replay files

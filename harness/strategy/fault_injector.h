@@ -29,8 +29,15 @@ class FaultInjector {
     switch (r.mode) {
       case FaultRule::Mode::kOff:
         return false;
-      case FaultRule::Mode::kProbability:
-        return rng_.below(1000) < r.per_mille;
+      case FaultRule::Mode::kProbability: {
+        // The full rate up to the horizon, then horizon/occurrence of it:
+        // one draw either way, so the stream advances once per question.
+        static_assert(uint64_t{1000} * kFaultHorizon <= UINT32_MAX);
+        const uint64_t draw = rng_.below(1000u * kFaultHorizon);
+        const uint64_t scale =
+            occurrence <= kFaultHorizon ? kFaultHorizon : uint64_t{kFaultHorizon} * kFaultHorizon / occurrence;
+        return draw < uint64_t{r.per_mille} * scale;
+      }
       case FaultRule::Mode::kOccurrences:
         return std::binary_search(r.occurrences.begin(), r.occurrences.end(), occurrence);
     }

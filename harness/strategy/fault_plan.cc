@@ -172,4 +172,14 @@ std::string FaultPlan::to_string() const {
   return out;
 }
 
+FaultPlan FaultPlan::without_injected_panics() const {
+  FaultPlan out = *this;
+  for (FaultSite s : {FaultSite::kPanicAtYield, FaultSite::kPanicBeforeChanOp, FaultSite::kPanicAfterChanOp,
+                      FaultSite::kPanicInDeferredCall, FaultSite::kPanicAfterWakeup}) {
+    out.rules_[static_cast<size_t>(s)] = FaultRule::off();
+  }
+  assert(!out.armed(FaultSite::kPanicAtYield));
+  return out;
+}
+
 }  // namespace gort::harness

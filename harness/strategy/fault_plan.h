@@ -1,7 +1,11 @@
 // A fault plan: which fault sites fire, and when.
 //
 // Per FaultSite, one rule: off; a probability (per-mille, drawn each time
-// the runtime asks about the site); or an explicit list of occurrences
+// the runtime asks about the site, for the first kFaultHorizon questions
+// about it; past them the rate falls as horizon/n at the n-th question, so
+// that faults in a run grow with the logarithm of its length, not in
+// proportion to it, and a long run still has long fault-free stretches);
+// or an explicit list of occurrences
 // ("the 3rd and 7th time this site is asked in the run", counting from 1).
 // Text form, the one the CLI and replay files use:
 //
@@ -25,6 +29,8 @@
 namespace gort::harness {
 
 inline constexpr size_t kMaxFaultOccurrences = 64;  // per site
+// Questions about a site answered at the plan's full rate (see above).
+inline constexpr uint32_t kFaultHorizon = 1000;
 inline constexpr uint32_t kMaxFaultOccurrence = 1000000000;
 inline constexpr size_t kMaxFaultPlanText = 4096;
 
@@ -57,6 +63,10 @@ class FaultPlan {
   // An armed site's questions are decisions (recorded, replayed, shrunk).
   bool armed(FaultSite s) const { return rule(s).mode != FaultRule::Mode::kOff; }
   bool empty() const;
+  // The same plan with every injected-panic site off (wake-ups and clock
+  // jumps stay): what gort check runs part of each scenario's budget under,
+  // so that the whole program is reached under the other faults too.
+  FaultPlan without_injected_panics() const;
   bool operator==(const FaultPlan&) const = default;
 
  private:

@@ -1,8 +1,9 @@
-// How gort mutants watches a process that may crash or hang: waits for it
-// with a deadline and an optional progress counter, kills it when either
-// runs out, and says how it ended.
-#ifndef GORT_HARNESS_MUTANTS_CHILD_PROCESS_H
-#define GORT_HARNESS_MUTANTS_CHILD_PROCESS_H
+// Watching a process that may crash or hang (a worker of gort check, an
+// isolated run, a test binary under gort mutants): wait for it with a
+// deadline and an optional progress counter, kill it when either runs
+// out, say how it ended; and how such a child leaves.
+#ifndef GORT_HARNESS_ISOLATION_CHILD_PROCESS_H
+#define GORT_HARNESS_ISOLATION_CHILD_PROCESS_H
 
 #include <sys/types.h>
 
@@ -29,9 +30,19 @@ ChildEnd wait_child(pid_t pid, double deadline_seconds, const std::atomic<uint64
 // "SIGSEGV", "SIGABRT", ... (strsignal's text for others).
 std::string signal_name(int sig);
 
+// Ends a forked child at once with status code: no atexit handlers, no
+// stdio flush (the parent's buffers were copied by fork and are not the
+// child's to write), no leak check. A build with clang's coverage
+// instrumentation writes the child's profile first, so that worker
+// processes count in `make coverage`.
+[[noreturn]] void exit_child(int code);
+
+// Describes how a child ended: "exit status 3", "SIGSEGV", "killed after 10 s".
+std::string describe(const ChildEnd& end);
+
 // The last non-empty line of a file (trimmed to max_len), "" if none.
 std::string last_line_of(const std::string& path, size_t max_len = 160);
 
 }  // namespace gort::harness
 
-#endif  // GORT_HARNESS_MUTANTS_CHILD_PROCESS_H
+#endif  // GORT_HARNESS_ISOLATION_CHILD_PROCESS_H

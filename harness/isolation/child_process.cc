@@ -1,12 +1,17 @@
-#include "mutants/child_process.h"
+#include "isolation/child_process.h"
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstring>
 #include <fstream>
+
+// Present only in builds with -fprofile-instr-generate (LLVM's profile
+// runtime); weak, so that other builds link without it.
+extern "C" int __llvm_profile_write_file(void) __attribute__((weak));
 
 namespace gort::harness {
 namespace {
@@ -74,6 +79,17 @@ std::string signal_name(int sig) {
     default:
       return strsignal(sig);
   }
+}
+
+void exit_child(int code) {
+  if (__llvm_profile_write_file != nullptr) __llvm_profile_write_file();
+  _exit(code);
+}
+
+std::string describe(const ChildEnd& end) {
+  if (end.timed_out) return "killed after " + std::to_string(static_cast<int>(end.seconds + 0.5)) + " s";
+  if (end.signal != 0) return signal_name(end.signal);
+  return "exit status " + std::to_string(end.exit_code);
 }
 
 std::string last_line_of(const std::string& path, size_t max_len) {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The CLI survives the runtime it tests, end to end: over scenarios that
+# abort their process or never end (gort-selftest), check reports each as a
+# failing run (kind crash or timeout) in its summary, its JUnit XML and a
+# replay file, and carries on; run and replay report theirs the same way;
+# and gort check's table is the same for -j 1 and -j 2.
+#   isolation_cli_test.sh GORT_SELFTEST GORT WORKDIR
+set -u
+selftest=$1
+gort=$2
+dir=$3
+rm -rf "$dir" && mkdir -p "$dir"
+fails=0
+expect() {  # expect STATUS DESCRIPTION -- command...
+  local want=$1 what=$2
+  shift 3
+  "$@" >"$dir/out.txt" 2>"$dir/err.txt"
+  local got=$?
+  if [[ $got -ne $want ]]; then
+    echo "FAIL: $what: exit status $got, want $want"
+    sed 's/^/  | /' "$dir/out.txt" "$dir/err.txt" | head -40
+    fails=$((fails + 1))
+  fi
+}
+contains() {  # contains FILE TEXT WHAT
+  if ! grep -qF -- "$2" "$1"; then
+    echo "FAIL: $3: '$2' not in $1"
+    sed 's/^/  | /' "$1" | head -40
+    fails=$((fails + 1))
+  fi
+}
+
+# check: the crashes and the hangs are failures; the healthy scenario passes.
+expect 1 "check over crashing scenarios" -- "$selftest" check --runs 12 -j 2 --run-timeout 0.3 \
+  --junit "$dir/junit.xml" --out "$dir/f"
+cp "$dir/out.txt" "$dir/check.txt"
+contains "$dir/check.txt" "crash (SIGABRT)" "check names the crash"
+contains "$dir/check.txt" "timeout: the run was still going after 0.3 s" "check names the timeout"
+contains "$dir/check.txt" "restarted after a crash or a timeout" "check says workers were replaced"
+contains "$dir/check.txt" "FAILED: 3 scenarios, 36 runs" "check ran every run"
+if ! grep -qE '^well-behaved +12 .* 0 +[0-9]+$' "$dir/check.txt"; then
+  echo "FAIL: well-behaved's row is not 12 runs, 0 failures"
+  fails=$((fails + 1))
+fi
+if ! grep -qE '^spin-forever +12 .* 12 +[0-9]+$' "$dir/check.txt"; then
+  echo "FAIL: spin-forever's row is not 12 runs, 12 failures"
+  fails=$((fails + 1))
+fi
+contains "$dir/junit.xml" "crash (SIGABRT)" "JUnit has the crash"
+contains "$dir/junit.xml" "timed out" "JUnit has the timeouts"
+crash_replay=$(ls "$dir"/f/crash-on-order-seed*.replay.json 2>/dev/null | head -1)
+if [[ -z $crash_replay ]]; then
+  echo "FAIL: no replay file for the crash"
+  fails=$((fails + 1))
+else
+  expect 1 "replay of a crash" -- "$selftest" replay "$crash_replay"
+  contains "$dir/out.txt" "this run: crash (SIGABRT)" "replay reproduces the crash"
+  seed=$(basename "$crash_replay" | sed 's/.*-seed\([0-9]*\)\.replay\.json/\1/')
+  expect 1 "run of a crashing seed" -- "$selftest" run crash-on-order --seed "$seed" --out "$dir/r"
+  contains "$dir/out.txt" "FAIL crash-on-order (seed $seed" "run reports the crash"
+  contains "$dir/out.txt" "reproduce: gort replay $dir/r/crash-on-order-seed$seed.replay.json" "run writes a replay file"
+fi
+expect 1 "run that hangs" -- "$selftest" run spin-forever --run-timeout 0.3 --no-shrink --out "$dir/r"
+contains "$dir/out.txt" "timeout: the run was still going after 0.3 s" "run reports the timeout"
+expect 0 "a healthy run in-process" -- "$selftest" run well-behaved --seed 3 --in-process
+expect 0 "a healthy run isolated" -- "$selftest" run well-behaved --seed 3
+
+# The same table for every -j (timing columns aside).
+table() { grep -E '^[a-z0-9-]+ +[0-9]+ ' "$1" | awk '{$NF=""; print}'; }
+expect 0 "check -j 1" -- "$gort" check --runs 30 -j 1 --scenarios ping-pong,prime-sieve,deadlock,timeouts
+table "$dir/out.txt" >"$dir/j1.txt"
+expect 0 "check -j 2" -- "$gort" check --runs 30 -j 2 --scenarios ping-pong,prime-sieve,deadlock,timeouts
+table "$dir/out.txt" >"$dir/j2.txt"
+expect 0 "check --in-process" -- "$gort" check --runs 30 --in-process --scenarios ping-pong,prime-sieve,deadlock,timeouts
+table "$dir/out.txt" >"$dir/j0.txt"
+if [[ ! -s $dir/j1.txt ]] || ! diff -u "$dir/j1.txt" "$dir/j2.txt" || ! diff -u "$dir/j1.txt" "$dir/j0.txt"; then
+  echo "FAIL: gort check's table differs between -j 1, -j 2 and --in-process"
+  fails=$((fails + 1))
+fi
+
+if [[ $fails -ne 0 ]]; then
+  echo "isolation CLI test: $fails failed"
+  exit 1
+fi
+echo "isolation CLI test: all passed"
