@@ -10,14 +10,21 @@
 //              every invariant at every quiescent point.
 //
 // All three reuse one RunWorkspace and one stack pool, as a `gort check`
-// session does. Build it with the release preset; DESIGN.md section 8 asks
+// session does.
+//
+// BM_SchedulesInWorkers: level 2 as `gort check -j N` runs it, in N forked
+// worker processes (isolation/worker_pool.h) fed batches of 64 runs, 256
+// at a time: items_per_second against level 2's is the
+// cost of isolation (-j 1) and what a second worker buys (-j 2). Build it with the release preset; DESIGN.md section 8 asks
 // that a fresh runtime per schedule cost microseconds.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "gort/gort.h"
+#include "isolation/worker_pool.h"
 #include "scenario/scenario.h"
 #include "session/scenario_run.h"
 #include "strategy/random_walk.h"
@@ -69,7 +76,44 @@ void BM_Schedules(benchmark::State& state, const char* name) {
   state.SetItemsProcessed(state.iterations());
 }
 
+void BM_SchedulesInWorkers(benchmark::State& state, const char* name) {
+  const gort::harness::Scenario& s = scenario_named(name);
+  constexpr uint32_t kBatch = 64, kPerIteration = 256;
+  gort::harness::WorkerPool pool(
+      static_cast<unsigned>(state.range(0)),
+      [&s](uint32_t, uint64_t k) {
+        gort::harness::RunSpec spec;
+        spec.scenario = &s;
+        spec.seed = k + 1;
+        return spec;
+      },
+      nullptr, 10);
+  uint64_t k = 0;
+  std::vector<gort::harness::RunRecord> records;
+  // Each batch of kPerIteration counts as that many iterations: the time
+  // per iteration is the time per schedule, as in BM_Schedules.
+  while (state.KeepRunningBatch(kPerIteration)) {
+    for (uint32_t b = 0; b < kPerIteration / kBatch; b++, k += kBatch) pool.submit({0, k, kBatch});
+    bool ok = true;
+    while (pool.outstanding() > 0) {
+      records.clear();
+      pool.poll(&records, 100);
+      for (const auto& r : records) ok = ok && r.ok;
+    }
+    if (!ok) {
+      state.SkipWithError("a run failed: try `gort run SCENARIO --seed N`");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK_CAPTURE(BM_Schedules, ping_pong, "ping-pong")->ArgName("level")->DenseRange(kRuntime, kChecked);
 BENCHMARK_CAPTURE(BM_Schedules, prime_sieve, "prime-sieve")->ArgName("level")->DenseRange(kRuntime, kChecked);
+BENCHMARK_CAPTURE(BM_SchedulesInWorkers, ping_pong, "ping-pong")->ArgName("workers")->DenseRange(1, 2)->UseRealTime();
+BENCHMARK_CAPTURE(BM_SchedulesInWorkers, prime_sieve, "prime-sieve")
+    ->ArgName("workers")
+    ->DenseRange(1, 2)
+    ->UseRealTime();
 
 }  // namespace
