@@ -30,8 +30,9 @@ contains() {  # contains FILE TEXT WHAT
   fi
 }
 
-# check: the crashes and the hangs are failures; the healthy scenario passes.
+# check: the crashes and the hangs are failures; the healthy scenarios pass.
 expect 1 "check over crashing scenarios" -- "$selftest" check --runs 12 -j 2 --run-timeout 0.3 \
+  --scenarios crash-on-order,spin-forever,well-behaved \
   --junit "$dir/junit.xml" --out "$dir/f"
 cp "$dir/out.txt" "$dir/check.txt"
 contains "$dir/check.txt" "crash (SIGABRT)" "check names the crash"
@@ -64,6 +65,15 @@ expect 1 "run that hangs" -- "$selftest" run spin-forever --run-timeout 0.3 --no
 contains "$dir/out.txt" "timeout: the run was still going after 0.3 s" "run reports the timeout"
 expect 0 "a healthy run in-process" -- "$selftest" run well-behaved --seed 3 --in-process
 expect 0 "a healthy run isolated" -- "$selftest" run well-behaved --seed 3
+
+# Two runs in every eight run without injected panics: of 16 runs of a
+# scenario whose plan panics at its only yield point, 12 end in the panic.
+expect 0 "check of the fault-free share" -- "$selftest" check --runs 16 --scenarios yields-once
+if ! grep -qE '^yields-once +16 .* 12 \(75%\) +0 ' "$dir/out.txt"; then
+  echo "FAIL: yields-once: not 12 of 16 runs ended in the injected panic"
+  sed 's/^/  | /' "$dir/out.txt"
+  fails=$((fails + 1))
+fi
 
 # The same table for every -j (timing columns aside).
 table() { grep -E '^[a-z0-9-]+ +[0-9]+ ' "$1" | awk '{$NF=""; print}'; }

@@ -37,6 +37,10 @@ void well_behaved() {
   }
 }
 
+// Its plan injects a panic at the first yield point: every run that has
+// injected panics ends in one, and the rest show which runs have none.
+void yields_once() { yield_point(); }
+
 }  // namespace
 
 const std::vector<Scenario>& isolation_test_scenarios() {
@@ -50,6 +54,13 @@ const std::vector<Scenario>& isolation_test_scenarios() {
        ""},
       {"spin-forever", "test hang", "main spins without a yield point", &spin_forever, {}, 64 * 1024, ""},
       {"well-behaved", "test chan", "a ping-pong that always passes", &well_behaved, {}, 64 * 1024, ""},
+      {"yields-once",
+       "test faults",
+       "one yield point, where its plan injects a panic",
+       &yields_once,
+       {},
+       64 * 1024,
+       "panic-at-yield:at=1"},
   };
   return list;
 }

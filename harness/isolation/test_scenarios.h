@@ -16,6 +16,7 @@ namespace gort::harness {
 // arrives first, which the schedule decides: some seeds crash, others pass.
 // "spin-forever": main loops without a yield point: only a wall-clock limit ends it.
 // "well-behaved": a ping-pong that always passes.
+// "yields-once": one yield point, where its fault plan injects a panic.
 const std::vector<Scenario>& isolation_test_scenarios();
 
 }  // namespace gort::harness
