@@ -19,6 +19,7 @@ void WireWriter::pods(const std::vector<T>& v) {
 }
 
 bool WireReader::take(void* p, size_t n) {
+  if (n == 0) return ok_;  // an empty vector's data() may be null: no memcpy
   if (!ok_ || bytes_.size() - pos_ < n) {
     ok_ = false;
     std::memset(p, 0, n);

@@ -33,7 +33,9 @@ class WireWriter {
   void pods(const std::vector<T>& v);
 
  private:
-  void raw(const void* p, size_t n) { out_->append(static_cast<const char*>(p), n); }
+  void raw(const void* p, size_t n) {
+    if (n > 0) out_->append(static_cast<const char*>(p), n);  // an empty vector's data() may be null
+  }
   std::string* out_;
 };
 
