@@ -137,6 +137,11 @@ void panic_runtime_error(Runtime& rt, const char* msg) {
   gopanic(gp, PanicValue(RuntimeError(msg)));
 }
 
+void fatal_foreign_chan(Runtime& rt) {
+  fatal(rt, "channel used outside the run that made it",
+        "runtime: a gort::Chan kept from another run (its channel died with that run) was used in this one\n");
+}
+
 void exit_run(Runtime& rt, int status) { end_run(rt, status); }
 
 }  // namespace gort::rt

@@ -72,6 +72,9 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
 // A runtime error (Go's runtime.Error with its exact text): the one place
 // runtime panics start. A panic like any other, on the current G.
 [[noreturn]] void panic_runtime_error(Runtime& rt, const char* msg);
+// A channel handle kept from another run used in this one (chan.cc,
+// select): "fatal error: channel used outside the run that made it".
+[[noreturn]] void fatal_foreign_chan(Runtime& rt);
 // Ends the run with status (main returned: 0).
 [[noreturn]] void exit_run(Runtime& rt, int status);
 // Go's goroutine dump: "goroutine N [status]:" for every live G.

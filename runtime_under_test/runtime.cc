@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -48,6 +49,15 @@ bool on_fault(uintptr_t addr, platform::FaultRedirect* to) {
   return true;
 }
 
+// The one counter shared by every run of the process. It decides nothing
+// a run does (no schedule, no output depends on it); it only lets a handle
+// that outlived its run be told apart from the current run's, without
+// reading memory its run freed.
+uint64_t new_run_id() {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 void mstart(void* arg) {
   auto* mp = static_cast<M*>(arg);
   landed_fresh(mp->g0, &mp->native_fiber);
@@ -63,7 +73,7 @@ void mstart(void* arg) {
 
 }  // namespace
 
-Runtime::Runtime(const Config& cfg) : config(cfg), decider(cfg.chooser, cfg.seed) {
+Runtime::Runtime(const Config& cfg) : config(cfg), run_id(new_run_id()), decider(cfg.chooser, cfg.seed) {
   stacks = cfg.stack_pool != nullptr ? &cfg.stack_pool->impl() : &own_stacks_;
   m0.p = &p0;
   p0.m = &m0;
