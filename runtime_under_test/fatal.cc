@@ -114,10 +114,10 @@ std::string goroutine_dump(const Runtime& rt) {
   return out;
 }
 
-void fatal(Runtime& rt, std::string_view msg, std::string_view preamble) {
+void fatal(Runtime& rt, std::string_view msg, std::string_view preamble, std::string_view postscript) {
   std::string& out = rt.result.output;
   out.append(preamble);
-  out.append("fatal error: ").append(msg).append("\n\n");
+  out.append("fatal error: ").append(msg).append("\n").append(postscript).append("\n");
   rt.result.fatal_error.assign(msg);
   out += goroutine_dump(rt);
   end_run(rt, 2);
