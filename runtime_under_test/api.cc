@@ -47,6 +47,10 @@ void newproc(const ClosureOps* ops, void* fn) {
 int selectgo(const SelectCase* cases, size_t n, bool block) {
   rt::G* gp = current_goroutine("gort::select");
   rt::Runtime& r = *gp->rt;
+  // A case on a channel of another run: its memory is gone, never read.
+  for (size_t i = 0; i < n; i++) {
+    if (cases[i].c != nullptr && cases[i].run != r.run_id) rt::fatal_foreign_chan(r);
+  }
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   bool recv_ok = false;
   int chosen = rt::selectgo(r, cases, n, block, &recv_ok);
@@ -85,7 +89,7 @@ void send_time(rt::Runtime&, void* arg, int64_t now) {
   auto* c = static_cast<rt::hchan*>(arg);
   int64_t v = now;
   rt::chansend_from_timer(c, &v);
-  detail::chan_release(c);  // the timer's reference
+  detail::chan_release(detail::ChanRef{c, c->rt->run_id});  // the timer's reference (a timer never outlives its run)
 }
 
 }  // namespace
@@ -113,7 +117,7 @@ Chan<int64_t> after(std::chrono::nanoseconds d) {
   t->when = deadline_after(r, d);
   t->f = send_time;
   t->arg = c.raw();
-  detail::chan_retain(c.raw());
+  detail::chan_retain(c.ref());
   rt::addtimer(r, rt::getm()->p, t);
   return c;
 }

@@ -335,6 +335,20 @@ rt::G* goroutine_or_abort(const char* what) {
   return gp;
 }
 
+// Whether ref's channel belongs to the current run: the one question asked
+// of a handle before its channel is read, answered from the handle alone.
+bool of_current_run(ChanRef ref) {
+  rt::G* gp = rt::getg();
+  return gp != nullptr && ref.run == gp->rt->run_id;
+}
+
+// The channel of a handle used by gp: nil, or one of gp's run. A handle
+// kept from another run points at memory that run freed; it is never read.
+rt::hchan* chan_of(rt::G* gp, ChanRef ref) {
+  if (ref.c != nullptr && ref.run != gp->rt->run_id) rt::fatal_foreign_chan(*gp->rt);
+  return ref.c;
+}
+
 // A completed operation, for the tracer and the after-op fault site.
 void op_done(rt::G* gp, EventKind kind, rt::hchan* c, void* elem, int64_t aux) {
   rt::trace_chan_value(*gp->rt, kind, gp->goid, c->id, elem, c->ops->size, c->ops->trivial, aux);
@@ -343,32 +357,35 @@ void op_done(rt::G* gp, EventKind kind, rt::hchan* c, void* elem, int64_t aux) {
 
 }  // namespace
 
-rt::hchan* makechan(const ElemOps* ops, int64_t size) {
+ChanRef makechan(const ElemOps* ops, int64_t size) {
   rt::G* gp = goroutine_or_abort("gort::make_chan");
   rt::hchan* c = rt::makechan(*gp->rt, ops, size);
   rt::trace_event(*gp->rt, EventKind::kChanMake, gp->goid, c->id, size);
-  return c;
+  return ChanRef{c, gp->rt->run_id};
 }
 
-// Outside any run a handle does nothing: its channel died with its run.
-void chan_retain(rt::hchan* c) {
-  if (rt::getg() != nullptr) c->refs++;
+// References count only within the channel's run: anywhere else (outside
+// any run, or in a later one) the channel is gone, or will be freed by its
+// own run's end, so a copy or a destruction there does nothing.
+void chan_retain(ChanRef ref) {
+  if (of_current_run(ref)) ref.c->refs++;
 }
 
-void chan_release(rt::hchan* c) {
-  if (rt::getg() == nullptr) return;
-  if (--c->refs == 0) rt::chan_free(c);
+void chan_release(ChanRef ref) {
+  if (of_current_run(ref) && --ref.c->refs == 0) rt::chan_free(ref.c);
 }
 
-void chansend(rt::hchan* c, void* elem) {
+void chansend(ChanRef ref, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::send");
+  rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::chansend(c, elem, /*block=*/true);
   op_done(gp, EventKind::kChanSend, c, elem, 0);
 }
 
-bool chansend_nonblocking(rt::hchan* c, void* elem) {
+bool chansend_nonblocking(ChanRef ref, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::try_send");
+  rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   // Go's fast path: an open channel that would block fails at once, unlocked.
   if (c != nullptr && !c->closed && rt::chan_full(c)) return false;
@@ -377,8 +394,9 @@ bool chansend_nonblocking(rt::hchan* c, void* elem) {
   return true;
 }
 
-bool chanrecv(rt::hchan* c, void* elem) {
+bool chanrecv(ChanRef ref, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::recv");
+  rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   bool received = false;
   rt::chanrecv(c, elem, /*block=*/true, &received);
@@ -386,8 +404,9 @@ bool chanrecv(rt::hchan* c, void* elem) {
   return received;
 }
 
-bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
+bool chanrecv_nonblocking(ChanRef ref, void* elem, bool* ok) {
   rt::G* gp = goroutine_or_abort("Chan::try_recv");
+  rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   if (c != nullptr && !c->closed && rt::chan_empty(c)) {
     *ok = false;
@@ -398,14 +417,23 @@ bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
   return true;
 }
 
-void closechan(rt::hchan* c) {
+void closechan(ChanRef ref) {
   rt::G* gp = goroutine_or_abort("Chan::close");
+  rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::closechan(c);
   rt::trace_event(*gp->rt, EventKind::kChanClose, gp->goid, c->id);
 }
 
-int chanlen(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->qcount); }
-int chancap(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->dataqsiz); }
+// len and cap of the nil channel are 0 anywhere; of any other channel only
+// inside its run.
+int chanlen(ChanRef ref) {
+  if (ref.c == nullptr) return 0;
+  return static_cast<int>(chan_of(goroutine_or_abort("Chan::len"), ref)->qcount);
+}
+int chancap(ChanRef ref) {
+  if (ref.c == nullptr) return 0;
+  return static_cast<int>(chan_of(goroutine_or_abort("Chan::cap"), ref)->dataqsiz);
+}
 
 }  // namespace gort::detail

@@ -114,10 +114,10 @@ std::string goroutine_dump(const Runtime& rt) {
   return out;
 }
 
-void fatal(Runtime& rt, std::string_view msg, std::string_view preamble) {
+void fatal(Runtime& rt, std::string_view msg, std::string_view preamble, std::string_view postscript) {
   std::string& out = rt.result.output;
   out.append(preamble);
-  out.append("fatal error: ").append(msg).append("\n\n");
+  out.append("fatal error: ").append(msg).append("\n").append(postscript).append("\n");
   rt.result.fatal_error.assign(msg);
   out += goroutine_dump(rt);
   end_run(rt, 2);
@@ -135,6 +135,11 @@ void panic_runtime_error(Runtime& rt, const char* msg) {
   assert(gp != nullptr && !gp->is_g0 && "a runtime panic on the scheduler's stack");
   (void)rt;
   gopanic(gp, PanicValue(RuntimeError(msg)));
+}
+
+void fatal_foreign_chan(Runtime& rt) {
+  fatal(rt, "channel used outside the run that made it",
+        "runtime: a gort::Chan kept from another run (its channel died with that run) was used in this one\n");
 }
 
 void exit_run(Runtime& rt, int status) { end_run(rt, status); }

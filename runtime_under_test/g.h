@@ -65,6 +65,10 @@ struct G {
   // Set when a user catch handler swallowed the runtime's unwinding
   // (defer.h): what was swallowed, reported as a fatal error.
   const char* swallowed_unwinding = nullptr;
+  // While an unrecovered panic turns its chain's values into text (Go's
+  // preprintpanics): a panic that nothing recovers now is "panic while
+  // printing panic value", not a panic to print.
+  bool printing_panics = false;
   // Set when gopark returns (the G was woken); the next completed
   // operation consumes it at the after-wake-up fault site (yield.h).
   bool resumed_from_park = false;

@@ -6,6 +6,7 @@
 
 #include "g.h"
 #include "platform/cxx_eh.h"
+#include "platform/fault.h"
 #include "platform/platform.h"
 
 namespace gort::rt {
@@ -33,6 +34,10 @@ struct M {
   bool (*waitunlockf)(G*, void*) = nullptr;
   void* waitlock = nullptr;
   platform::Note park;  // where this M sleeps when idle (several Ms)
+  // Set by the fault handler when it claims a fault (the run then ends):
+  // a second fault before the run ends is the process's, not the run's.
+  bool claimed_fault = false;
+  platform::FaultInfo fault;  // the claimed fault, for its report on g0
 };
 
 }  // namespace gort::rt

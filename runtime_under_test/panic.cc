@@ -60,6 +60,53 @@ void append_panics(std::string& out, const Panic* p) {
   out += "\n";
 }
 
+// Go's throw from preprintpanics' deferred recover: v is the value of the
+// panic that left an Error() called to print a panic. A string is quoted,
+// anything else named by its type only (no more user code runs).
+[[noreturn]] void fatal_panic_while_printing(G* gp, const PanicValue& v) {
+  constexpr const char* kText = "panic while printing panic value";
+  char msg[1024];
+  if (const std::string* s = v.get<std::string>()) {
+    snprintf(msg, sizeof msg, "%s: %s", kText, s->c_str());
+  } else if (v.type() != nullptr) {
+    // type_name's string dies before fatal: the run ends inside it.
+    snprintf(msg, sizeof msg, "%s: type %s", kText, detail::type_name(*v.type()).c_str());
+  } else {
+    // panic(nil) in Error(): Go's recover sees nil and skips the throw,
+    // then prints the unconverted value with its address; gort ends here.
+    snprintf(msg, sizeof msg, "%s: nil", kText);
+  }
+  fatal(*gp->rt, msg);
+}
+
+// Go's preprintpanics: before anything is printed, every value on the
+// chain, newest first, becomes its text, so that each Error() (user code,
+// which may have side effects, panic or block) runs exactly once. A panic
+// that leaves an Error() ends the run (gopanic sees printing_panics); so
+// does a C++ exception leaving one (as if it had become a panic there).
+void preprint_panics(G* gp) {
+  struct Printing {
+    G* gp;
+    explicit Printing(G* g) : gp(g) { gp->printing_panics = true; }
+    ~Printing() { gp->printing_panics = false; }  // a Goexit in Error() unwinds through here
+  } printing(gp);
+  for (Panic* p = gp->panic; p != nullptr; p = p->link) {
+    if (p->goexit || !p->value.has_value() || p->value.get<std::string>() != nullptr) continue;
+    bool threw = false;
+    try {
+      std::string text = p->value.to_string();
+      p->value = PanicValue(std::move(text));
+    } catch (const RecoveryUnwind&) {
+      throw;
+    } catch (const GoexitUnwind&) {
+      throw;
+    } catch (...) {
+      threw = true;  // the run ends outside the handler: a handler left by a switch keeps its exception
+    }
+    if (threw) fatal(*gp->rt, "panic while printing panic value: type gort::CxxException");
+  }
+}
+
 // Go's gorecover: caller is the activation that called recover.
 PanicValue recover_for(G* gp, const detail::Activation* caller) {
   Panic* p = gp->panic;
@@ -142,7 +189,10 @@ void gopanic(G* gp, PanicValue v) {
   PanicScope scope(gp, &p);
   trace_event(*gp->rt, EventKind::kPanic, gp->goid);
   run_panic_defers(gp, &p);
-  // Nothing recovered it: Go's fatalpanic, for the whole chain.
+  // Nothing recovered it.
+  if (gp->printing_panics) fatal_panic_while_printing(gp, p.value);
+  preprint_panics(gp);
+  // Go's fatalpanic, for the whole chain: every value is text by now.
   Runtime& rt = *gp->rt;
   std::string& out = rt.result.output;
   append_panics(out, gp->panic);

@@ -64,14 +64,20 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
 // --- fatal errors (fatal.cc) ---
 // Ends the run: "fatal error: MSG", a goroutine dump, exit status 2. The
 // preamble (may be empty) is printed before it, as Go prints
-// "runtime: goroutine stack exceeds ..." before "fatal error: stack overflow".
-[[noreturn]] void fatal(Runtime& rt, std::string_view msg, std::string_view preamble = {});
+// "runtime: goroutine stack exceeds ..." before "fatal error: stack overflow";
+// the postscript (lines, may be empty) right after the "fatal error:" line,
+// as Go prints a signal's "[signal ...]" line there.
+[[noreturn]] void fatal(Runtime& rt, std::string_view msg, std::string_view preamble = {},
+                        std::string_view postscript = {});
 // Ends the run after an unrecovered panic, whose "panic: ..." lines are
 // already in the output: a blank line, gp's traceback, exit status 2.
 [[noreturn]] void fatalpanic_traceback(Runtime& rt, const G* gp);
 // A runtime error (Go's runtime.Error with its exact text): the one place
 // runtime panics start. A panic like any other, on the current G.
 [[noreturn]] void panic_runtime_error(Runtime& rt, const char* msg);
+// A channel handle kept from another run used in this one (chan.cc,
+// select): "fatal error: channel used outside the run that made it".
+[[noreturn]] void fatal_foreign_chan(Runtime& rt);
 // Ends the run with status (main returned: 0).
 [[noreturn]] void exit_run(Runtime& rt, int status);
 // Go's goroutine dump: "goroutine N [status]:" for every live G.

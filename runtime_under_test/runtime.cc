@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -33,19 +34,73 @@ thread_local MainStart* starting = nullptr;
   fatal(*gp->rt, "stack overflow", pre);
 }
 
-// Runs on the alternate signal stack. Claims faults in the guard page of
-// the stack this thread is running on; declines everything else.
-bool on_fault(uintptr_t addr, platform::FaultRedirect* to) {
+// Where a thread resumes after any other fault during a run: Go's throw
+// from sigpanic when it cannot panic, with dopanic_m's signal line.
+[[noreturn]] void report_signal(void* arg) {
+  auto* gp = static_cast<G*>(arg);
+  M* mp = getm();
+  platform::tsan_switch_to(&mp->g0->fiber);
+  landed_fresh(mp->g0);
+  const platform::FaultInfo& f = mp->fault;
+  char line[160];
+  const char* name = platform::fault_signal_name(f.sig);
+  // Go's hex(): 0x and lower-case digits, no padding.
+  snprintf(line, sizeof line, "[signal %s code=0x%x addr=0x%llx pc=0x%llx]\n", name, static_cast<unsigned>(f.code),
+           static_cast<unsigned long long>(f.addr), static_cast<unsigned long long>(f.pc));
+  fatal(*gp->rt, "unexpected signal during runtime execution", {}, line);
+}
+
+// How far below a stack's guard a fault still counts as that stack's
+// overflow: a frame bigger than the guard, built without stack-clash
+// probes, moves the stack pointer past the guard and faults below it.
+constexpr uintptr_t kOverflowReach = uintptr_t{1} << 20;
+
+bool below_stack(const platform::StackMapping& s, uintptr_t a) {
+  uintptr_t floor = s.base > kOverflowReach ? s.base - kOverflowReach : 0;
+  return a >= floor && a < s.lo;
+}
+
+bool on_stack_mapping(const platform::StackMapping& s, uintptr_t a) { return a >= s.base && a < s.hi; }
+
+// A fault of gp's stack: in its guard (stack-clash probes land there), or
+// below it with the stack pointer there too or the address just past the
+// guard -- unless the stack pointer is on g0's own stack (the runtime
+// running on the scheduler's stack on gp's behalf).
+bool is_stack_overflow(const G* gp, const M* mp, const platform::FaultInfo& f) {
+  const platform::StackMapping& s = gp->stack;
+  if (s.guard_contains(f.addr)) return true;
+  if (!gp->is_g0 && on_stack_mapping(mp->g0->stack, f.sp)) return false;
+  return below_stack(s, f.sp) || (f.addr < s.base && below_stack(s, f.addr));
+}
+
+// Runs on the alternate signal stack. Claims every fault on a thread that
+// is running a run: an overflow of the current G's stack is reported as
+// Go's stack overflow, anything else as Go's "unexpected signal during
+// runtime execution". Declines faults outside runs, and a fault after one
+// was claimed (the report itself faulting): the process's disposition
+// handles those.
+bool on_fault(const platform::FaultInfo& f, platform::FaultRedirect* to) {
   M* mp = getm();
   G* gp = getg();
-  if (mp == nullptr || gp == nullptr || !gp->stack.guard_contains(addr)) return false;
-  // The overflowing frames are abandoned: gp's context dies here, and g0's
+  if (mp == nullptr || gp == nullptr || mp->g0 == nullptr || mp->claimed_fault) return false;
+  mp->claimed_fault = true;
+  mp->fault = f;
+  // The faulting frames are abandoned: gp's context dies here, and g0's
   // stack starts afresh (the redirect writes to it from this handler).
   platform::unpoison_stack(mp->g0->stack.lo, mp->g0->stack.usable());
   platform::Fiber dying;
   platform::asan_start_switch(&dying, &mp->g0->fiber, /*from_dies=*/true);
-  *to = platform::FaultRedirect{report_overflow, g0_stack_top(mp), gp};
+  *to = platform::FaultRedirect{is_stack_overflow(gp, mp, f) ? report_overflow : report_signal, g0_stack_top(mp), gp};
   return true;
+}
+
+// The one counter shared by every run of the process. It decides nothing
+// a run does (no schedule, no output depends on it); it only lets a handle
+// that outlived its run be told apart from the current run's, without
+// reading memory its run freed.
+uint64_t new_run_id() {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 void mstart(void* arg) {
@@ -63,7 +118,7 @@ void mstart(void* arg) {
 
 }  // namespace
 
-Runtime::Runtime(const Config& cfg) : config(cfg), decider(cfg.chooser, cfg.seed) {
+Runtime::Runtime(const Config& cfg) : config(cfg), run_id(new_run_id()), decider(cfg.chooser, cfg.seed) {
   stacks = cfg.stack_pool != nullptr ? &cfg.stack_pool->impl() : &own_stacks_;
   m0.p = &p0;
   p0.m = &m0;

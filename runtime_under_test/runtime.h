@@ -39,6 +39,9 @@ class Runtime {
   // Everything below is the scheduler's (proc.h); public so that the
   // runtime's free functions, Go-style, can reach it.
   Config config;
+  // This run's id, unique within the process (never 0): what a channel
+  // handle is checked against before its channel is read (gort/chan.h).
+  const uint64_t run_id;
   // Stacks come from and return here: the caller's pool, or this run's own.
   StackPoolImpl* stacks = nullptr;
   platform::Decider decider;

@@ -12,6 +12,7 @@
 #include <array>
 #include <chrono>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -184,6 +185,126 @@ TEST(GoTestCrash, TestRecursivePanic5) {
 }
 
 // ---- Goexit -----------------------------------------------------------------
+
+// ---- printing a panic's value ---------------------------------------------
+
+// testprog's exampleError and examplePanicError (crash.go) and panicError
+// (deadlock.go): errors whose Error() itself panics.
+struct ExampleError final : gort::Error {
+  std::string error() const override { gort::panic("important error message"); }
+};
+struct ExamplePanicError final : gort::Error {
+  std::string error() const override { gort::panic(ExampleError{}); }
+};
+
+// Ports TestPanicWhilePanicking (src/runtime/crash_test.go, issue 52257;
+// testprog ErrorPanic, DoubleErrorPanic, StringPanic, NilPanic). Go's
+// preprintpanics recovers the panic that left Error() and throws: no
+// "panic:" line at all, the fatal error with the value if it is a string,
+// else its type. (StringerPanic, DoubleStringerPanic and CircularPanic need
+// fmt.Stringer and method values, which gort has no counterpart of.) The
+// whole output is pinned, beyond Go's Contains check, with exit status 2.
+TEST(GoTestCrash, TestPanicWhilePanicking) {
+  run_test_prog([](std::string*, Frame&) { gort::panic(ExampleError{}); },
+                [](const std::string& output, const spec::Run& run) {
+                  EXPECT_TRUE(has_prefix(output,
+                                         "fatal error: panic while printing panic value: important error message\n\n"
+                                         "goroutine 1 [running]:\n"))
+                      << spec::describe(run);
+                  EXPECT_FALSE(contains(output, "panic: ")) << spec::describe(run);
+                  EXPECT_EQ(run.result.fatal_error, "panic while printing panic value: important error message");
+                  EXPECT_EQ(run.result.exit_status, 2);
+                });
+  run_test_prog([](std::string*, Frame&) { gort::panic(ExamplePanicError{}); },
+                [](const std::string& output, const spec::Run& run) {
+                  EXPECT_TRUE(has_prefix(output, "fatal error: panic while printing panic value: type "))
+                      << spec::describe(run);
+                  EXPECT_TRUE(contains(run.result.fatal_error, "ExampleError")) << spec::describe(run);
+                  EXPECT_EQ(run.result.exit_status, 2);
+                });
+  expect_output_contains([](std::string*, Frame&) { gort::panic("important string message"); },
+                         "important string message");
+  expect_output_contains([](std::string*, Frame&) { gort::panic(nullptr); }, "nil");
+}
+
+// Ports TestPanicLoop (src/runtime/crash_test.go; testprog PanicLoop): an
+// Error() that panics must not make the printing recurse (gort used to,
+// until the stack overflowed).
+TEST(GoTestCrash, TestPanicLoop) {
+  struct PanicError final : gort::Error {
+    std::string error() const override { gort::panic("double error"); }
+  };
+  expect_output_contains([](std::string*, Frame&) { gort::panic(PanicError{}); }, "panic while printing panic value");
+}
+
+// Go's preprintpanics calls each value's Error() once, before printing
+// anything, newest panic first, and prints the text it got (Go pins this
+// nowhere; gort called Error() twice for the panic that ended the run).
+// Checked against go1.19 by hand: the side effect shows once, then the chain.
+TEST(PanicPrinting, ErrorIsCalledOncePerPanicBeforeAnythingIsPrinted) {
+  struct Counted final : gort::Error {
+    std::string* out;
+    const char* text;
+    Counted(std::string* o, const char* t) : out(o), text(t) {}
+    std::string error() const override {
+      *out += str("Error called: ", text, "\n");
+      return text;
+    }
+  };
+  run_test_prog(
+      [](std::string* out, Frame& main) {
+        main.defer([out] { gort::panic(Counted(out, "second")); });
+        gort::panic(Counted(out, "first"));
+      },
+      [](const std::string& output, const spec::Run& run) {
+        EXPECT_TRUE(has_prefix(output,
+                               "Error called: second\nError called: first\n"
+                               "panic: first\n\tpanic: second\n\ngoroutine 1 [running]:\n"))
+            << spec::describe(run);
+        EXPECT_EQ(run.result.panic, "second");
+        EXPECT_EQ(run.result.exit_status, 2);
+      });
+}
+
+// A panic in an Error() called to print an older panic of the chain ends
+// the run the same way, after the newer values were converted once.
+TEST(PanicPrinting, APanicWhilePrintingAnOlderValueIsTheSameFatalError) {
+  struct Counted final : gort::Error {
+    std::string* out;
+    explicit Counted(std::string* o) : out(o) {}
+    std::string error() const override {
+      *out += "Error called\n";
+      return "counted";
+    }
+  };
+  run_test_prog(
+      [](std::string* out, Frame& main) {
+        main.defer([out] { gort::panic(Counted(out)); });
+        gort::panic(ExampleError{});
+      },
+      [](const std::string& output, const spec::Run& run) {
+        EXPECT_TRUE(has_prefix(output,
+                               "Error called\n"
+                               "fatal error: panic while printing panic value: important error message\n\n"))
+            << spec::describe(run);
+        EXPECT_EQ(run.result.exit_status, 2);
+      });
+}
+
+// An Error() that throws a C++ exception: as if it had become a panic
+// there (a gort::CxxException), so the same fatal error, by type.
+TEST(PanicPrinting, ACxxExceptionFromErrorIsAPanicWhilePrinting) {
+  struct Throwing final : gort::Error {
+    std::string error() const override { throw std::runtime_error("from error()"); }
+  };
+  run_test_prog(
+      [](std::string*, Frame&) { gort::panic(Throwing{}); },
+      [](const std::string& output, const spec::Run& run) {
+        EXPECT_TRUE(has_prefix(output, "fatal error: panic while printing panic value: type gort::CxxException\n\n"))
+            << spec::describe(run);
+        EXPECT_EQ(run.result.exit_status, 2);
+      });
+}
 
 // Ports TestGoexitDefer (src/runtime/crash_test.go): Goexit runs the
 // goroutine's deferred calls, and recover in them returns nil; nothing

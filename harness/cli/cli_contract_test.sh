@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gort CLI's contract, end to end: a failing run writes a replay file
 # that `gort replay` reproduces; a stale or malformed replay file, a bad
-# flag, a bad fault plan or shard each get one line and exit status 2;
+# flag, an out-of-range number, a bad fault plan or shard each get one
+# line and exit status 2;
 # check writes JUnit XML and honours shards; --verify-determinism passes.
 #   cli_contract_test.sh GORT WORKDIR
 set -u
@@ -63,6 +64,42 @@ expect 2 "bad shard" -- "$gort" check --runs 1 --shard 3/2
 one_line_error "bad shard"
 expect 2 "unknown scenario in check" -- "$gort" check --runs 1 --scenarios ping-pong,nope
 one_line_error "unknown scenario in check"
+
+# Numeric flags: negatives, non-numbers and out-of-range values are one
+# line naming the flag and its range, exit 2 (no wrap-around, no saturation).
+bad_number() {  # bad_number FLAG-TEXT-IN-ERROR command...
+  local flag=$1
+  shift
+  expect 2 "bad number: $*" -- "$gort" "$@"
+  one_line_error "bad number: $*"
+  contains "$dir/err.txt" "$flag" "bad number names its flag: $*"
+  contains "$dir/err.txt" " from " "bad number states the range: $*"
+}
+bad_number "--seed: -1 is not a whole number from 0 to 18446744073709551615" run ping-pong --seed -1
+bad_number "--seed: 18446744073709551616" run ping-pong --seed 18446744073709551616
+bad_number "--seed: 99999999999999999999999" run ping-pong --seed 99999999999999999999999
+bad_number "--seed: seven" run ping-pong --seed seven
+bad_number "--seed: 0x10" run ping-pong --seed 0x10
+bad_number "--depth: -1" run ping-pong --depth -1
+bad_number "--depth: 65" run ping-pong --depth 65
+bad_number "--dfs-runs: 0" run ping-pong --strategy dfs --dfs-runs 0
+bad_number "--max-switches: -5" run ping-pong --max-switches -5
+bad_number "--check-every: 1.5" run ping-pong --check-every 1.5
+bad_number "--runs: -3" check --runs -3
+bad_number "--runs: 100000001" check --runs 100000001
+bad_number "--seconds: -5" check --seconds -5
+bad_number "--seconds: nan" check --seconds nan
+bad_number "--seconds: 1e400" check --seconds 1e400
+bad_number "--seed: -2" check --runs 1 --seed -2
+bad_number "--iterations: 0" archcheck --iterations 0
+bad_number "--seed: -1" archcheck --seed -1
+bad_number "--runs: -1" mutants --runs -1
+bad_number "--seconds: abc" mutants --seconds abc
+bad_number "--binary-seconds: 0.5" mutants --binary-seconds 0.5
+bad_number "--max-switches: 18446744073709551615" replay "$replay" --max-switches 18446744073709551615
+# The largest seed is a seed like any other.
+expect 0 "largest seed" -- "$gort" run ping-pong --seed 18446744073709551615
+contains "$dir/out.txt" "seed 18446744073709551615" "largest seed"
 
 # check: JUnit XML, a shard, determinism verified on every run.
 expect 0 "sharded check" -- "$gort" check --runs 3 --shard 1/2 --junit "$dir/junit.xml" --verify-determinism

@@ -3,8 +3,14 @@
 // the built-in list; a user's binary may hand its own). Each subcommand
 // lives in its own file (commands.h); this one parses.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <type_traits>
 
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
@@ -29,27 +35,66 @@ int cmd_archcheck(uint32_t iterations, uint64_t seed) {
   return failed == 0 ? 0 : 1;
 }
 
+// Every numeric flag goes through these: CLI11's own conversion wraps a
+// negative number into an unsigned one (--seed -1 became seed
+// 18446744073709551615), saturates past the type's range, and takes hex.
+// Here a whole number is decimal digits alone and a number of seconds a
+// finite decimal; either must lie in [lo, hi]. Anything else is a parse
+// error naming the flag, the input and the range (one line, exit 2).
+template <class T>
+CLI::Option* add_whole_number(CLI::App* cmd, const std::string& name, T& var, T lo, T hi, const std::string& help) {
+  static_assert(std::is_unsigned_v<T>);
+  std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  auto check = [lo, hi, range](std::string& in) -> std::string {
+    bool digits = !in.empty() && in.size() <= 20 &&
+                  std::all_of(in.begin(), in.end(), [](char c) { return c >= '0' && c <= '9'; });
+    errno = 0;
+    unsigned long long v = digits ? std::strtoull(in.c_str(), nullptr, 10) : 0;
+    if (!digits || errno == ERANGE || v < lo || v > hi) return in + " is not a whole number from " + range;
+    return {};
+  };
+  return cmd->add_option(name, var, help)->check(CLI::Validator(check, "[" + range + "]"));
+}
+
+CLI::Option* add_seconds(CLI::App* cmd, const std::string& name, double& var, double lo, double hi,
+                         const std::string& help) {
+  char range[96];
+  snprintf(range, sizeof range, "%g to %g", lo, hi);
+  std::string text = range;
+  auto check = [lo, hi, text](std::string& in) -> std::string {
+    char* end = nullptr;
+    errno = 0;
+    double v = in.empty() ? 0 : std::strtod(in.c_str(), &end);
+    bool decimal =
+        !in.empty() && end == in.c_str() + in.size() && in.find_first_not_of("0123456789.eE+-") == std::string::npos;
+    if (!decimal || errno == ERANGE || !std::isfinite(v) || v < lo || v > hi) {
+      return in + " is not a number of seconds from " + text;
+    }
+    return {};
+  };
+  return cmd->add_option(name, var, help)->check(CLI::Validator(check, "[" + text + "]"));
+}
+
 // Flags every scheduling subcommand shares.
 void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
   if (with_strategy) {
     cmd->add_option("--strategy", f.strategy,
                     "random (seeded random walk), pct (priority change points) or, with run, dfs (every schedule "
                     "up to --depth preemptions)");
-    cmd->add_option("--depth", f.depth, "PCT's depth d (d-1 priority change points); dfs's preemption bound")
-        ->check(CLI::Range(0u, 64u));
-    cmd->add_option("--dfs-runs", f.dfs_runs, "dfs: schedules at most")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+    add_whole_number(cmd, "--depth", f.depth, 0u, 64u,
+                     "PCT's depth d (d-1 priority change points); dfs's preemption bound");
+    add_whole_number(cmd, "--dfs-runs", f.dfs_runs, uint64_t{1}, uint64_t{1} << 40, "dfs: schedules at most");
     cmd->add_option("--faults", f.faults,
                     "fault plan, e.g. panic-at-yield:p=0.05,clock-jump:at=3/7 (\"\" for none; default: the "
                     "scenario's own)")
         ->each([&f](const std::string&) { f.faults_given = true; });
   }
-  cmd->add_option("--max-switches", f.max_switches, "step budget: goroutine switches per run before it is a livelock")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  add_whole_number(cmd, "--max-switches", f.max_switches, uint64_t{1}, uint64_t{1} << 40,
+                   "step budget: goroutine switches per run before it is a livelock");
   cmd->add_flag("--verify-determinism", f.verify_determinism, "run everything twice and compare the traces");
   cmd->add_flag("--no-invariants", f.no_invariants, "skip the invariant checks at quiescent points (faster)");
-  cmd->add_option("--check-every", f.check_every, "check the invariants at every N-th quiescent point")
-      ->check(CLI::Range(1u, 1000000u));
+  add_whole_number(cmd, "--check-every", f.check_every, 1u, 1000000u,
+                   "check the invariants at every N-th quiescent point");
   cmd->add_option("--out", f.report.out_dir, "where failure reports go (replay files, timelines)");
   cmd->add_flag(
       "--no-shrink", [&f](int64_t) { f.report.shrink = false; }, "report failing schedules unshrunk");
@@ -76,17 +121,18 @@ int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
   uint64_t run_seed = 1;
   gort::cli::RunFlags run_flags;
   run->add_option("scenario", run_name, "scenario name (see gort list)")->required();
-  run->add_option("--seed", run_seed, "the seed: in sim mode, with the strategy, the whole schedule");
+  add_whole_number(run, "--seed", run_seed, uint64_t{0}, UINT64_MAX,
+                   "the seed: in sim mode, with the strategy, the whole schedule");
   add_run_flags(run, run_flags, true);
 
   auto* check = app.add_subcommand("check", "run every scenario under a budget; non-zero exit on any failure");
   gort::cli::CheckFlags check_flags;
   gort::cli::RunFlags check_run_flags;
-  check->add_option("--runs", check_flags.runs, "runs per scenario (default: as many as --seconds allows)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
-  check->add_option("--seconds", check_flags.seconds, "time budget for the whole check (0: no limit)")
-      ->check(CLI::Range(0.0, 1e7));
-  check->add_option("--seed", check_flags.first_seed, "first seed; run k uses seed+k (with shards, seed+k*n+i)");
+  add_whole_number(check, "--runs", check_flags.runs, uint64_t{1}, uint64_t{100000000},
+                   "runs per scenario (default: as many as --seconds allows)");
+  add_seconds(check, "--seconds", check_flags.seconds, 0.0, 1e7, "time budget for the whole check (0: no limit)");
+  add_whole_number(check, "--seed", check_flags.first_seed, uint64_t{0}, UINT64_MAX,
+                   "first seed; run k uses seed+k (with shards, seed+k*n+i)");
   check->add_option("--shard", check_flags.shard,
                     "i/n: run shard i of n (default: GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS)");
   check->add_option("--junit", check_flags.junit, "write a JUnit XML report here");
@@ -107,9 +153,8 @@ int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
   auto* arch = app.add_subcommand("archcheck", "check this CPU's trampolines against the arch contract");
   uint32_t arch_iterations = 5000;
   uint64_t arch_seed = 1;
-  arch->add_option("--iterations", arch_iterations, "random register sets per trampoline")
-      ->check(CLI::Range(1u, 100000000u));
-  arch->add_option("--seed", arch_seed, "seed for the register values");
+  add_whole_number(arch, "--iterations", arch_iterations, 1u, 100000000u, "random register sets per trampoline");
+  add_whole_number(arch, "--seed", arch_seed, uint64_t{0}, UINT64_MAX, "seed for the register values");
 
   auto* mutants = app.add_subcommand("mutants",
                                      "hunt the seeded bugs (gort/mutants.h) with every driver; run from the "
@@ -117,12 +162,11 @@ int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
   gort::harness::MutantsOptions mutant_options;
   bool no_baseline = false;
   mutants->add_option("--mutants", mutant_options.mutants, "names or ids (default: the whole catalogue)");
-  mutants->add_option("--runs", mutant_options.runs, "scenario schedules per strategy and mutant")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}));
-  mutants->add_option("--seconds", mutant_options.seconds, "scenario seconds per strategy and mutant")
-      ->check(CLI::Range(0.1, 1e6));
-  mutants->add_option("--binary-seconds", mutant_options.binary_seconds, "time limit of each test binary run")
-      ->check(CLI::Range(1.0, 1e6));
+  add_whole_number(mutants, "--runs", mutant_options.runs, uint64_t{1}, uint64_t{100000000},
+                   "scenario schedules per strategy and mutant");
+  add_seconds(mutants, "--seconds", mutant_options.seconds, 0.1, 1e6, "scenario seconds per strategy and mutant");
+  add_seconds(mutants, "--binary-seconds", mutant_options.binary_seconds, 1.0, 1e6,
+              "time limit of each test binary run");
   mutants->add_option("--build-dir", mutant_options.build_dir, "the mutants build (default: this gort's)");
   mutants->add_flag("--markdown", mutant_options.markdown, "also print the table as Markdown");
   mutants->add_flag("--no-baseline", no_baseline, "skip running the drivers on the correct runtime first");

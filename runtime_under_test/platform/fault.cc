@@ -59,9 +59,29 @@ void redirect(void* uctx, const FaultRedirect& r) {
 #endif
 }
 
+// The interrupted pc and sp, from the same kernel-defined layout.
+void read_pc_sp(const void* uctx, uintptr_t* pc, uintptr_t* sp) {
+  const auto* uc = static_cast<const ucontext_t*>(uctx);
+#if defined(__x86_64__)
+  *pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  *sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+#elif defined(__aarch64__)
+  *pc = uc->uc_mcontext.pc;
+  *sp = uc->uc_mcontext.sp;
+#elif defined(__riscv)
+  *pc = uc->uc_mcontext.__gregs[REG_PC];
+  *sp = uc->uc_mcontext.__gregs[REG_SP];
+#endif
+}
+
 void on_fault(int sig, siginfo_t* info, void* uctx) {
   FaultRedirect to;
-  if (g_handler != nullptr && g_handler(reinterpret_cast<uintptr_t>(info->si_addr), &to)) {
+  FaultInfo fault;
+  fault.sig = sig;
+  fault.code = info->si_code;
+  fault.addr = reinterpret_cast<uintptr_t>(info->si_addr);
+  read_pc_sp(uctx, &fault.pc, &fault.sp);
+  if (g_handler != nullptr && g_handler(fault, &to)) {
     // Return normally: sigreturn restores the signal mask and leaves the
     // alternate stack, and tools that wrap handlers (TSan) see it end.
     redirect(uctx, to);
@@ -71,6 +91,18 @@ void on_fault(int sig, siginfo_t* info, void* uctx) {
 }
 
 }  // namespace
+
+const char* fault_signal_name(int sig) {
+  // Go's sigtable (sigtab_linux_generic.go): "SIGSEGV: segmentation violation".
+  switch (sig) {
+    case SIGSEGV:
+      return "SIGSEGV: segmentation violation";
+    case SIGBUS:
+      return "SIGBUS: bus error";
+    default:
+      return "";
+  }
+}
 
 void install_fault_handler(FaultHandler handler) {
   static std::once_flag once;

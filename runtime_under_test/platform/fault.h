@@ -1,6 +1,7 @@
 // Memory faults (SIGSEGV/SIGBUS) reach the runtime here, on an alternate
 // signal stack, so that running off a goroutine stack into its guard page
-// becomes a reported "stack overflow" instead of a silent crash.
+// becomes a reported "stack overflow", and any other fault during a run a
+// fatal error of that run, instead of a crash of the process.
 #ifndef GORT_PLATFORM_FAULT_H
 #define GORT_PLATFORM_FAULT_H
 
@@ -21,10 +22,23 @@ struct FaultRedirect {
   void* arg = nullptr;
 };
 
-// Called on the alternate stack with the faulting address. Returns true and
-// fills *to to claim the fault; false declines it, and the disposition that
-// was installed before gort's runs.
-using FaultHandler = bool (*)(uintptr_t fault_addr, FaultRedirect* to);
+// What the kernel says about a fault, as Go's signal line prints it
+// (sigcode0, sigcode1, sigpc), plus the interrupted stack pointer.
+struct FaultInfo {
+  int sig = 0;         // SIGSEGV or SIGBUS
+  int code = 0;        // siginfo's si_code (SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, ...)
+  uintptr_t addr = 0;  // si_addr: the address that faulted
+  uintptr_t pc = 0;    // the faulting instruction
+  uintptr_t sp = 0;    // the stack pointer when it faulted
+};
+
+// Go's name for a fault signal in the "[signal ...]" line.
+const char* fault_signal_name(int sig);
+
+// Called on the alternate stack. Returns true and fills *to to claim the
+// fault; false declines it, and the disposition that was installed before
+// gort's runs.
+using FaultHandler = bool (*)(const FaultInfo& fault, FaultRedirect* to);
 
 // Installs the process-wide handler (idempotent; the first handler wins, and
 // the runtime passes the same one every time). The signal table is the

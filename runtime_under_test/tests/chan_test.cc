@@ -3,7 +3,9 @@
 // in spec_tests/, against the public API.)
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "context.h"
@@ -126,6 +128,99 @@ TEST(Chan, TheRunFreesWhatAbandonedGoroutinesStillHold) {
   ASSERT_EQ(r.exit_status, 0) << r.output;
   EXPECT_EQ(live, 0) << "the run's end did not destroy the buffered value";
   // escaped is destroyed after this, outside any run: it must touch nothing.
+}
+
+// Issue 10 section 6: a handle kept from one run and dropped in the next
+// was a heap-use-after-free in chan_release (ASan). Every handle from an
+// ended run, and every copy of it, must be inert in a later run: copies and
+// destructions do nothing, uses are a fatal error of the run using it.
+TEST(ChanHandles, AHandleFromAnEndedRunIsInertWhenCopiedOrDroppedInTheNext) {
+  Chan<int> kept;
+  Chan<int> kept_unbuffered;
+  ASSERT_EQ(run(Config{},
+                [&] {
+                  kept = make_chan<int>(3);
+                  kept.send(1);
+                  kept_unbuffered = make_chan<int>();
+                })
+                .exit_status,
+            0);
+  // The next run: a channel of its own first, so that the allocator may
+  // hand it the block the kept handle still points at.
+  int got = -1;
+  Result r = run(Config{}, [&] {
+    auto mine = make_chan<int>(3);
+    Chan<int> copy = kept;  // a copy made in the wrong run
+    kept = Chan<int>{};     // the original dropped here
+    copy = Chan<int>{};
+    kept_unbuffered = Chan<int>{};
+    mine.send(7);
+    got = mine.recv();
+    EXPECT_EQ(live_channels(current()), 1) << "a foreign handle freed or counted a channel of this run";
+  });
+  ASSERT_EQ(r.exit_status, 0) << r.output;
+  EXPECT_EQ(got, 7);
+}
+
+TEST(ChanHandles, UsingAHandleFromAnEndedRunIsAFatalErrorOfTheRunUsingIt) {
+  Chan<int> kept;
+  ASSERT_EQ(run(Config{}, [&] { kept = make_chan<int>(1); }).exit_status, 0);
+  struct Use {
+    const char* what;
+    std::function<void(Chan<int>&)> f;
+  };
+  const Use uses[] = {
+      {"send", [](Chan<int>& c) { c.send(1); }},
+      {"try_send", [](Chan<int>& c) { c.try_send(1); }},
+      {"recv", [](Chan<int>& c) { (void)c.recv(); }},
+      {"try_recv", [](Chan<int>& c) { (void)c.try_recv(); }},
+      {"close", [](Chan<int>& c) { c.close(); }},
+      {"len", [](Chan<int>& c) { (void)c.len(); }},
+      {"cap", [](Chan<int>& c) { (void)c.cap(); }},
+      {"select",
+       [](Chan<int>& c) {
+         int v = 0;
+         (void)try_select({recv_case(c, v)});
+       }},
+  };
+  for (const Use& use : uses) {
+    bool after_use = false;
+    Result r = run(Config{}, [&] {
+      use.f(kept);
+      after_use = true;
+    });
+    EXPECT_EQ(r.exit_status, 2) << use.what;
+    EXPECT_EQ(r.fatal_error, "channel used outside the run that made it") << use.what;
+    EXPECT_NE(r.output.find("goroutine 1 [running]:"), std::string::npos) << use.what << "\n" << r.output;
+    EXPECT_FALSE(after_use) << use.what;
+    // And the run after it is unaffected.
+    Result next = run(Config{}, [] {
+      auto c = make_chan<int>(1);
+      c.send(5);
+      if (c.recv() != 5) panic("lost value");
+    });
+    EXPECT_EQ(next.exit_status, 0) << use.what << "\n" << next.output;
+  }
+  // The nil channel belongs to no run: len and cap are 0 anywhere.
+  Chan<int> nil;
+  EXPECT_EQ(nil.len(), 0);
+  EXPECT_EQ(nil.cap(), 0);
+}
+
+TEST(ChanHandlesDeathTest, UsingAHandleOutsideAnyRunAbortsWithAMessage) {
+  Chan<int> kept;
+  ASSERT_EQ(run(Config{}, [&] { kept = make_chan<int>(1); }).exit_status, 0);
+  EXPECT_DEATH((void)kept.len(), "Chan::len called outside gort::run");
+  EXPECT_DEATH(kept.send(1), "Chan::send called outside gort::run");
+}
+
+TEST(ChanHandles, AfterChannelsFromAnEndedRunAreInertToo) {
+  // time.After's channel is a Chan like any other; its pending timer held a
+  // reference that the run's end dropped with the timer.
+  Chan<int64_t> kept;
+  ASSERT_EQ(run(Config{}, [&] { kept = after(std::chrono::hours(1)); }).exit_status, 0);
+  Result r = run(Config{}, [&] { kept = Chan<int64_t>{}; });
+  EXPECT_EQ(r.exit_status, 0) << r.output;
 }
 
 TEST(Chan, SudogsAreReusedNotLeaked) {

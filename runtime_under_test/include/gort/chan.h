@@ -17,8 +17,13 @@
 //
 // Lifetime: a channel belongs to the run that made it. Handles are
 // reference-counted within the run; the run frees what is left at its end.
-// A handle destroyed outside any run does nothing (its channel is gone);
-// using one outside its run is a programming error and aborts.
+// A handle carries the id of its run next to the channel's address, and
+// the runtime compares that id with the current run's before it reads the
+// channel, so a handle that outlived its run never touches freed memory:
+// copying or destroying it anywhere else does nothing, and using it (send,
+// receive, close, len, cap, select) is a fatal error of the run it is used
+// in ("fatal error: channel used outside the run that made it"), or, outside
+// any run, aborts the process with a message saying so.
 #ifndef GORT_CHAN_H
 #define GORT_CHAN_H
 
@@ -62,20 +67,28 @@ inline constexpr ElemOps kElemOps = {
     [](void* p) { static_cast<T*>(p)->~T(); },
 };
 
-rt::hchan* makechan(const ElemOps* ops, int64_t size);
-void chan_retain(rt::hchan* c);
-void chan_release(rt::hchan* c);
+// A handle's two words: the channel and the id of the run that made it
+// (ids are unique within the process and never 0). c is read only when run
+// is the current run's id; {nullptr, 0} is the nil channel.
+struct ChanRef {
+  rt::hchan* c = nullptr;
+  uint64_t run = 0;
+};
+
+ChanRef makechan(const ElemOps* ops, int64_t size);
+void chan_retain(ChanRef ref);
+void chan_release(ChanRef ref);
 // elem points at the sender's live T (moved from when the send happens).
-void chansend(rt::hchan* c, void* elem);
-bool chansend_nonblocking(rt::hchan* c, void* elem);
+void chansend(ChanRef ref, void* elem);
+bool chansend_nonblocking(ChanRef ref, void* elem);
 // elem points at the receiver's live T (assigned when the receive happens).
 // Returns ok: false when the channel is closed and drained (elem = T{}).
-bool chanrecv(rt::hchan* c, void* elem);
+bool chanrecv(ChanRef ref, void* elem);
 // Returns whether a receive happened; *ok as for chanrecv.
-bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok);
-void closechan(rt::hchan* c);
-int chanlen(const rt::hchan* c);
-int chancap(const rt::hchan* c);
+bool chanrecv_nonblocking(ChanRef ref, void* elem, bool* ok);
+void closechan(ChanRef ref);
+int chanlen(ChanRef ref);
+int chancap(ChanRef ref);
 
 }  // namespace detail
 
@@ -92,38 +105,38 @@ class Chan {
   };
 
   Chan() noexcept = default;  // the nil channel
-  Chan(const Chan& o) noexcept : c_(o.c_) {
-    if (c_ != nullptr) detail::chan_retain(c_);
+  Chan(const Chan& o) noexcept : ref_(o.ref_) {
+    if (ref_.c != nullptr) detail::chan_retain(ref_);
   }
-  Chan(Chan&& o) noexcept : c_(o.c_) { o.c_ = nullptr; }
+  Chan(Chan&& o) noexcept : ref_(o.ref_) { o.ref_ = detail::ChanRef{}; }
   Chan& operator=(Chan o) noexcept {
-    std::swap(c_, o.c_);
+    std::swap(ref_, o.ref_);
     return *this;
   }
   ~Chan() {
-    if (c_ != nullptr) detail::chan_release(c_);
+    if (ref_.c != nullptr) detail::chan_release(ref_);
   }
 
   // c <- v: blocks until a receiver takes it or the buffer has room.
   // Panics "send on closed channel"; blocks forever on the nil channel.
-  void send(T v) const { detail::chansend(c_, &v); }
+  void send(T v) const { detail::chansend(ref_, &v); }
 
   // select { case c <- v: return true; default: return false }.
   // v is moved from only when the send happens.
-  bool try_send(T& v) const { return detail::chansend_nonblocking(c_, &v); }
-  bool try_send(T&& v) const { return detail::chansend_nonblocking(c_, &v); }
+  bool try_send(T& v) const { return detail::chansend_nonblocking(ref_, &v); }
+  bool try_send(T&& v) const { return detail::chansend_nonblocking(ref_, &v); }
 
   // <-c: blocks until a value arrives; T{} once closed and drained.
   T recv() const {
     T v{};
-    detail::chanrecv(c_, &v);
+    detail::chanrecv(ref_, &v);
     return v;
   }
 
   // v, ok := <-c
   Received recv_ok() const {
     Received r{T{}, false};
-    r.ok = detail::chanrecv(c_, &r.value);
+    r.ok = detail::chanrecv(ref_, &r.value);
     return r;
   }
 
@@ -136,25 +149,29 @@ class Chan {
   };
   TryReceived try_recv() const {
     TryReceived r{false, T{}, false};
-    r.ready = detail::chanrecv_nonblocking(c_, &r.value, &r.ok);
+    r.ready = detail::chanrecv_nonblocking(ref_, &r.value, &r.ok);
     return r;
   }
 
   // close(c): panics "close of nil channel" / "close of closed channel".
-  void close() const { detail::closechan(c_); }
+  void close() const { detail::closechan(ref_); }
 
-  int len() const { return detail::chanlen(c_); }
-  int cap() const { return detail::chancap(c_); }
-  bool is_nil() const { return c_ == nullptr; }
-  friend bool operator==(const Chan& a, const Chan& b) { return a.c_ == b.c_; }
+  int len() const { return detail::chanlen(ref_); }
+  int cap() const { return detail::chancap(ref_); }
+  bool is_nil() const { return ref_.c == nullptr; }
+  // Identity: the same channel of the same run (an address alone could be
+  // reused by a later run).
+  friend bool operator==(const Chan& a, const Chan& b) { return a.ref_.c == b.ref_.c && a.ref_.run == b.ref_.run; }
 
-  rt::hchan* raw() const { return c_; }  // for select cases
+  detail::ChanRef ref() const { return ref_; }  // for select cases
+  // The channel itself, for the runtime's own tests: valid only in its run.
+  rt::hchan* raw() const { return ref_.c; }
 
  private:
   template <class U>
   friend Chan<U> make_chan(int64_t);
-  explicit Chan(rt::hchan* c) : c_(c) {}
-  rt::hchan* c_ = nullptr;
+  explicit Chan(detail::ChanRef ref) : ref_(ref) {}
+  detail::ChanRef ref_;
 };
 
 // make(chan T, size): panics "makechan: size out of range" when size is

@@ -151,6 +151,8 @@ class PanicValue {
   const T* get() const {
     return box_ != nullptr && box_->type() == typeid(T) ? static_cast<const T*>(box_->data()) : nullptr;
   }
+  // The dynamic type of the value (Go's %T); null when empty.
+  const std::type_info* type() const { return box_ != nullptr ? &box_->type() : nullptr; }
   // v.(error): the value as an Error, else null.
   const Error* error() const { return box_ != nullptr ? box_->error() : nullptr; }
   // v.(runtime.Error)

@@ -15,6 +15,7 @@
 #define GORT_SELECT_H
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 
 #include "gort/chan.h"
@@ -25,21 +26,22 @@ namespace gort {
 // live until select returns.
 struct SelectCase {
   rt::hchan* c;
-  void* elem;  // the sent value, or where a received value goes
-  bool* ok;    // receive only: false when the channel is closed (may be null)
+  uint64_t run;  // the run that made c (see detail::ChanRef)
+  void* elem;    // the sent value, or where a received value goes
+  bool* ok;      // receive only: false when the channel is closed (may be null)
   bool is_send;
 };
 
 // case c <- value: value is moved from only if this case proceeds.
 template <class T>
 SelectCase send_case(const Chan<T>& c, T& value) {
-  return SelectCase{c.raw(), &value, nullptr, true};
+  return SelectCase{c.ref().c, c.ref().run, &value, nullptr, true};
 }
 
 // case out, *ok = <-c: out is assigned only if this case proceeds.
 template <class T>
 SelectCase recv_case(const Chan<T>& c, T& out, bool* ok = nullptr) {
-  return SelectCase{c.raw(), &out, ok, false};
+  return SelectCase{c.ref().c, c.ref().run, &out, ok, false};
 }
 
 namespace detail {
