@@ -91,6 +91,10 @@ bad_number "--seconds: -5" check --seconds -5
 bad_number "--seconds: nan" check --seconds nan
 bad_number "--seconds: 1e400" check --seconds 1e400
 bad_number "--seed: -2" check --runs 1 --seed -2
+bad_number "--jobs: -1" check --runs 1 -j -1
+bad_number "--jobs: 1025" check --runs 1 --jobs 1025
+bad_number "--run-timeout: 0" run ping-pong --run-timeout 0
+bad_number "--run-timeout: -2" replay "$replay" --run-timeout -2
 bad_number "--iterations: 0" archcheck --iterations 0
 bad_number "--seed: -1" archcheck --seed -1
 bad_number "--runs: -1" mutants --runs -1

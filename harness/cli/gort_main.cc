@@ -101,9 +101,8 @@ void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
   cmd->add_flag("--in-process", f.in_process,
                 "run in this process, not in a child (for debuggers: a crash or hang of the runtime then takes "
                 "gort with it)");
-  cmd->add_option("--run-timeout", f.run_timeout,
-                  "seconds one run may take in its child before it is killed and reported as a timeout")
-      ->check(CLI::Range(0.001, 1e6));
+  add_seconds(cmd, "--run-timeout", f.run_timeout, 0.001, 1e6,
+              "seconds one run may take in its child before it is killed and reported as a timeout");
 }
 
 }  // namespace
@@ -137,11 +136,9 @@ int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
                     "i/n: run shard i of n (default: GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS)");
   check->add_option("--junit", check_flags.junit, "write a JUnit XML report here");
   check->add_option("--scenarios", check_flags.only, "comma-separated scenario names (default: all)");
-  check
-      ->add_option("-j,--jobs", check_flags.jobs,
-                   "worker processes that run the runs (default: one per online CPU); a worker that crashes or "
-                   "hangs is replaced and its run reported")
-      ->check(CLI::Range(0u, 1024u));
+  add_whole_number(check, "-j,--jobs", check_flags.jobs, 0u, 1024u,
+                   "worker processes that run the runs (0, the default: one per online CPU); a worker that crashes "
+                   "or hangs is replaced and its run reported");
   add_run_flags(check, check_run_flags, true);
 
   auto* replay = app.add_subcommand("replay", "reproduce a recorded run from its replay file");
