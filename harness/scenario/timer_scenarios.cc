@@ -126,7 +126,7 @@ void add_timer_scenarios(std::vector<Scenario>& s) {
                timer_crowd,
                {},
                64 * 1024,
-               kBusyScenarioFaults});
+               kBusiestScenarioFaults});
   s.push_back({"timer-extremes",
                "timer sleep after range",
                "zero, negative and near-infinite durations; the clock stays monotonic",
