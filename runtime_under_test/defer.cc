@@ -196,8 +196,8 @@ void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
     fprintf(stderr, "gort: Frame::defer called outside gort::run\n");
     abort();
   }
+  // coverage-excluded-next: API misuse: Frame::defer called on another function's frame (a fatal error)
   if (gp->top_activation != &frame->activation_) {
-    // coverage-excluded-next: API misuse: Frame::defer called on another function's frame (a fatal error)
     rt::fatal(*gp->rt, "defer on a frame that is not the innermost one (call Frame::defer only from its own function)");
   }
   rt::DeferRecord* d = rt::defer_alloc(*gp->rt, rt::getm()->p);

@@ -100,13 +100,14 @@ void gosched_m(G* gp) {
 }  // namespace
 
 void casgstatus(G* gp, Gstatus from, Gstatus to) {
-  // coverage-excluded-next: a broken runtime: an illegal status edge (a fatal error)
+  // coverage-excluded-begin: a broken runtime: an illegal status edge (a fatal error)
   if (gp->status != from || !gstatus_edge_legal(from, to)) {
     char pre[160];
     snprintf(pre, sizeof pre, "runtime: casgstatus: goroutine %llu is %s, wanted %s -> %s\n",
              static_cast<unsigned long long>(gp->goid), gstatus_name(gp->status), gstatus_name(from), gstatus_name(to));
     fatal(*gp->rt, gp->status != from ? "casgstatus: bad incoming values" : "casgstatus: illegal transition", pre);
   }
+  // coverage-excluded-end
   gp->status = to;
 }
 

@@ -251,6 +251,8 @@ void panic_values() {
     scenario_check(std::string(f.name() == nullptr ? "func" : f.name()) == "func", "panic-values: an unnamed frame");
   });
   scenario_check(arg == 3 && ran == 1, "panic-values: deferred arguments were not evaluated at the defer");
+  std::string frame_name = func(named("main.helper", [](Frame& f) { return std::string(f.name()); }));
+  scenario_check(frame_name == "main.helper", "panic-values: a named function's frame lost its name");
   auto done = make_chan<int>(3);
   go(+[] { yield_point(); });  // a function pointer
   go(std::function<void()>([done] { done.send(1); }));

@@ -21,7 +21,6 @@ void chain(int sig, siginfo_t* info, void* uctx) {
     prev.sa_sigaction(sig, info, uctx);
     return;
   }
-  // coverage-excluded-end
   if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) {
     prev.sa_handler(sig);
     return;
@@ -30,6 +29,7 @@ void chain(int sig, siginfo_t* info, void* uctx) {
   // again and the process dies with the signal, as it would without gort.
   signal(sig, SIG_DFL);
 }
+// coverage-excluded-end
 
 // Rewrites the interrupted context so that sigreturn "calls" r.fn(r.arg)
 // on r's stack: the only per-CPU code outside arch/, because the signal
