@@ -331,8 +331,10 @@ std::vector<uint64_t> fp_control_variants() {
   for (int bit : {8, 9, 10, 11, 12, 15, 19, 24, 25, 26}) field(bit, 1);
   field(22, 2);
 #elif defined(__riscv)
-  // frm: RNE, RTZ, RDN, RUP, RMM (5-7 are reserved).
-  for (uint64_t v = 1; v <= 4; v++) out.push_back(v);
+  // frm (bits 0-2 of the word): RNE, RTZ, RDN, RUP, RMM; 5-7 are reserved,
+  // so the field's values stop at 4.
+  field(0, 2);
+  out.push_back((def & ~uint64_t{7}) | 4);
 #endif
   return out;
 }

@@ -32,14 +32,15 @@ struct Scenario {
   // The fault plan gort check runs it under (harness/strategy/fault_plan.h
   // text; null: kDefaultScenarioFaults). Every scenario tolerates a run
   // that ends in an injected panic with nothing else broken; one whose own
-  // deferred calls recover any panic opts out of injected panics here.
+  // deferred calls recover panics either passes injected ones on
+  // (repanic_injected) or opts out of injected panics here.
   const char* faults = nullptr;
 };
 
 // The fault plans. Each scenario's plan is chosen so that at most a
-// quarter of its runs end in an injected panic (`gort check` runs past the
-// fault to the end of most schedules, where the outcome is judged): the
-// more channel operations a run does, the fewer sites its plan arms.
+// quarter of its runs end in an injected panic (such a run never reaches
+// the outcome being judged): the more channel operations and wake-ups a
+// run has, the fewer sites its plan arms.
 //
 // Injected panics at every kind of site, rarely, and spurious wake-ups: for
 // scenarios of up to about a hundred channel operations.
