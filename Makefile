@@ -1,11 +1,12 @@
 # gort's two commands. Both install what is missing first.
 #   make run    build, then `gort check` every built-in scenario
 #   make test   build and run every test suite: default, asan, fuzz, arm64, riscv64
-# More: make test-PRESET (debug, tsan, valgrind), make bench, make mutants.
+# More: make test-PRESET (debug, tsan, valgrind), make bench, make mutants,
+#   make coverage (how much of the runtime gort check alone reaches).
 
 SUITES := default asan fuzz arm64 riscv64
 
-.PHONY: run test deps bench mutants format
+.PHONY: run test deps bench mutants coverage format
 
 deps:
 	@scripts/install-deps
@@ -35,6 +36,12 @@ mutants: deps
 	cmake --preset mutants
 	cmake --build --preset mutants
 	./build/mutants/gort-mutants --markdown
+
+# Runtime coverage of `gort check` at make run's budget (README: Coverage).
+coverage: deps
+	cmake --preset coverage
+	cmake --build --preset coverage --target gort
+	scripts/coverage
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -145,6 +145,7 @@ hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
   size_t align = block_align(ops);
   size_t header = block_header(align);
   void* block = alloc_block(rt, header + mem, align);
+  // coverage-excluded-next: malloc failed: the machine is out of memory
   if (block == nullptr) fatal(rt, "out of memory", "runtime: cannot allocate a channel buffer\n");
   auto* c = new (block) hchan;
   // Zero-size elements take no buffer; buf still points inside the block.
@@ -184,6 +185,7 @@ void chan_free(hchan* c) {
     __builtin_unreachable();  // nobody can ready a G parked on nothing
   }
   // Fast path: a non-blocking send that cannot proceed fails without the lock.
+  // coverage-excluded-next: dead here: chansend_nonblocking makes this check first; a timer's channel is never full
   if (!block && !c->closed && chan_full(c)) return false;
 
   chan_lock(c);
@@ -202,6 +204,8 @@ void chan_free(hchan* c) {
     chan_unlock(c);
     return true;
   }
+  // coverage-excluded-next: a non-blocking op that passed the unlocked fast path but cannot proceed under the lock:
+  // another M raced it (os builds; the sim has one M)
   if (!block) {
     chan_unlock(c);
     return false;
@@ -229,6 +233,7 @@ void chan_free(hchan* c) {
   // Fast path: an empty channel fails a non-blocking receive, unless it is
   // closed (then it is drained: the zero value, not ok).
   if (!block && chan_empty(c)) {
+    // coverage-excluded-next: dead here: chanrecv_nonblocking makes this check first, and only it calls with !block
     if (!c->closed) return false;
     if (chan_empty(c)) {
       if (ep != nullptr) c->ops->assign_zero(ep);
@@ -265,6 +270,8 @@ void chan_free(hchan* c) {
     *received = true;
     return true;
   }
+  // coverage-excluded-next: a non-blocking op that passed the unlocked fast path but cannot proceed under the lock:
+  // another M raced it (os builds; the sim has one M)
   if (!block) {
     chan_unlock(c);
     return false;
@@ -328,6 +335,7 @@ namespace {
 
 rt::G* goroutine_or_abort(const char* what) {
   rt::G* gp = rt::getg();
+  // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
   if (gp == nullptr) {
     fprintf(stderr, "gort: %s called outside gort::run; use a channel inside the run that made it\n", what);
     abort();

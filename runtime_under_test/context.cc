@@ -19,10 +19,12 @@ void mcall_on_g0(void* arg) {
   fn(gp);
 }
 
+// coverage-excluded-begin: a broken runtime: enter_g0's fn returned instead of switching away
 [[noreturn]] void g0_body_returned(void*) {
   // enter_g0's fn ends every path in gogo or switch_to_native.
   __builtin_trap();
 }
+// coverage-excluded-end
 
 struct SystemstackCall {
   uintptr_t (*fn)(void*);
@@ -87,6 +89,7 @@ void gogo(G* gp) {
 uintptr_t systemstack(uintptr_t (*fn)(void*), void* arg) {
   G* gp = tls_g;
   M* mp = tls_m;
+  // coverage-excluded-next: systemstack from g0: the runtime calls it only from goroutines (newproc)
   if (gp == mp->g0) return fn(arg);
   SystemstackCall call{fn, arg, gp};
   platform::start_switch(&gp->fiber, &mp->g0->fiber, /*from_dies=*/false);

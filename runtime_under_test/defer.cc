@@ -122,6 +122,7 @@ void run_deferred(G* gp, DeferRecord* d, Panic* p) {
   call_frame(gp, detail::ActivationKind::kDeferredCall, nullptr, ops, d->fn, p);
   if (p != nullptr) p->running = nullptr;  // its frame is gone
   // The call returned: nothing newer may remain, and nobody discarded it.
+  // coverage-excluded-next: a broken runtime: a deferred call returned with newer records on the chain
   if (gp->defers != d) fatal(*gp->rt, "bad defer entry in panic");
   gp->defers = d->link;
   d->frame->deferred_--;
@@ -171,6 +172,7 @@ bool call_frame(G* gp, detail::ActivationKind kind, const char* name, const deta
       recovered = true;
     } catch (GoexitUnwind&) {
       throw;
+      // coverage-excluded-next: a thread cancellation unwinding a goroutine: gort never cancels its thread
     } catch (abi::__forced_unwind&) {
       throw;
     } catch (const std::exception& e) {
@@ -189,10 +191,12 @@ namespace gort::detail {
 
 void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
   rt::G* gp = rt::getg();
+  // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
   if (gp == nullptr) {
     fprintf(stderr, "gort: Frame::defer called outside gort::run\n");
     abort();
   }
+  // coverage-excluded-next: API misuse: Frame::defer called on another function's frame (a fatal error)
   if (gp->top_activation != &frame->activation_) {
     rt::fatal(*gp->rt, "defer on a frame that is not the innermost one (call Frame::defer only from its own function)");
   }
@@ -205,10 +209,12 @@ void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
   d->frame = frame;
   if (rt::mutant_active(*gp->rt, Mutant::kDefersRunFifo)) {
     // Mutant defers-fifo: below the frame's earlier records, which then run first.
+    // coverage-excluded-begin: the mutants build only: mutant defers-fifo
     rt::DeferRecord** at = &gp->defers;
     while (*at != nullptr && (*at)->frame == frame) at = &(*at)->link;
     d->link = *at;
     *at = d;
+    // coverage-excluded-end
   } else {
     d->link = gp->defers;
     gp->defers = d;
@@ -218,6 +224,7 @@ void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
 
 bool call_func(const char* name, const ClosureOps* ops, void* fn) {
   rt::G* gp = rt::getg();
+  // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
   if (gp == nullptr) {
     fprintf(stderr, "gort: gort::func called outside gort::run\n");
     abort();

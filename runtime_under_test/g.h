@@ -77,6 +77,7 @@ struct G {
 };
 
 inline void check_swallowed_unwinding(G* gp) {
+  // coverage-excluded-next: API misuse: a catch (...) swallowed gort's unwinding (a fatal error)
   if (gp->swallowed_unwinding != nullptr) [[unlikely]]
     report_swallowed_unwinding(gp);
 }

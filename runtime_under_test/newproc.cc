@@ -17,6 +17,7 @@ G* malg(Runtime& rt, size_t stack_size) {
   auto owned = std::make_unique<G>();
   G* gp = owned.get();
   gp->rt = &rt;
+  // coverage-excluded-next: mmap failed: the machine is out of memory
   if (!rt.stacks->get(stack_size, rt.config.guard_size, &gp->stack)) {
     fatal(rt, "out of memory", "runtime: cannot map a goroutine stack (mmap failed)\n");
   }

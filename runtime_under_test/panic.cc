@@ -126,6 +126,7 @@ PanicValue recover_for(G* gp, const detail::Activation* caller) {
 
 G* current_goroutine(const char* what) {
   G* gp = getg();
+  // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
   if (gp == nullptr) {
     fprintf(stderr, "gort: %s called outside gort::run; call it from a goroutine\n", what);
     abort();
@@ -140,18 +141,22 @@ G* current_goroutine(const char* what) {
 // the exception's memory is freed): the G is marked, and the runtime
 // reports it the next time it sees the G (check_swallowed_unwinding).
 RecoveryUnwind::~RecoveryUnwind() {
+  // coverage-excluded-next: API misuse: a catch (...) swallowed a recovery's unwinding (a fatal error)
   if (!delivered) getg()->swallowed_unwinding = "a recovered panic's unwinding";
 }
 
 GoexitUnwind::~GoexitUnwind() {
+  // coverage-excluded-next: API misuse: a catch (...) swallowed Goexit's unwinding (a fatal error)
   if (!delivered) getg()->swallowed_unwinding = "Goexit's unwinding";
 }
 
+// coverage-excluded-begin: API misuse: a catch (...) swallowed gort's unwinding (a fatal error)
 void report_swallowed_unwinding(G* gp) {
   char msg[160];
   snprintf(msg, sizeof msg, "%s was caught and not rethrown (a catch (...) must rethrow)", gp->swallowed_unwinding);
   fatal(*gp->rt, msg);
 }
+// coverage-excluded-end
 
 void run_panic_defers(G* gp, Panic* p) {
   for (;;) {

@@ -27,6 +27,7 @@ static void runqputslow(Runtime& rt, P* pp, G* gp) {
   batch[n] = gp;
   rt.sched.lock.lock();
   if (mutant_active(rt, Mutant::kRunqSpillDropsG)) {
+    // coverage-excluded-next: the mutants build only: mutant runqputslow-drops-g
     for (uint32_t i = 0; i < n; i++) rt.sched.runq.push_back(batch[i]);  // mutant runqputslow-drops-g: not gp
   } else {
     for (G* g : batch) rt.sched.runq.push_back(g);

@@ -28,6 +28,7 @@ thread_local MainStart* starting = nullptr;
   // return on the G's fiber to keep TSan's own bookkeeping balanced.
   platform::tsan_switch_to(&mp->g0->fiber);
   landed_fresh(mp->g0);
+  // coverage-excluded-next: a broken runtime: the scheduler's own stack overflowed
   if (gp->is_g0) fatal(*gp->rt, "morestack on g0", "runtime: g0 stack overflow\n");
   char pre[128];
   snprintf(pre, sizeof pre, "runtime: goroutine stack exceeds %zu-byte limit\n", gp->stack.usable());
@@ -140,12 +141,14 @@ Runtime::~Runtime() {
 }
 
 Result Runtime::run(const detail::ClosureOps* ops, void* main) {
+  // coverage-excluded-next: API misuse: gort::run called inside a run (aborts)
   if (ran_ || getm() != nullptr) {
     fputs("gort: run() called inside a run (or twice on one Runtime); runs do not nest\n", stderr);
     abort();
   }
   ran_ = true;
   platform::install_fault_handler(on_fault);
+  // coverage-excluded-next: sigaltstack or mmap failed
   if (!altstack_.install()) {
     fputs("gort: warning: no alternate signal stack; a stack overflow will crash the process\n", stderr);
   }

@@ -80,6 +80,7 @@ void park_m(G* gp) {
     void* lock = mp->waitlock;
     mp->waitunlockf = nullptr;
     mp->waitlock = nullptr;
+    // coverage-excluded-next: every park commit of this runtime returns true (Go's can refuse the park)
     if (!unlockf(gp, lock)) {
       casgstatus(gp, Gstatus::kWaiting, Gstatus::kRunnable);
       execute(gp, /*inherit_time=*/true);
@@ -99,12 +100,14 @@ void gosched_m(G* gp) {
 }  // namespace
 
 void casgstatus(G* gp, Gstatus from, Gstatus to) {
+  // coverage-excluded-begin: a broken runtime: an illegal status edge (a fatal error)
   if (gp->status != from || !gstatus_edge_legal(from, to)) {
     char pre[160];
     snprintf(pre, sizeof pre, "runtime: casgstatus: goroutine %llu is %s, wanted %s -> %s\n",
              static_cast<unsigned long long>(gp->goid), gstatus_name(gp->status), gstatus_name(from), gstatus_name(to));
     fatal(*gp->rt, gp->status != from ? "casgstatus: bad incoming values" : "casgstatus: illegal transition", pre);
   }
+  // coverage-excluded-end
   gp->status = to;
 }
 
@@ -115,6 +118,7 @@ void execute(G* gp, bool inherit_time) {
   mp->curg = gp;
   if (!inherit_time) mp->p->schedtick++;
   Runtime& rt = *gp->rt;
+  // coverage-excluded-next: a run over its switch budget: a livelock, which no scenario has on a correct runtime
   if (++rt.result.switches > rt.config.max_switches && rt.config.max_switches != 0) [[unlikely]] {
     char pre[128];
     snprintf(pre, sizeof pre, "runtime: more than %llu goroutine switches (Config::max_switches)\n",

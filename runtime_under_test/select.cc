@@ -97,6 +97,7 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
     if (cases[i].c == nullptr) continue;
     // Mutant select-poll-order-fixed: every case keeps its place (j = norder).
     uint32_t j = mutant_active(rt, Mutant::kSelectPollOrderFixed)
+                     // coverage-excluded-next: the mutants build only: mutant select-poll-order-fixed
                      ? static_cast<uint32_t>(norder)
                      : rt.decider.choose(Choice::kSelectOrder, static_cast<uint32_t>(norder + 1));
     pollorder[norder] = pollorder[j];
@@ -192,6 +193,7 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
       release_sudog(pp, s);
       s = next;
     }
+    // coverage-excluded-next: a broken runtime: a select woken with no winning case
     if (casi < 0) fatal(rt, "selectgo: bad wakeup");
     selunlock(cases, lockorder, norder);
     if (cases[casi].is_send) {

@@ -27,6 +27,7 @@ enum class WaitReason : uint8_t {
 
 inline const char* waitreason_string(WaitReason r) {
   switch (r) {
+    // coverage-excluded-next: the wait reason of a G that is not waiting: never printed
     case WaitReason::kZero:
       return "";
     case WaitReason::kChanReceiveNilChan:
@@ -43,6 +44,8 @@ inline const char* waitreason_string(WaitReason r) {
       return "select";
     case WaitReason::kSleep:
       return "sleep";
+    // coverage-excluded-begin: reasons of the sync package and of async preemption, which gort does not have; kTest:
+    // unit tests only
     case WaitReason::kSyncCondWait:
       return "sync.Cond.Wait";
     case WaitReason::kSemacquire:
@@ -57,7 +60,9 @@ inline const char* waitreason_string(WaitReason r) {
       return "preempted";
     case WaitReason::kTest:
       return "test park";
+      // coverage-excluded-end
   }
+  // coverage-excluded-next: not reached: the switch covers every reason
   return "?";
 }
 

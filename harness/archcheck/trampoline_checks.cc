@@ -12,6 +12,7 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
@@ -297,6 +298,112 @@ Outcome check_fp_control(const Options&) {
   return out;
 }
 
+// --- FP control state: every control bit the contract preserves ----------
+
+// The control states to try: the ABI default with one control field set
+// to each of its other values (arch.h: the control bits, never the status
+// flags, in gort_arch_fp_control_get's encoding). A state the CPU does not
+// implement (it reads back otherwise) is skipped and counted.
+std::vector<uint64_t> fp_control_variants() {
+  const uint64_t def = gort_arch_fp_control_default();
+  std::vector<uint64_t> out;
+  auto field = [&](int shift, int width) {
+    const uint64_t mask = ((uint64_t{1} << width) - 1) << shift;
+    for (uint64_t v = 0; v < (uint64_t{1} << width); v++) {
+      uint64_t s = (def & ~mask) | (v << shift);
+      if (s != def) out.push_back(s);
+    }
+  };
+#if defined(__x86_64__)
+  // MXCSR (low word): DAZ (6), the six exception masks (7-12), RC (13-14), FTZ (15).
+  field(6, 1);
+  for (int bit = 7; bit <= 12; bit++) field(bit, 1);
+  field(13, 2);
+  field(15, 1);
+  // x87 control word (<< 32): the six exception masks (0-5), PC (8-9), RC (10-11), IC (12).
+  for (int bit = 0; bit <= 5; bit++) field(32 + bit, 1);
+  field(32 + 8, 2);
+  field(32 + 10, 2);
+  field(32 + 12, 1);
+#elif defined(__aarch64__)
+  // FPCR: the trap enables (8-12, 15; most cores do not implement them),
+  // FZ16 (19), RMode (22-23), FZ (24), DN (25), AHP (26).
+  for (int bit : {8, 9, 10, 11, 12, 15, 19, 24, 25, 26}) field(bit, 1);
+  field(22, 2);
+#elif defined(__riscv)
+  // frm (bits 0-2 of the word): RNE, RTZ, RDN, RUP, RMM; 5-7 are reserved,
+  // so the field's values stop at 4.
+  field(0, 2);
+  out.push_back((def & ~uint64_t{7}) | 4);
+#endif
+  return out;
+}
+
+struct FpBitState {
+  gort_gobuf a{}, b{};
+  uint64_t b_mode = 0;
+  uint64_t b_saw_at_entry = 0, b_saw_after = 0;
+};
+
+void fp_bit_body_b(void* arg) {
+  auto* st = static_cast<FpBitState*>(arg);
+  st->b_saw_at_entry = gort_arch_fp_control_get();
+  gort_arch_fp_control_set(st->b_mode);
+  gort_arch_swap(&st->b, &st->a);
+  st->b_saw_after = gort_arch_fp_control_get();
+  gort_arch_fp_control_set(gort_arch_fp_control_default());
+  gort_arch_gogo(&st->a);
+}
+
+Outcome check_fp_control_bits(const Options&) {
+  Outcome out;
+  const uint64_t def = gort_arch_fp_control_default();
+  const uint64_t saved = gort_arch_fp_control_get();
+  std::vector<uint64_t> variants = fp_control_variants();
+  std::vector<uint64_t> usable;
+  for (uint64_t v : variants) {
+    gort_arch_fp_control_set(v);
+    if (gort_arch_fp_control_get() == v) usable.push_back(v);
+    gort_arch_fp_control_set(def);
+  }
+  char buf[256];
+  buf[0] = 0;
+  // Each state in A, the next one (or the default) in B: both survive the
+  // switches, and a fresh context starts at the default whatever A has.
+  for (size_t i = 0; i < usable.size() && buf[0] == 0; i++) {
+    const uint64_t a_mode = usable[i];
+    RawStack stack;
+    FpBitState st;
+    st.b_mode = usable.size() > 1 ? usable[(i + 1) % usable.size()] : def;
+    gort_arch_gobuf_init(&st.b, stack.top(), fp_bit_body_b, never_exit, &st);
+    gort_arch_fp_control_set(a_mode);
+    gort_arch_swap(&st.a, &st.b);
+    const uint64_t a_after_first = gort_arch_fp_control_get();
+    gort_arch_swap(&st.a, &st.b);
+    const uint64_t a_after_second = gort_arch_fp_control_get();
+    gort_arch_fp_control_set(def);
+    if (st.b_saw_at_entry != def) {
+      snprintf(buf, sizeof buf,
+               "a fresh context started with FP control 0x%" PRIx64 " while its creator had 0x%" PRIx64,
+               st.b_saw_at_entry, a_mode);
+    } else if (a_after_first != a_mode || a_after_second != a_mode) {
+      snprintf(buf, sizeof buf, "FP control 0x%" PRIx64 " came back as 0x%" PRIx64 " across a switch", a_mode,
+               a_after_first != a_mode ? a_after_first : a_after_second);
+    } else if (st.b_saw_after != st.b_mode) {
+      snprintf(buf, sizeof buf, "a resumed context's FP control 0x%" PRIx64 " came back as 0x%" PRIx64, st.b_mode,
+               st.b_saw_after);
+    }
+  }
+  gort_arch_fp_control_set(saved);
+  out.passed = buf[0] == 0;
+  if (out.passed && usable.size() < variants.size()) {
+    snprintf(buf, sizeof buf, "%zu of %zu control states checked; this CPU implements no others", usable.size(),
+             variants.size());
+  }
+  out.detail = buf;
+  return out;
+}
+
 // --- C++ exceptions and unwinding inside a fresh context ------------------
 
 struct UnwindState {
@@ -406,6 +513,9 @@ void add_trampoline_checks(std::vector<Check>& checks) {
                     check_systemstack});
   checks.push_back({"fp_control_per_context",
                     "FP control state: fresh contexts start at the ABI default, each keeps its own", check_fp_control});
+  checks.push_back({"fp_control_every_bit",
+                    "FP control state: every control bit and field value survives switches, per context",
+                    check_fp_control_bits});
   checks.push_back(
       {"exception_inside_context", "a C++ exception thrown and caught inside a fresh context works", check_exception});
   checks.push_back({"backtrace_ends_at_entry", "the unwinder stops cleanly at the entry trampoline of a fresh context",

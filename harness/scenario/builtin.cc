@@ -129,6 +129,12 @@ const std::vector<Scenario>& all_scenarios() {
     add_channel_scenarios(s);
     add_panic_scenarios(s);
     add_go_test_scenarios(s);
+    add_chan_kinds_scenarios(s);
+    add_select_scenarios(s);
+    add_timer_scenarios(s);
+    add_recover_scenarios(s);
+    add_fp_scenarios(s);
+    add_fatal_scenarios(s);
     return s;
   }();
   return scenarios;

@@ -200,16 +200,49 @@ void deadlock() {
 }  // namespace
 
 void add_channel_scenarios(std::vector<Scenario>& s) {
-  s.push_back({"ping-pong", "chan unbuffered", "a ball passed round a ring of three goroutines", ping_pong, {}});
-  s.push_back({"pipeline", "chan buffered close", "three stages, closed from the front; order kept", pipeline, {}});
-  s.push_back({"prime-sieve", "chan goroutines", "Go's concurrent prime sieve, 15 primes", prime_sieve, {}});
-  s.push_back(
-      {"fan-in-select", "select nil close", "select over two producers, nil-ing closed cases", fan_in_select, {}});
-  s.push_back(
-      {"worker-pool", "chan close broadcast", "four workers stopped by closing their job channel", worker_pool, {}});
+  s.push_back({"ping-pong",
+               "chan unbuffered",
+               "a ball passed round a ring of three goroutines",
+               ping_pong,
+               {},
+               64 * 1024,
+               kBusyScenarioFaults});
+  s.push_back({"pipeline",
+               "chan buffered close",
+               "three stages, closed from the front; order kept",
+               pipeline,
+               {},
+               64 * 1024,
+               kBusiestScenarioFaults});
+  s.push_back({"prime-sieve",
+               "chan goroutines",
+               "Go's concurrent prime sieve, 15 primes",
+               prime_sieve,
+               {},
+               64 * 1024,
+               kBusiestScenarioFaults});
+  s.push_back({"fan-in-select",
+               "select nil close",
+               "select over two producers, nil-ing closed cases",
+               fan_in_select,
+               {},
+               64 * 1024,
+               kBusyScenarioFaults});
+  s.push_back({"worker-pool",
+               "chan close broadcast",
+               "four workers stopped by closing their job channel",
+               worker_pool,
+               {},
+               64 * 1024,
+               kBusyScenarioFaults});
   s.push_back({"timeouts", "select timer after", "after() beats a slow reply, loses to a fast one", timeouts, {}});
-  s.push_back(
-      {"producer-consumer", "chan capacity", "capacities 0, 1 and 8: FIFO and conservation", producer_consumer, {}});
+  s.push_back({"producer-consumer",
+               "chan capacity",
+               "capacities 0, 1 and 8: FIFO and conservation",
+               producer_consumer,
+               {},
+               64 * 1024,
+               kBusiestScenarioFaults});
   s.push_back({"deadlock",
                "deadlock chan",
                "all goroutines block: fatal error: all goroutines are asleep",

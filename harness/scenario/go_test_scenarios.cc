@@ -101,7 +101,9 @@ void add_go_test_scenarios(std::vector<Scenario>& s) {
                "select close defer go-test",
                "Go's test/chan/doubleselect.go: 4-way select sends",
                double_select,
-               {}});
+               {},
+               64 * 1024,
+               kBusiestScenarioFaults});
   s.push_back(
       {"select6", "select go-test", "Go's test/chan/select6.go: a losing select case leaves the queue", select6, {}});
   s.push_back({"synch-fifo",

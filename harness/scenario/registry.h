@@ -10,10 +10,16 @@
 
 namespace gort::harness {
 
-void add_goroutine_scenarios(std::vector<Scenario>& s);  // builtin.cc
-void add_channel_scenarios(std::vector<Scenario>& s);    // channel_scenarios.cc
-void add_panic_scenarios(std::vector<Scenario>& s);      // panic_scenarios.cc
-void add_go_test_scenarios(std::vector<Scenario>& s);    // go_test_scenarios.cc
+void add_goroutine_scenarios(std::vector<Scenario>& s);   // builtin.cc
+void add_channel_scenarios(std::vector<Scenario>& s);     // channel_scenarios.cc
+void add_panic_scenarios(std::vector<Scenario>& s);       // panic_scenarios.cc
+void add_go_test_scenarios(std::vector<Scenario>& s);     // go_test_scenarios.cc
+void add_chan_kinds_scenarios(std::vector<Scenario>& s);  // chan_kinds_scenarios.cc
+void add_select_scenarios(std::vector<Scenario>& s);      // select_scenarios.cc
+void add_timer_scenarios(std::vector<Scenario>& s);       // timer_scenarios.cc
+void add_recover_scenarios(std::vector<Scenario>& s);     // recover_scenarios.cc
+void add_fp_scenarios(std::vector<Scenario>& s);          // fp_scenarios.cc
+void add_fatal_scenarios(std::vector<Scenario>& s);       // fatal_scenarios.cc
 
 }  // namespace gort::harness
 

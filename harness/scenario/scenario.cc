@@ -8,6 +8,10 @@ void scenario_check(bool cond, const char* what) {
   if (!cond) throw std::logic_error(what);
 }
 
+void repanic_injected(const PanicValue& v) {
+  if (v.get<InjectedPanic>() != nullptr) panic(v);
+}
+
 std::string judge(const Scenario& s, const Result& r) {
   if (r.exit_status == s.expect.exit_status && r.fatal_error == s.expect.fatal_error && r.panic == s.expect.panic) {
     return "";

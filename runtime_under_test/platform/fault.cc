@@ -13,6 +13,8 @@ FaultHandler g_handler = nullptr;
 struct sigaction g_previous_segv {};
 struct sigaction g_previous_bus {};
 
+// coverage-excluded-begin: a SIGSEGV or SIGBUS that is no goroutine stack overflow: a crash, handed to the previous
+// handler
 void chain(int sig, siginfo_t* info, void* uctx) {
   const struct sigaction& prev = sig == SIGSEGV ? g_previous_segv : g_previous_bus;
   if ((prev.sa_flags & SA_SIGINFO) != 0 && prev.sa_sigaction != nullptr) {
@@ -27,6 +29,7 @@ void chain(int sig, siginfo_t* info, void* uctx) {
   // again and the process dies with the signal, as it would without gort.
   signal(sig, SIG_DFL);
 }
+// coverage-excluded-end
 
 // Rewrites the interrupted context so that sigreturn "calls" r.fn(r.arg)
 // on r's stack: the only per-CPU code outside arch/, because the signal
@@ -87,6 +90,7 @@ void on_fault(int sig, siginfo_t* info, void* uctx) {
     redirect(uctx, to);
     return;
   }
+  // coverage-excluded-next: a SIGSEGV or SIGBUS that is no goroutine stack overflow: a crash
   chain(sig, info, uctx);
 }
 
@@ -143,6 +147,7 @@ thread_local ThreadAltStack t_altstack;
 bool AltStack::install() {
   if (installed_) return true;
   stack_t cur{};
+  // coverage-excluded-next: sigaltstack failed
   if (sigaltstack(nullptr, &cur) != 0) return false;
   StackMapping& mem = t_altstack.mem;
   const bool had_one = (cur.ss_flags & SS_DISABLE) == 0;
@@ -153,10 +158,12 @@ bool AltStack::install() {
   }
   // Generous: the handler formats the fatal report on g0, but ASan's and
   // the dynamic linker's first-call paths can run here.
+  // coverage-excluded-next: mmap failed: the machine is out of memory
   if (mem.lo == 0 && !map_stack(64 * 1024, page_size(), &mem)) return false;
   stack_t ss{};
   ss.ss_sp = reinterpret_cast<void*>(mem.lo);
   ss.ss_size = mem.usable();
+  // coverage-excluded-next: sigaltstack failed
   if (sigaltstack(&ss, nullptr) != 0) return false;
   previous_ = cur;
   restore_ = had_one;

@@ -30,8 +30,10 @@ bool map_stack(size_t usable, size_t guard, StackMapping* out) {
   // so running off the end faults in the guard before touching anything else.
   void* p = mmap(nullptr, guard + usable, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  // coverage-excluded-next: mmap failed: the machine is out of memory
   if (p == MAP_FAILED) return false;
   auto base = reinterpret_cast<uintptr_t>(p);
+  // coverage-excluded-next: mprotect failed: the machine is out of memory
   if (guard > 0 && mprotect(p, guard, PROT_NONE) != 0) {
     munmap(p, guard + usable);
     return false;
