@@ -46,7 +46,7 @@ void closure_too_big() {
 // The cases live outside the run: a fatal error abandons main's frame, so
 // a vector there would leak its 2 MB on every run.
 void select_too_many() {
-  static const std::vector<SelectCase> cases(kMaxSelectCases + 1, SelectCase{nullptr, nullptr, nullptr, false});
+  static const std::vector<SelectCase> cases(kMaxSelectCases + 1, SelectCase{nullptr, 0, nullptr, nullptr, false});
   (void)select(cases.data(), cases.size());
 }
 
