@@ -34,6 +34,7 @@ Result run(const Config& config, const ClosureOps* ops, void* main) {
 void newproc(const ClosureOps* ops, void* fn) {
   rt::G* gp = current_goroutine("gort::go");
   rt::Runtime& r = *gp->rt;
+  rt::count_step(r);
   uint64_t newid = 0;
   rt::systemstack([&] {
     rt::G* newg = rt::newproc1(r, ops, fn);
@@ -47,6 +48,7 @@ void newproc(const ClosureOps* ops, void* fn) {
 int selectgo(const SelectCase* cases, size_t n, bool block) {
   rt::G* gp = current_goroutine("gort::select");
   rt::Runtime& r = *gp->rt;
+  rt::count_step(r);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   bool recv_ok = false;
   int chosen = rt::selectgo(r, cases, n, block, &recv_ok);
@@ -90,10 +92,16 @@ void send_time(rt::Runtime&, void* arg, int64_t now) {
 
 }  // namespace
 
-int64_t nanotime() { return current_goroutine("gort::nanotime")->rt->clock.now(); }
+int64_t nanotime() {
+  rt::Runtime& r = *current_goroutine("gort::nanotime")->rt;
+  // A step: in sim, time stands still while a goroutine spins on the clock.
+  rt::count_step(r);
+  return r.clock.now();
+}
 
 void sleep(std::chrono::nanoseconds d) {
   rt::G* gp = current_goroutine("gort::sleep");
+  rt::count_step(*gp->rt);
   if (d.count() <= 0) return;
   rt::Timer* t = &gp->sleep_timer;
   *t = rt::Timer{};
@@ -108,6 +116,7 @@ void sleep(std::chrono::nanoseconds d) {
 Chan<int64_t> after(std::chrono::nanoseconds d) {
   rt::G* gp = current_goroutine("gort::after");
   rt::Runtime& r = *gp->rt;
+  rt::count_step(r);
   Chan<int64_t> c = make_chan<int64_t>(1);
   rt::Timer* t = rt::new_runtime_timer(r);
   t->when = deadline_after(r, d);
@@ -119,12 +128,13 @@ Chan<int64_t> after(std::chrono::nanoseconds d) {
 }
 
 void gosched() {
-  current_goroutine("gort::gosched");
+  rt::count_step(*current_goroutine("gort::gosched")->rt);
   rt::gosched();
 }
 
 void yield_point() {
   rt::G* gp = current_goroutine("gort::yield_point");
+  rt::count_step(*gp->rt);
   rt::trace_event(*gp->rt, EventKind::kYield, gp->goid);
   rt::yield_point(gp, FaultSite::kPanicAtYield);
 }

@@ -345,6 +345,7 @@ void op_done(rt::G* gp, EventKind kind, rt::hchan* c, void* elem, int64_t aux) {
 
 rt::hchan* makechan(const ElemOps* ops, int64_t size) {
   rt::G* gp = goroutine_or_abort("gort::make_chan");
+  rt::count_step(*gp->rt);
   rt::hchan* c = rt::makechan(*gp->rt, ops, size);
   rt::trace_event(*gp->rt, EventKind::kChanMake, gp->goid, c->id, size);
   return c;
@@ -362,6 +363,7 @@ void chan_release(rt::hchan* c) {
 
 void chansend(rt::hchan* c, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::send");
+  rt::count_step(*gp->rt);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::chansend(c, elem, /*block=*/true);
   op_done(gp, EventKind::kChanSend, c, elem, 0);
@@ -369,6 +371,7 @@ void chansend(rt::hchan* c, void* elem) {
 
 bool chansend_nonblocking(rt::hchan* c, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::try_send");
+  rt::count_step(*gp->rt);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   // Go's fast path: an open channel that would block fails at once, unlocked.
   if (c != nullptr && !c->closed && rt::chan_full(c)) return false;
@@ -379,6 +382,7 @@ bool chansend_nonblocking(rt::hchan* c, void* elem) {
 
 bool chanrecv(rt::hchan* c, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::recv");
+  rt::count_step(*gp->rt);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   bool received = false;
   rt::chanrecv(c, elem, /*block=*/true, &received);
@@ -388,6 +392,7 @@ bool chanrecv(rt::hchan* c, void* elem) {
 
 bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
   rt::G* gp = goroutine_or_abort("Chan::try_recv");
+  rt::count_step(*gp->rt);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   if (c != nullptr && !c->closed && rt::chan_empty(c)) {
     *ok = false;
@@ -400,6 +405,7 @@ bool chanrecv_nonblocking(rt::hchan* c, void* elem, bool* ok) {
 
 void closechan(rt::hchan* c) {
   rt::G* gp = goroutine_or_abort("Chan::close");
+  rt::count_step(*gp->rt);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::closechan(c);
   rt::trace_event(*gp->rt, EventKind::kChanClose, gp->goid, c->id);

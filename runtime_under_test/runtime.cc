@@ -64,6 +64,7 @@ void mstart(void* arg) {
 }  // namespace
 
 Runtime::Runtime(const Config& cfg) : config(cfg), decider(cfg.chooser, cfg.seed) {
+  if (cfg.max_steps != 0) step_limit = cfg.max_steps;
   stacks = cfg.stack_pool != nullptr ? &cfg.stack_pool->impl() : &own_stacks_;
   m0.p = &p0;
   p0.m = &m0;

@@ -39,6 +39,9 @@ class Runtime {
   // Everything below is the scheduler's (proc.h); public so that the
   // runtime's free functions, Go-style, can reach it.
   Config config;
+  // config.max_steps, or "no limit" as the largest count: count_step
+  // (proc.h) then makes one comparison, with no test for 0.
+  uint64_t step_limit = UINT64_MAX;
   // Stacks come from and return here: the caller's pool, or this run's own.
   StackPoolImpl* stacks = nullptr;
   platform::Decider decider;

@@ -69,6 +69,7 @@
 #define GORT_HARNESS_CHECK_ORACLE_H
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -102,11 +103,28 @@ OracleVerdict judge_trace(std::span<const Event> trace, const EndState& end = {}
 // The incremental face of judge_trace: hear a run's events as they happen,
 // judge when it is over (judging needs the whole trace: a parked
 // operation's event comes after the events it took effect among).
+//
+// It keeps at most max_events events (set_limit): past them it drops what
+// it hears and says so (truncated()), so that a run's memory stays bounded
+// by its budget; a truncated trace is judged as far as it was kept, with
+// no end state (the harness reports such a run as over its budget).
 class ChannelOracle {
  public:
-  void on_event(const Event& e) { trace_.push_back(e); }
+  void on_event(const Event& e) {
+    if (trace_.size() < max_events_) [[likely]] {
+      trace_.push_back(e);
+    } else {
+      truncated_ = true;
+    }
+  }
   // Forgets the trace, keeping its storage (for the next run).
-  void clear() { trace_.clear(); }
+  void clear() {
+    trace_.clear();
+    truncated_ = false;
+  }
+  // Events kept at most from the next one on (>= 1; default: no limit).
+  void set_limit(size_t max_events) { max_events_ = max_events; }
+  bool truncated() const { return truncated_; }
   size_t steps() const { return trace_.size(); }
   const std::vector<Event>& trace() const { return trace_; }
   // Judges the first `steps` events (steps <= this->steps()).
@@ -115,6 +133,8 @@ class ChannelOracle {
 
  private:
   std::vector<Event> trace_;
+  size_t max_events_ = SIZE_MAX;
+  bool truncated_ = false;  // an event was dropped since clear()
 };
 
 }  // namespace gort::harness

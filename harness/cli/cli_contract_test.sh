@@ -2,7 +2,8 @@
 # The gort CLI's contract, end to end: a failing run writes a replay file
 # that `gort replay` reproduces; a stale or malformed replay file, a bad
 # flag, a bad fault plan or shard each get one line and exit status 2;
-# check writes JUnit XML and honours shards; --verify-determinism passes.
+# check writes JUnit XML and honours shards; --verify-determinism passes;
+# a step budget too small for a run fails it in run, replay and check.
 #   cli_contract_test.sh GORT WORKDIR
 set -u
 gort=$1
@@ -75,6 +76,19 @@ expect 0 "determinism" -- "$gort" run prime-sieve --seed 9 --strategy pct --veri
 # Bounded DFS exhausts a small scenario.
 expect 0 "dfs" -- "$gort" run send-on-closed --strategy dfs --depth 1 --faults ""
 contains "$dir/out.txt" "48 schedules with at most 1 preemptions, all ok (exhaustive)" "dfs exhaustive"
+
+# The step budget: a budget too small for a scenario ends it as a budget
+# failure in run, replay (--max-switches is the old name of --max-steps)
+# and check, shrink included.
+expect 1 "budget run" -- "$gort" run runq-overflow --seed 2 --max-steps 300 --shrink-seconds 5 --out "$dir/b"
+contains "$dir/out.txt" "step budget exceeded after 300 steps" "budget verdict"
+contains "$dir/out.txt" "more than 300 steps (Config::max_steps)" "budget dump"
+expect 1 "budget replay" -- "$gort" replay "$dir/b/runq-overflow-seed2.replay.json" --max-switches 300
+contains "$dir/out.txt" "this run: step budget exceeded after 300 steps" "budget replay verdict"
+expect 1 "budget check" -- "$gort" check --runs 2 --scenarios runq-overflow --max-steps 300 --out "$dir/b"
+contains "$dir/out.txt" "step budget exceeded after 300 steps" "budget check verdict"
+expect 2 "zero budget" -- "$gort" run ping-pong --max-steps 0
+one_line_error "zero budget"
 
 if [[ $fails -ne 0 ]]; then
   echo "$fails CLI contract check(s) failed"

@@ -33,7 +33,7 @@ int cmd_replay(const std::string& path, const RunFlags& flags) {
   spec.keep_trace = true;  // the trace's last steps are printed either way
   spec.depth = f.depth;
   spec.faults = f.fault_plan;
-  spec.max_switches = flags.max_switches;
+  spec.max_steps = flags.max_steps;
   spec.check_invariants = !flags.no_invariants;
   harness::RunOutcome out = run_checked(spec, flags.verify_determinism);
   if (!out.result.output.empty()) fputs(out.result.output.c_str(), stdout);

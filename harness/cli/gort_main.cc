@@ -42,13 +42,18 @@ void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
                     "scenario's own)")
         ->each([&f](const std::string&) { f.faults_given = true; });
   }
-  cmd->add_option("--max-switches", f.max_switches, "step budget: goroutine switches per run before it is a livelock")
+  cmd->add_option("--max-steps,--max-switches", f.max_steps,
+                  "step budget: steps per run (switches, yield points, channel operations, ...) before it is a "
+                  "livelock")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   cmd->add_flag("--verify-determinism", f.verify_determinism, "run everything twice and compare the traces");
   cmd->add_flag("--no-invariants", f.no_invariants, "skip the invariant checks at quiescent points (faster)");
   cmd->add_option("--check-every", f.check_every, "check the invariants at every N-th quiescent point")
       ->check(CLI::Range(1u, 1000000u));
   cmd->add_option("--out", f.report.out_dir, "where failure reports go (replay files, timelines)");
+  cmd->add_option("--shrink-seconds", f.report.shrink_seconds,
+                  "wall-clock limit of one failure's shrink; past it the best schedule so far is reported")
+      ->check(CLI::Range(0.001, 1e6));
   cmd->add_flag(
       "--no-shrink", [&f](int64_t) { f.report.shrink = false; }, "report failing schedules unshrunk");
 }

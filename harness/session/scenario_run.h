@@ -33,6 +33,19 @@ bool parse_strategy(const std::string& text, StrategyKind* out);
 
 class RunWorkspace;
 
+// The step budget of a harness run (Config::max_steps): far above what
+// any built-in scenario takes (the longest, runq-overflow, about 3,000
+// steps), low enough that a livelocked run ends in a fraction of a
+// second. Every harness entry point (run, check, replay, the shrinker)
+// runs with a finite budget.
+inline constexpr uint64_t kDefaultMaxSteps = 500'000;
+// What a run may accumulate per step of its budget: the recorder's
+// decisions and events (so the decision list) and the oracle's events
+// stop there, which bounds a run's memory by its budget. A step records
+// two to four entries; a select over many cases asks one decision per
+// case, so the margin is wide.
+inline constexpr uint64_t kEntriesPerStep = 8;
+
 // What to run. Invariant: scenario != null; replay != null iff strategy == kReplay.
 struct RunSpec {
   const Scenario* scenario = nullptr;
@@ -42,8 +55,8 @@ struct RunSpec {
   FaultPlan faults;
   const std::vector<Decision>* replay = nullptr;             // the decisions to replay
   ReplayFallback replay_fallback = ReplayFallback::kRandom;  // past the recording's end
-  Strategy* dfs = nullptr;          // the BoundedDfs, with kDfs (not owned; next() is the caller's)
-  uint64_t max_switches = 200'000;  // the step budget (goroutine switches)
+  Strategy* dfs = nullptr;                // the BoundedDfs, with kDfs (not owned; next() is the caller's)
+  uint64_t max_steps = kDefaultMaxSteps;  // the step budget (Config::max_steps), >= 1
   bool check_invariants = true;
   uint32_t check_every = 1;  // at every N-th quiescent point
   StackPool* pool = nullptr;
@@ -59,7 +72,10 @@ struct RunSpec {
 struct RunOutcome {
   Result result;
   std::string verdict;
-  std::string failure_kind;  // "outcome" | "invariant" | "oracle" | "budget": what the verdict is about
+  // "outcome" | "invariant" | "oracle" | "budget": what the verdict is
+  // about. "budget": the run took more than max_steps steps, or recorded
+  // more than kEntriesPerStep * max_steps decisions and events.
+  std::string failure_kind;
   std::vector<Decision> decisions;
   std::vector<FiredFault> faults_fired;
   uint64_t trace_hash = 0;
@@ -67,6 +83,7 @@ struct RunOutcome {
   std::string dump;                      // goroutine dump where it failed (when known)
   std::optional<Divergence> divergence;  // replay only: where the recording stopped matching
   uint64_t checks = 0;                   // invariant checks run
+  uint64_t oracle_events = 0;            // events the oracle kept (<= kEntriesPerStep * max_steps)
   bool ok() const { return verdict.empty(); }
 };
 
