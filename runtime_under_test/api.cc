@@ -65,6 +65,19 @@ int selectgo(const SelectCase* cases, size_t n, bool block) {
   return chosen;
 }
 
+void observe_select(const SelectCase* cases, size_t n, int chosen) {
+  rt::G* gp = current_goroutine("gort::select's observation");
+  rt::Runtime& r = *gp->rt;
+  if (!r.decider.tracing()) return;
+  if (chosen >= 0 && static_cast<size_t>(chosen) < n) {
+    const SelectCase& cas = cases[chosen];
+    int64_t aux = cas.is_send ? kApiDone : cas.ok != nullptr ? int64_t{*cas.ok} : kApiOkUnseen;
+    rt::trace_chan_value(r, cas.is_send ? EventKind::kApiSend : EventKind::kApiRecv, gp->goid, cas.c->id, cas.elem,
+                         cas.observed_size, /*trivial=*/true, aux);
+  }
+  rt::trace_event(r, EventKind::kApiSelect, gp->goid, 0, chosen);
+}
+
 }  // namespace detail
 
 namespace {

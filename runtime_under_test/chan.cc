@@ -411,6 +411,12 @@ void closechan(rt::hchan* c) {
   rt::trace_event(*gp->rt, EventKind::kChanClose, gp->goid, c->id);
 }
 
+void observe_chan_op(EventKind kind, const rt::hchan* c, const void* elem, uint8_t elem_size, int64_t aux) {
+  rt::G* gp = goroutine_or_abort("a channel operation's observation");
+  // A nil channel's operations block forever or panic: none returns here.
+  rt::trace_chan_value(*gp->rt, kind, gp->goid, c != nullptr ? c->id : 0, elem, elem_size, /*trivial=*/true, aux);
+}
+
 int chanlen(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->qcount); }
 int chancap(const rt::hchan* c) { return c == nullptr ? 0 : static_cast<int>(c->dataqsiz); }
 

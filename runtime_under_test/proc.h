@@ -53,7 +53,7 @@ G* malg_g0(Runtime& rt);
 // first thing on entry, before any lock is taken or anything is owned, so
 // that the fatal error abandons nothing of the runtime's own.
 inline void count_step(Runtime& rt) {
-  if (++rt.result.steps > rt.step_limit) [[unlikely]]
+  if (--rt.steps_left == 0) [[unlikely]]
     step_budget_exceeded(rt);
 }
 

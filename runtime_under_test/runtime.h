@@ -38,10 +38,14 @@ class Runtime {
 
   // Everything below is the scheduler's (proc.h); public so that the
   // runtime's free functions, Go-style, can reach it.
+  // Steps the run may still take, counting the one that exceeds the
+  // budget: count_step (proc.h) ends the run when it reaches 0, so the hot
+  // path is one decrement and a branch. config.max_steps + 1, or, with no
+  // limit, more than any run takes. Invariant: steps taken so far =
+  // steps_granted - steps_left (Result::steps at the end).
+  uint64_t steps_left = UINT64_MAX;
+  uint64_t steps_granted = UINT64_MAX;
   Config config;
-  // config.max_steps, or "no limit" as the largest count: count_step
-  // (proc.h) then makes one comparison, with no test for 0.
-  uint64_t step_limit = UINT64_MAX;
   // Stacks come from and return here: the caller's pool, or this run's own.
   StackPoolImpl* stacks = nullptr;
   platform::Decider decider;

@@ -19,7 +19,17 @@
 //     goroutine's event is such a wake (true while channel operations are
 //     the only goroutines that ready others: sleep's and after()'s timers
 //     ready from the scheduler, goid 0; sync primitives would need a look);
-//   - kGoPark(goid = G) when G parks; kGoRun(goid = G) when it runs again.
+//   - kGoPark(goid = G) when G parks; kGoRun(goid = G) when it runs again;
+//   - after each completed operation's kChanSend / kChanRecv (and a
+//     select's kSelect), the same goroutine's API-boundary events say what
+//     its caller got (kApiSend / kApiRecv, then kApiSelect), with nothing
+//     of that goroutine's in between but the kFault of a panic injected
+//     after the operation (whose caller then gets nothing); a try_send /
+//     try_recv that found nothing to do has only its API event.
+// A trace with API events is judged on what the program saw: each
+// operation's value, ok and case are its caller's (and the runtime's own
+// event must agree: api.mismatch). A trace without any (hand-built, or
+// from a build without them) is judged on the runtime's events alone.
 // Sends by the runtime itself (gort::after's timer sends) are not in the
 // trace: a program judged by the oracle must not receive from after().
 //
@@ -55,6 +65,9 @@
 //   wake.mismatch              a woken goroutine completed something its waker could not have completed
 //   select.bad-case            a select's case index below -1
 //   select.default-after-park  a select that parked completed without a case
+//   api.mismatch               what an operation or select handed its caller (value, ok, case,
+//                              channel) differs from the runtime's event of it, or one of the
+//                              two has no partner
 // With an EndState (end_state.h):
 //   chan.conservation          values sent - values received != values the runtime still buffers
 //   chan.end-closed            the runtime's closed flag disagrees with the trace
