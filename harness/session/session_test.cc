@@ -296,5 +296,70 @@ TEST(StepBudget, TheRuntimeCountsStepsWithoutSwitches) {
   EXPECT_EQ(unbounded.steps, unbounded.switches + 101);
 }
 
+// Each kind of pass through the runtime is a step: a main that repeats
+// only that one, never switching, ends at the budget (kForever bounds the
+// loops so that a pass that is not counted fails the test, not hangs it).
+constexpr int kForever = 100'000;
+
+TEST(StepBudget, EveryKindOfRuntimePassIsAStep) {
+  struct Spin {
+    const char* what;
+    void (*main)();
+  };
+  const Spin spins[] = {
+      {"yield_point",
+       [] {
+         for (int i = 0; i < kForever; i++) yield_point();
+       }},
+      {"try_send on a full channel",
+       [] {
+         Chan<int> c = make_chan<int>(0);
+         for (int i = 0; i < kForever; i++) c.try_send(1);
+       }},
+      {"make_chan",
+       [] {
+         for (int i = 0; i < kForever; i++) make_chan<int>(1);
+       }},
+      {"make_chan and close",
+       [] {
+         for (int i = 0; i < kForever; i++) make_chan<int>(0).close();
+       }},
+      {"go",
+       [] {
+         for (int i = 0; i < kForever; i++) go([] {});
+       }},
+      {"defer",
+       [] {
+         for (int i = 0; i < kForever; i++) func([](Frame& f) { f.defer([] {}); });
+       }},
+      {"panic and recover",
+       [] {
+         for (int i = 0; i < kForever; i++) {
+           func([](Frame& f) {
+             f.defer([] { recover(); });
+             panic(1);
+           });
+         }
+       }},
+      {"nanotime",
+       [] {
+         for (int i = 0; i < kForever; i++) nanotime();
+       }},
+      {"sleep(0)",
+       [] {
+         for (int i = 0; i < kForever; i++) sleep(std::chrono::nanoseconds(0));
+       }},
+  };
+  GoDefaults go_defaults;
+  for (const Spin& s : spins) {
+    Config cfg;
+    cfg.chooser = &go_defaults;
+    cfg.max_steps = 1000;
+    Result r = run(cfg, s.main);
+    EXPECT_EQ(r.fatal_error.rfind("step budget exceeded", 0), 0u) << s.what << ": " << r.output;
+    EXPECT_EQ(r.steps, 1001u) << s.what;
+  }
+}
+
 }  // namespace
 }  // namespace gort::harness
