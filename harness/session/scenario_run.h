@@ -33,12 +33,6 @@ bool parse_strategy(const std::string& text, StrategyKind* out);
 
 class RunWorkspace;
 
-// The step budget of a harness run (Config::max_steps): far above what
-// any built-in scenario takes (the longest, runq-overflow, about 3,000
-// steps), low enough that a livelocked run ends in a fraction of a
-// second. Every harness entry point (run, check, replay, the shrinker)
-// runs with a finite budget.
-inline constexpr uint64_t kDefaultMaxSteps = 500'000;
 // What a run may accumulate per step of its budget: the recorder's
 // decisions and events (so the decision list) and the oracle's events
 // stop there, which bounds a run's memory by its budget. A step records
