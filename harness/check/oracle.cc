@@ -153,10 +153,12 @@ class TraceJudge {
   // paired operation's value, ok and case replaced by the caller's.
   void pair_api_events() {
     seen_.assign(raw_.begin(), raw_.end());
-    std::unordered_map<uint64_t, Unanswered> open;
+    // By goid: a run's goids are dense from 1 (at most the goroutines it made).
+    std::vector<Unanswered> open;
     for (size_t i = 0; i < raw_.size(); i++) {
       const Event& e = raw_[i];
       if (e.goid == 0) continue;  // the scheduler's own (a timer's send) has no caller
+      if (e.goid >= open.size()) open.resize(std::max<size_t>(e.goid + 1, 2 * open.size()));
       Unanswered& u = open[e.goid];
       switch (e.kind) {
         case EventKind::kChanSend:

@@ -1,5 +1,6 @@
 #include "session/scenario_run.h"
 
+#include <cassert>
 #include <memory>
 
 #include "check/checker.h"
@@ -77,6 +78,7 @@ std::string scenario_fingerprint(const Scenario& s) {
 }
 
 RunOutcome run_scenario_once(const RunSpec& spec) {
+  assert(spec.max_steps >= 1 && "RunSpec: a harness run has a finite step budget");
   std::unique_ptr<Strategy> strategy = make_strategy(spec);
   std::unique_ptr<RunWorkspace> own_workspace;
   RunWorkspace* ws = spec.workspace;
