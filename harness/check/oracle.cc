@@ -121,7 +121,7 @@ class TraceJudge {
     // From here on the model judges what the program saw.
     if (std::any_of(raw_.begin(), raw_.end(), [](const Event& e) { return is_api_event(e.kind); })) {
       pair_api_events();
-      trace_ = seen_;
+      if (!seen_.empty()) trace_ = seen_;
     }
     link_partners();
     for (size_t i = 0; i < trace_.size(); i++) on_event(i);
@@ -150,9 +150,9 @@ class TraceJudge {
   // at most an injected fault's kFault in between (the caller then never
   // gets the result). Each pair must agree: api.mismatch where they do
   // not, or where either has no partner. seen_ is the trace with each
-  // paired operation's value, ok and case replaced by the caller's.
+  // paired operation's value, ok and case replaced by the caller's, made
+  // only when one differs (empty: the raw trace is what callers saw).
   void pair_api_events() {
-    seen_.assign(raw_.begin(), raw_.end());
     // By goid: a run's goids are dense from 1 (at most the goroutines it made).
     std::vector<Unanswered> open;
     for (size_t i = 0; i < raw_.size(); i++) {
@@ -181,7 +181,7 @@ class TraceJudge {
           u = Unanswered{};  // an injected panic after the operation: its caller never got the result
           break;
         default:
-          never_returned(u, i);
+          if (u.op != kNone || u.select != kNone) never_returned(u, i);
           break;
       }
     }
@@ -242,12 +242,19 @@ class TraceJudge {
              who + ": the runtime's event (" + step_name(at) + ") says ok = " + (r.aux != 0 ? "true" : "false") +
                  ", the caller got ok = " + (api.aux != 0 ? "true" : "false"));
     }
-    Event& seen = seen_[at];
-    if (api.has_value) {
+    if (api.has_value && (!r.has_value || r.value != api.value)) {
+      Event& seen = seen_event(at);
       seen.has_value = true;
       seen.value = api.value;
     }
-    if (ok_seen) seen.aux = api.aux;
+    if (ok_seen && r.aux != api.aux) seen_event(at).aux = api.aux;
+  }
+
+  // The event at i as its caller saw it, to be changed (copies the raw
+  // trace into seen_ the first time).
+  Event& seen_event(size_t i) {
+    if (seen_.empty()) seen_.assign(raw_.begin(), raw_.end());
+    return seen_[i];
   }
 
   void answer_select(Unanswered& u, size_t i) {
@@ -265,7 +272,7 @@ class TraceJudge {
       report(i, "api.mismatch",
              g_name(api.goid) + "'s select: the runtime's event (" + step_name(u.select) + ") chose " +
                  std::to_string(raw_[u.select].aux) + ", the caller got " + std::to_string(api.aux));
-      seen_[u.select].aux = api.aux;
+      seen_event(u.select).aux = api.aux;
     }
     u = Unanswered{};
   }
