@@ -4,7 +4,7 @@
 // parse_replay) and are replayed with Replay. The replay must answer every
 // question from the recording (no divergence, nothing left over), and give
 // the same trace hash, the same decisions and fired faults, and the same
-// Result (exit status, fatal error, panic, output, goroutines, switches).
+// Result (exit status, fatal error, panic, output, goroutines, switches, steps).
 // A second run from a fresh strategy with the same parameters must give
 // the same trace hash too (the determinism contract, DESIGN.md section 3).
 #include <rapidcheck.h>
@@ -58,9 +58,10 @@ std::string difference(const Recorded& a, const Recorded& b) {
            std::to_string(y.exit_status) + " \"" + y.fatal_error + y.panic + "\"\n--- output:\n" + x.output +
            "--- vs:\n" + y.output;
   }
-  if (x.goroutines_created != y.goroutines_created || x.switches != y.switches) {
+  if (x.goroutines_created != y.goroutines_created || x.switches != y.switches || x.steps != y.steps) {
     return "result: " + std::to_string(x.goroutines_created) + " goroutines, " + std::to_string(x.switches) +
-           " switches vs " + std::to_string(y.goroutines_created) + ", " + std::to_string(y.switches);
+           " switches, " + std::to_string(x.steps) + " steps vs " + std::to_string(y.goroutines_created) + ", " +
+           std::to_string(y.switches) + ", " + std::to_string(y.steps);
   }
   if (a.run.quiesced != b.run.quiesced || a.run.parked_when_quiet != b.run.parked_when_quiet ||
       a.run.recovered.size() != b.run.recovered.size()) {

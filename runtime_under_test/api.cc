@@ -35,6 +35,7 @@ Result run(const Config& config, const ClosureOps* ops, void* main) {
 void newproc(const ClosureOps* ops, void* fn) {
   rt::G* gp = current_goroutine("gort::go");
   rt::Runtime& r = *gp->rt;
+  rt::count_step(r);
   uint64_t newid = 0;
   rt::systemstack([&] {
     rt::G* newg = rt::newproc1(r, ops, fn);
@@ -48,6 +49,7 @@ void newproc(const ClosureOps* ops, void* fn) {
 int selectgo(const SelectCase* cases, size_t n, bool block) {
   rt::G* gp = current_goroutine("gort::select");
   rt::Runtime& r = *gp->rt;
+  rt::count_step(r);
   // A case on a channel of another run: its memory is gone, never read.
   for (size_t i = 0; i < n; i++) {
     if (cases[i].c != nullptr && cases[i].run != r.run_id) rt::fatal_foreign_chan(r);
@@ -66,6 +68,19 @@ int selectgo(const SelectCase* cases, size_t n, bool block) {
   }
   if (chosen >= 0) rt::after_op_fault_points(gp);
   return chosen;
+}
+
+void observe_select(const SelectCase* cases, size_t n, int chosen) {
+  rt::G* gp = current_goroutine("gort::select's observation");
+  rt::Runtime& r = *gp->rt;
+  if (!r.decider.tracing()) return;
+  if (chosen >= 0 && static_cast<size_t>(chosen) < n) {
+    const SelectCase& cas = cases[chosen];
+    int64_t aux = cas.is_send ? kApiDone : cas.ok != nullptr ? int64_t{*cas.ok} : kApiOkUnseen;
+    rt::trace_chan_value(r, cas.is_send ? EventKind::kApiSend : EventKind::kApiRecv, gp->goid, cas.c->id, cas.elem,
+                         cas.observed_size, /*trivial=*/true, aux);
+  }
+  rt::trace_event(r, EventKind::kApiSelect, gp->goid, 0, chosen);
 }
 
 }  // namespace detail
@@ -95,10 +110,16 @@ void send_time(rt::Runtime&, void* arg, int64_t now) {
 
 }  // namespace
 
-int64_t nanotime() { return current_goroutine("gort::nanotime")->rt->clock.now(); }
+int64_t nanotime() {
+  rt::Runtime& r = *current_goroutine("gort::nanotime")->rt;
+  // A step: in sim, time stands still while a goroutine spins on the clock.
+  rt::count_step(r);
+  return r.clock.now();
+}
 
 void sleep(std::chrono::nanoseconds d) {
   rt::G* gp = current_goroutine("gort::sleep");
+  rt::count_step(*gp->rt);
   if (d.count() <= 0) return;
   rt::Timer* t = &gp->sleep_timer;
   *t = rt::Timer{};
@@ -113,6 +134,7 @@ void sleep(std::chrono::nanoseconds d) {
 Chan<int64_t> after(std::chrono::nanoseconds d) {
   rt::G* gp = current_goroutine("gort::after");
   rt::Runtime& r = *gp->rt;
+  rt::count_step(r);
   Chan<int64_t> c = make_chan<int64_t>(1);
   rt::Timer* t = rt::new_runtime_timer(r);
   t->when = deadline_after(r, d);
@@ -124,12 +146,13 @@ Chan<int64_t> after(std::chrono::nanoseconds d) {
 }
 
 void gosched() {
-  current_goroutine("gort::gosched");
+  rt::count_step(*current_goroutine("gort::gosched")->rt);
   rt::gosched();
 }
 
 void yield_point() {
   rt::G* gp = current_goroutine("gort::yield_point");
+  rt::count_step(*gp->rt);
   rt::trace_event(*gp->rt, EventKind::kYield, gp->goid);
   rt::yield_point(gp, FaultSite::kPanicAtYield);
 }

@@ -367,6 +367,7 @@ void op_done(rt::G* gp, EventKind kind, rt::hchan* c, void* elem, int64_t aux) {
 
 ChanRef makechan(const ElemOps* ops, int64_t size) {
   rt::G* gp = goroutine_or_abort("gort::make_chan");
+  rt::count_step(*gp->rt);
   rt::hchan* c = rt::makechan(*gp->rt, ops, size);
   rt::trace_event(*gp->rt, EventKind::kChanMake, gp->goid, c->id, size);
   return ChanRef{c, gp->rt->run_id};
@@ -385,6 +386,7 @@ void chan_release(ChanRef ref) {
 
 void chansend(ChanRef ref, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::send");
+  rt::count_step(*gp->rt);
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::chansend(c, elem, /*block=*/true);
@@ -393,6 +395,7 @@ void chansend(ChanRef ref, void* elem) {
 
 bool chansend_nonblocking(ChanRef ref, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::try_send");
+  rt::count_step(*gp->rt);
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   // Go's fast path: an open channel that would block fails at once, unlocked.
@@ -404,6 +407,7 @@ bool chansend_nonblocking(ChanRef ref, void* elem) {
 
 bool chanrecv(ChanRef ref, void* elem) {
   rt::G* gp = goroutine_or_abort("Chan::recv");
+  rt::count_step(*gp->rt);
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   bool received = false;
@@ -414,6 +418,7 @@ bool chanrecv(ChanRef ref, void* elem) {
 
 bool chanrecv_nonblocking(ChanRef ref, void* elem, bool* ok) {
   rt::G* gp = goroutine_or_abort("Chan::try_recv");
+  rt::count_step(*gp->rt);
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   if (c != nullptr && !c->closed && rt::chan_empty(c)) {
@@ -427,10 +432,17 @@ bool chanrecv_nonblocking(ChanRef ref, void* elem, bool* ok) {
 
 void closechan(ChanRef ref) {
   rt::G* gp = goroutine_or_abort("Chan::close");
+  rt::count_step(*gp->rt);
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::closechan(c);
   rt::trace_event(*gp->rt, EventKind::kChanClose, gp->goid, c->id);
+}
+
+void observe_chan_op(EventKind kind, const rt::hchan* c, const void* elem, uint8_t elem_size, int64_t aux) {
+  rt::G* gp = goroutine_or_abort("a channel operation's observation");
+  // A nil channel's operations block forever or panic: none returns here.
+  rt::trace_chan_value(*gp->rt, kind, gp->goid, c != nullptr ? c->id : 0, elem, elem_size, /*trivial=*/true, aux);
 }
 
 // len and cap of the nil channel are 0 anywhere; of any other channel only

@@ -196,6 +196,7 @@ void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
     fprintf(stderr, "gort: Frame::defer called outside gort::run\n");
     abort();
   }
+  rt::count_step(*gp->rt);
   // coverage-excluded-next: API misuse: Frame::defer called on another function's frame (a fatal error)
   if (gp->top_activation != &frame->activation_) {
     rt::fatal(*gp->rt, "defer on a frame that is not the innermost one (call Frame::defer only from its own function)");

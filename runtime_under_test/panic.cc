@@ -109,6 +109,7 @@ void preprint_panics(G* gp) {
 
 // Go's gorecover: caller is the activation that called recover.
 PanicValue recover_for(G* gp, const detail::Activation* caller) {
+  count_step(*gp->rt);
   Panic* p = gp->panic;
   // Mutant goexit-recoverable: a Goexit counts as a panic here.
   auto recoverable = [&] { return !p->goexit || mutant_active(*gp->rt, Mutant::kGoexitRecoverable); };
@@ -193,6 +194,9 @@ void gopanic(G* gp, PanicValue v) {
   p.activation.name = "panic";
   PanicScope scope(gp, &p);
   trace_event(*gp->rt, EventKind::kPanic, gp->goid);
+  // Counted once p is on the chain: a budget that ends the run here
+  // releases p's value with the chain (release_abandoned).
+  count_step(*gp->rt);
   run_panic_defers(gp, &p);
   // Nothing recovered it.
   if (gp->printing_panics) fatal_panic_while_printing(gp, p.value);
@@ -210,6 +214,7 @@ void goexit_with_defers(G* gp) {
   p.goexit = true;
   p.activation.kind = detail::ActivationKind::kGoexit;
   p.activation.name = "runtime.Goexit";
+  count_step(*gp->rt);
   trace_event(*gp->rt, EventKind::kGoexit, gp->goid);
   {
     PanicScope scope(gp, &p);

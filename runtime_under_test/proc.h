@@ -46,6 +46,17 @@ G* malg_g0(Runtime& rt);
 // The end of every goroutine but main: runs on the G, never returns.
 [[noreturn]] void goexit1();
 
+// --- the step budget (schedule.cc) ---
+// Ends the run: "fatal error: step budget exceeded ...".
+[[noreturn]] void step_budget_exceeded(Runtime& rt);
+// One step of the run (Config::max_steps says which passes count). Called
+// first thing on entry, before any lock is taken or anything is owned, so
+// that the fatal error abandons nothing of the runtime's own.
+inline void count_step(Runtime& rt) {
+  if (--rt.steps_left == 0) [[unlikely]]
+    step_budget_exceeded(rt);
+}
+
 // --- scheduling (schedule.cc) ---
 [[noreturn]] void schedule();
 [[noreturn]] void execute(G* gp, bool inherit_time);

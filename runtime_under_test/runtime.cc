@@ -120,6 +120,7 @@ void mstart(void* arg) {
 }  // namespace
 
 Runtime::Runtime(const Config& cfg) : config(cfg), run_id(new_run_id()), decider(cfg.chooser, cfg.seed) {
+  if (cfg.max_steps != 0 && cfg.max_steps < UINT64_MAX) steps_left = steps_granted = cfg.max_steps + 1;
   stacks = cfg.stack_pool != nullptr ? &cfg.stack_pool->impl() : &own_stacks_;
   m0.p = &p0;
   p0.m = &m0;
@@ -161,6 +162,7 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
   setm(nullptr);
   setg(nullptr);
   altstack_.uninstall();
+  result.steps = steps_granted - steps_left;
   return std::move(result);
 }
 

@@ -38,6 +38,13 @@ class Runtime {
 
   // Everything below is the scheduler's (proc.h); public so that the
   // runtime's free functions, Go-style, can reach it.
+  // Steps the run may still take, counting the one that exceeds the
+  // budget: count_step (proc.h) ends the run when it reaches 0, so the hot
+  // path is one decrement and a branch. config.max_steps + 1, or, with no
+  // limit, more than any run takes. Invariant: steps taken so far =
+  // steps_granted - steps_left (Result::steps at the end).
+  uint64_t steps_left = UINT64_MAX;
+  uint64_t steps_granted = UINT64_MAX;
   Config config;
   // This run's id, unique within the process (never 0): what a channel
   // handle is checked against before its channel is read (gort/chan.h).

@@ -118,16 +118,20 @@ void execute(G* gp, bool inherit_time) {
   mp->curg = gp;
   if (!inherit_time) mp->p->schedtick++;
   Runtime& rt = *gp->rt;
-  // coverage-excluded-next: a run over its switch budget: a livelock, which no scenario has on a correct runtime
-  if (++rt.result.switches > rt.config.max_switches && rt.config.max_switches != 0) [[unlikely]] {
-    char pre[128];
-    snprintf(pre, sizeof pre, "runtime: more than %llu goroutine switches (Config::max_switches)\n",
-             static_cast<unsigned long long>(rt.config.max_switches));
-    fatal(rt, "step budget exceeded: a livelock or a run too long for its budget", pre);
-  }
+  rt.result.switches++;
+  count_step(rt);
   trace_event(rt, EventKind::kGoRun, gp->goid);
   gogo(gp);
 }
+
+// coverage-excluded-begin: a run over its step budget: a livelock, which no scenario has on a correct runtime
+void step_budget_exceeded(Runtime& rt) {
+  char pre[160];
+  snprintf(pre, sizeof pre, "runtime: more than %llu steps (Config::max_steps), %llu of them goroutine switches\n",
+           static_cast<unsigned long long>(rt.config.max_steps), static_cast<unsigned long long>(rt.result.switches));
+  fatal(rt, "step budget exceeded: a livelock or a run too long for its budget", pre);
+}
+// coverage-excluded-end
 
 void schedule() {
   M* mp = getm();
@@ -143,7 +147,9 @@ void schedule() {
     if (pp->timers.empty() || mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) checkdead(rt);
     // Only a timer can make progress: sleep until it is due (virtual time
     // jumps there in sim). An injected spurious wake-up returns early: the
-    // loop finds nothing due and waits again.
+    // loop finds nothing due and waits again. Each wait is a step, so
+    // that wake-ups which never reach the deadline still end the run.
+    count_step(rt);
     bool spurious = rt.decider.fire(FaultSite::kSpuriousWakeup);
     if (spurious) trace_event(rt, EventKind::kFault, 0, 0, static_cast<int64_t>(FaultSite::kSpuriousWakeup));
     rt.clock.wait_until(pp->timers.next_when(), spurious);

@@ -709,6 +709,101 @@ TEST(Oracle, IncrementalOracleJudgesAPrefix) {
 }
 
 // ---------------------------------------------------------------------------
+// API-boundary events: what each operation handed its caller
+
+Event a_send(uint64_t g, uint64_t c, int64_t v, int64_t aux = kApiDone) {
+  return {EventKind::kApiSend, g, c, v, aux, true};
+}
+Event a_recv(uint64_t g, uint64_t c, int64_t v, int64_t aux = 1) { return {EventKind::kApiRecv, g, c, v, aux, true}; }
+Event a_select(uint64_t g, int64_t chosen) { return {EventKind::kApiSelect, g, 0, 0, chosen, false}; }
+Event e_fault(uint64_t g, FaultSite site) { return {EventKind::kFault, g, 0, 0, static_cast<int64_t>(site), false}; }
+
+TEST(OracleApi, AgreeingRuntimeAndCallerPass) {
+  // c1 (cap 1): a send, a receive, a try_recv finding nothing, a select
+  // taking its receive case (its ok unseen), a select taking default, a
+  // receive whose caller got an injected panic instead of the result.
+  std::vector<Event> t = {e_make(1, 1, 1),
+                          e_send(1, 1, 5),
+                          a_send(1, 1, 5),
+                          e_recv(1, 1, 5),
+                          a_recv(1, 1, 5),
+                          a_recv(1, 1, 0, kApiNotReady),
+                          e_send(1, 1, 6),
+                          a_send(1, 1, 6),
+                          e_recv(1, 1, 6),
+                          e_select(1, 0),
+                          a_recv(1, 1, 6, kApiOkUnseen),
+                          a_select(1, 0),
+                          e_select(1, -1),
+                          a_select(1, -1),
+                          e_send(1, 1, 7),
+                          a_send(1, 1, 7),
+                          e_recv(1, 1, 7),
+                          e_fault(1, FaultSite::kPanicAfterChanOp),
+                          {EventKind::kPanic, 1, 0, 0, 0, false}};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(OracleApi, RuntimeEventLyingAboutOkIsCaughtAndTheCallersViewJudged) {
+  // The runtime's event says ok = false from an open channel holding 5;
+  // the caller got 5 with ok = true, which the channel model accepts.
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 5), a_send(1, 1, 5), e_recv(1, 1, 5, false), a_recv(1, 1, 5)};
+  expect_one(judge_trace(t), "api.mismatch", 4, {"g1", "c1", "ok = false", "caller got ok = true"});
+  // Without the API events the same runtime event breaks the model instead.
+  std::vector<Event> runtime_only = {t[0], t[1], t[3]};
+  EXPECT_NE(find_rule(judge_trace(runtime_only), "chan.recv-not-ok-while-open"), nullptr);
+}
+
+TEST(OracleApi, OkNeverWrittenIntoTheCallersVariableIsCaught) {
+  // The bug the runtime's events alone could not show: a closed, drained
+  // channel; the runtime reports ok = false, but the caller's ok still
+  // says true. Both the disagreement and the caller's impossible view fail.
+  std::vector<Event> t = {e_make(1, 1, 0), e_close(1, 1), e_recv(1, 1, 0, false), a_recv(1, 1, 0, 1)};
+  OracleVerdict v = judge_trace(t);
+  const TraceViolation* mismatch = find_rule(v, "api.mismatch");
+  ASSERT_NE(mismatch, nullptr) << verdict_text(v);
+  EXPECT_EQ(mismatch->step, 3u);
+  EXPECT_NE(find_rule(v, "chan.recv-ok-after-drain"), nullptr) << verdict_text(v);
+}
+
+TEST(OracleApi, ValueOtherThanTheRuntimeReportedIsCaught) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 5), a_send(1, 1, 5), e_recv(1, 1, 5), a_recv(1, 1, 7)};
+  OracleVerdict v = judge_trace(t);
+  const TraceViolation* mismatch = find_rule(v, "api.mismatch");
+  ASSERT_NE(mismatch, nullptr) << verdict_text(v);
+  EXPECT_NE(mismatch->explanation.find("carries 5, the caller's variable holds 7"), std::string::npos);
+  // The model judges the 7 the program saw.
+  EXPECT_NE(find_rule(v, "chan.recv-never-sent"), nullptr) << verdict_text(v);
+}
+
+TEST(OracleApi, SelectCaseOtherThanTheRuntimeChoseIsCaught) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 5), a_send(1, 1, 5),
+                          e_recv(1, 1, 5), e_select(1, 0),  a_recv(1, 1, 5, kApiOkUnseen),
+                          a_select(1, 1)};
+  expect_one(judge_trace(t), "api.mismatch", 6, {"chose 0", "caller got 1"});
+}
+
+TEST(OracleApi, CompletedOperationTheCallerWasToldWasNotReadyIsCaught) {
+  std::vector<Event> t = {e_make(1, 1, 1), e_send(1, 1, 5), a_send(1, 1, 5), e_recv(1, 1, 5),
+                          a_recv(1, 1, 0, kApiNotReady)};
+  expect_one(judge_trace(t), "api.mismatch", 4, {"nothing was ready", "step 3"});
+}
+
+TEST(OracleApi, OperationsWithoutTheirOtherHalfAreCaught) {
+  // A receive the runtime completed whose caller never got it (g1 goes
+  // on to close), and a send the caller was told of with no runtime event.
+  std::vector<Event> lost = {e_make(1, 1, 1), e_send(1, 1, 5), a_send(1, 1, 5), e_recv(1, 1, 5), e_close(1, 1)};
+  expect_one(judge_trace(lost), "api.mismatch", 3, {"never got the result", "step 4"});
+  std::vector<Event> invented = {e_make(1, 1, 1), a_send(1, 1, 5), e_send(1, 1, 6), a_send(1, 1, 6)};
+  OracleVerdict v = judge_trace(invented);
+  const TraceViolation* mismatch = find_rule(v, "api.mismatch");
+  ASSERT_NE(mismatch, nullptr) << verdict_text(v);
+  EXPECT_EQ(mismatch->step, 1u);
+  EXPECT_NE(mismatch->explanation.find("no such operation"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------
 // CheckingChooser, with snapshots from plain functions
 
 // Answers n - 1 and counts what it hears.
@@ -998,6 +1093,74 @@ TEST(EndToEnd, CorruptedSnapshotIsCaughtAtTheFirstCheck) {
   EXPECT_EQ(checker.first_violation()->first().invariant, "g.runnable-placement");
   // Caught at the first check that saw a runnable G, and checking stopped there.
   EXPECT_EQ(checker.checks_run(), checker.first_violation()->check + 1);
+}
+
+// A runtime that lies in its events: every completed receive's kChanRecv
+// reaches the checker with its ok flipped (the callers got the truth).
+class LyingAboutOk final : public Chooser {
+ public:
+  explicit LyingAboutOk(Chooser& inner) : inner_(inner) {}
+  uint32_t choose(Choice what, uint32_t n) override { return inner_.choose(what, n); }
+  bool fire(FaultSite site) override { return inner_.fire(site); }
+  uint32_t armed_faults() const override { return inner_.armed_faults(); }
+  void event(const Event& e) override {
+    Event told = e;
+    if (told.kind == EventKind::kChanRecv) {
+      told.aux = told.aux != 0 ? 0 : 1;
+      lies++;
+    }
+    inner_.event(told);
+  }
+  int lies = 0;
+
+ private:
+  Chooser& inner_;
+};
+
+TEST(EndToEnd, EveryOperationOfARealRunIsReportedAtTheApiToo) {
+  SeededChooser random = seeded_random(5);
+  CheckingChooser checker(random);
+  Config config;
+  config.chooser = &checker;
+  WorkloadResult got;
+  ASSERT_TRUE(gort::run(config, [&] { workload(checker, got); }).ok());
+  ASSERT_TRUE(checker.oracle_verdict().ok()) << verdict_text(checker.oracle_verdict());
+  size_t runtime_ops = 0, api_ops = 0, not_ready = 0, selects = 0, api_selects = 0;
+  for (const Event& e : checker.trace()) {
+    if (e.goid == 0) continue;  // timers' sends have no caller
+    runtime_ops += e.kind == EventKind::kChanSend || e.kind == EventKind::kChanRecv;
+    selects += e.kind == EventKind::kSelect;
+    api_selects += e.kind == EventKind::kApiSelect;
+    if (e.kind == EventKind::kApiSend || e.kind == EventKind::kApiRecv) (e.aux == kApiNotReady ? not_ready : api_ops)++;
+  }
+  EXPECT_GT(runtime_ops, 20u);
+  // A receive interrupted by an injected fault would have no API event; the
+  // seeded chooser injects none.
+  EXPECT_EQ(api_ops, runtime_ops);
+  EXPECT_EQ(api_selects, selects);
+  EXPECT_GT(selects, 0u);
+  EXPECT_GT(not_ready, 0u) << "the workload's try_recv finds nothing at times";
+}
+
+TEST(EndToEnd, RuntimeLyingInItsEventsIsCaught) {
+  SeededChooser random = seeded_random(5);
+  CheckingChooser checker(random);
+  LyingAboutOk liar(checker);
+  Config config;
+  config.chooser = &liar;
+  WorkloadResult got;
+  ASSERT_TRUE(gort::run(config, [&] { workload(checker, got); }).ok());
+  ASSERT_GT(liar.lies, 0);
+  EXPECT_EQ(got.sum, got.want) << "the program itself saw the truth";
+  OracleVerdict v = checker.oracle_verdict();
+  ASSERT_FALSE(v.ok());
+  // Where the caller holds an ok (recv_ok, try_recv, a case with one) the
+  // lie disagrees with it; the relay's select cases have no ok variable,
+  // so there the model judges the runtime's word, and rejects it.
+  const TraceViolation* mismatch = find_rule(v, "api.mismatch");
+  ASSERT_NE(mismatch, nullptr) << verdict_text(v);
+  EXPECT_NE(mismatch->explanation.find("caller got ok = true"), std::string::npos) << verdict_text(v);
+  EXPECT_NE(find_rule(v, "chan.recv-not-ok-while-open"), nullptr) << verdict_text(v);
 }
 
 TEST(EndToEnd, TamperedRealTraceIsRejected) {

@@ -14,6 +14,7 @@ void CheckingChooser::begin_run(Chooser& inner, CheckOptions options) {
   inner_ = &inner;
   options_ = options;
   oracle_.clear();
+  oracle_.set_limit(options.max_events > SIZE_MAX ? SIZE_MAX : static_cast<size_t>(options.max_events));
   failure_.reset();
   quiescent_points_ = 0;
   checks_run_ = 0;
@@ -51,7 +52,7 @@ void CheckingChooser::capture_end_state() {
 }
 
 OracleVerdict CheckingChooser::oracle_verdict() const {
-  if (end_) return oracle_.finish(end_step_, *end_);
+  if (end_ && !oracle_.truncated()) return oracle_.finish(end_step_, *end_);
   return oracle_.finish();
 }
 

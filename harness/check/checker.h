@@ -43,6 +43,9 @@ struct CheckOptions {
   // Where the goroutine dump at a violation comes from (null: none taken;
   // the harness passes &introspect::goroutine_dump).
   std::string (*dump)() = nullptr;
+  // The oracle keeps at most this many events (ChannelOracle::set_limit):
+  // a harness run sets it from its step budget.
+  uint64_t max_events = UINT64_MAX;
 };
 
 // The first check that found broken invariants. step: events heard before
@@ -79,6 +82,8 @@ class CheckingChooser final : public Chooser {
   uint64_t quiescent_points() const { return quiescent_points_; }
   uint64_t checks_run() const { return checks_run_; }
   const std::vector<Event>& trace() const { return oracle_.trace(); }
+  // Whether the oracle dropped events past CheckOptions::max_events.
+  bool oracle_truncated() const { return oracle_.truncated(); }
 
   // Called inside the run, as the last thing main does: records the end
   // state (who is blocked, what each channel holds) for the oracle. The
@@ -86,7 +91,8 @@ class CheckingChooser final : public Chooser {
   void capture_end_state();
   const std::optional<EndState>& end_state() const { return end_; }
   // Judges the trace: up to capture_end_state() together with that end
-  // state if it was captured, else the whole trace without one.
+  // state if it was captured, else the whole trace without one (and
+  // without one if the trace was truncated).
   OracleVerdict oracle_verdict() const;
 
  private:

@@ -25,6 +25,10 @@ bool is_chan_op(EventKind k) {
   return k == EventKind::kChanSend || k == EventKind::kChanRecv || k == EventKind::kChanClose;
 }
 
+bool is_api_event(EventKind k) {
+  return k == EventKind::kApiSend || k == EventKind::kApiRecv || k == EventKind::kApiSelect;
+}
+
 std::string chan_name(uint64_t id) { return "c" + std::to_string(id); }
 std::string g_name(uint64_t goid) { return "g" + std::to_string(goid); }
 std::string step_name(size_t step) { return "step " + std::to_string(step); }
@@ -111,9 +115,14 @@ struct GoroutineTrack {
 
 class TraceJudge {
  public:
-  TraceJudge(std::span<const Event> trace, const EndState& end) : trace_(trace), end_(end) {}
+  TraceJudge(std::span<const Event> trace, const EndState& end) : raw_(trace), trace_(trace), end_(end) {}
 
   OracleVerdict run() {
+    // From here on the model judges what the program saw.
+    if (std::any_of(raw_.begin(), raw_.end(), [](const Event& e) { return is_api_event(e.kind); })) {
+      pair_api_events();
+      if (!seen_.empty()) trace_ = seen_;
+    }
     link_partners();
     for (size_t i = 0; i < trace_.size(); i++) on_event(i);
     add_placeholders();
@@ -127,6 +136,145 @@ class TraceJudge {
  private:
   void report(size_t step, const char* rule, std::string explanation) {
     out_.violations.push_back({step, rule, std::move(explanation)});
+  }
+
+  // Each goroutine's runtime events not yet answered by their API events.
+  struct Unanswered {
+    size_t op = kNone;      // a kChanSend / kChanRecv
+    size_t select = kNone;  // a kSelect
+  };
+
+  // The first pass over the raw trace: every completed operation's
+  // runtime event (kChanSend, kChanRecv; kSelect) is followed by the API
+  // events of what its caller got (kApiSend, kApiRecv; kApiSelect), with
+  // at most an injected fault's kFault in between (the caller then never
+  // gets the result). Each pair must agree: api.mismatch where they do
+  // not, or where either has no partner. seen_ is the trace with each
+  // paired operation's value, ok and case replaced by the caller's, made
+  // only when one differs (empty: the raw trace is what callers saw).
+  void pair_api_events() {
+    // By goid: a run's goids are dense from 1 (at most the goroutines it made).
+    std::vector<Unanswered> open;
+    for (size_t i = 0; i < raw_.size(); i++) {
+      const Event& e = raw_[i];
+      if (e.goid == 0) continue;  // the scheduler's own (a timer's send) has no caller
+      if (e.goid >= open.size()) open.resize(std::max<size_t>(e.goid + 1, 2 * open.size()));
+      Unanswered& u = open[e.goid];
+      switch (e.kind) {
+        case EventKind::kChanSend:
+        case EventKind::kChanRecv:
+          never_returned(u, i);
+          u.op = i;
+          break;
+        case EventKind::kSelect:
+          if (u.select != kNone) never_returned(u, i);
+          u.select = i;
+          break;
+        case EventKind::kApiSend:
+        case EventKind::kApiRecv:
+          answer_op(u, i);
+          break;
+        case EventKind::kApiSelect:
+          answer_select(u, i);
+          break;
+        case EventKind::kFault:
+          u = Unanswered{};  // an injected panic after the operation: its caller never got the result
+          break;
+        default:
+          if (u.op != kNone || u.select != kNone) never_returned(u, i);
+          break;
+      }
+    }
+    // Operations still unanswered when the trace ends: the run (or the
+    // kept trace) ended between the two events, which says nothing.
+  }
+
+  void never_returned(Unanswered& u, size_t before) {
+    for (size_t at : {u.op, u.select}) {
+      if (at == kNone) continue;
+      const Event& r = raw_[at];
+      report(at, "api.mismatch",
+             g_name(r.goid) + "'s " + (r.kind == EventKind::kSelect ? std::string("select") : runtime_op_text(r)) +
+                 " completed in the runtime's events, but its caller never got the result (" + step_name(before) +
+                 " came first)");
+    }
+    u = Unanswered{};
+  }
+
+  static std::string runtime_op_text(const Event& r) {
+    return std::string(op_name(r.kind)) + " on " + chan_name(r.obj);
+  }
+
+  void answer_op(Unanswered& u, size_t i) {
+    const Event& api = raw_[i];
+    const bool send = api.kind == EventKind::kApiSend;
+    const EventKind want = send ? EventKind::kChanSend : EventKind::kChanRecv;
+    const std::string who = g_name(api.goid) + "'s " + op_name(want) + " on " + chan_name(api.obj);
+    if (api.aux == kApiNotReady) {
+      if (u.op != kNone) {
+        report(i, "api.mismatch",
+               who + " told its caller nothing was ready, but the runtime's events say a " +
+                   runtime_op_text(raw_[u.op]) + " completed (" + step_name(u.op) + ")");
+      }
+      u.op = kNone;
+      return;
+    }
+    if (u.op == kNone) {
+      report(i, "api.mismatch", who + " returned to its caller, but the runtime's events show no such operation");
+      return;
+    }
+    const size_t at = u.op;
+    u.op = kNone;
+    const Event& r = raw_[at];
+    if (r.kind != want || r.obj != api.obj) {
+      report(
+          i, "api.mismatch",
+          who + " returned to its caller, but the runtime's event (" + step_name(at) + ") is a " + runtime_op_text(r));
+      return;
+    }
+    const bool ok_seen = !send && api.aux != kApiOkUnseen;
+    if (r.has_value && api.has_value && r.value != api.value) {
+      report(i, "api.mismatch",
+             who + ": the runtime's event (" + step_name(at) + ") carries " + std::to_string(r.value) +
+                 ", the caller's variable holds " + std::to_string(api.value));
+    } else if (ok_seen && (api.aux != 0) != (r.aux != 0)) {
+      report(i, "api.mismatch",
+             who + ": the runtime's event (" + step_name(at) + ") says ok = " + (r.aux != 0 ? "true" : "false") +
+                 ", the caller got ok = " + (api.aux != 0 ? "true" : "false"));
+    }
+    if (api.has_value && (!r.has_value || r.value != api.value)) {
+      Event& seen = seen_event(at);
+      seen.has_value = true;
+      seen.value = api.value;
+    }
+    if (ok_seen && r.aux != api.aux) seen_event(at).aux = api.aux;
+  }
+
+  // The event at i as its caller saw it, to be changed (copies the raw
+  // trace into seen_ the first time).
+  Event& seen_event(size_t i) {
+    if (seen_.empty()) seen_.assign(raw_.begin(), raw_.end());
+    return seen_[i];
+  }
+
+  void answer_select(Unanswered& u, size_t i) {
+    const Event& api = raw_[i];
+    if (u.op != kNone) {
+      report(u.op, "api.mismatch",
+             g_name(api.goid) + "'s select: the runtime's events show a " + runtime_op_text(raw_[u.op]) + " (" +
+                 step_name(u.op) + ") for its case, but its caller got no case's result");
+    }
+    if (u.select == kNone) {
+      report(i, "api.mismatch",
+             g_name(api.goid) + "'s select returned " + std::to_string(api.aux) +
+                 " to its caller, but the runtime's events show no select");
+    } else if (raw_[u.select].aux != api.aux) {
+      report(i, "api.mismatch",
+             g_name(api.goid) + "'s select: the runtime's event (" + step_name(u.select) + ") chose " +
+                 std::to_string(raw_[u.select].aux) + ", the caller got " + std::to_string(api.aux));
+      seen_event(u.select).aux = api.aux;
+    }
+    u = Unanswered{};
   }
 
   // partner_op_[i]: the first channel operation event after i by the same
@@ -197,6 +345,10 @@ class TraceJudge {
       case EventKind::kSelect:
         on_select(i);
         return;
+      case EventKind::kApiSend:
+      case EventKind::kApiRecv:
+      case EventKind::kApiSelect:
+        return;  // already folded into the runtime's events (pair_api_events)
       default:
         // Anything else the goroutine does first means its woken operation
         // did not complete (a sender woken by close panics).
@@ -502,7 +654,9 @@ class TraceJudge {
     }
   }
 
-  std::span<const Event> trace_;
+  std::span<const Event> raw_;    // as heard
+  std::span<const Event> trace_;  // what the model judges: raw_, or seen_ when it has API events
+  std::vector<Event> seen_;
   const EndState& end_;
   std::vector<size_t> partner_op_;
   std::map<uint64_t, ChannelTrack> chans_;

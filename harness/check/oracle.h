@@ -19,7 +19,17 @@
 //     goroutine's event is such a wake (true while channel operations are
 //     the only goroutines that ready others: sleep's and after()'s timers
 //     ready from the scheduler, goid 0; sync primitives would need a look);
-//   - kGoPark(goid = G) when G parks; kGoRun(goid = G) when it runs again.
+//   - kGoPark(goid = G) when G parks; kGoRun(goid = G) when it runs again;
+//   - after each completed operation's kChanSend / kChanRecv (and a
+//     select's kSelect), the same goroutine's API-boundary events say what
+//     its caller got (kApiSend / kApiRecv, then kApiSelect), with nothing
+//     of that goroutine's in between but the kFault of a panic injected
+//     after the operation (whose caller then gets nothing); a try_send /
+//     try_recv that found nothing to do has only its API event.
+// A trace with API events is judged on what the program saw: each
+// operation's value, ok and case are its caller's (and the runtime's own
+// event must agree: api.mismatch). A trace without any (hand-built, or
+// from a build without them) is judged on the runtime's events alone.
 // Sends by the runtime itself (gort::after's timer sends) are not in the
 // trace: a program judged by the oracle must not receive from after().
 //
@@ -55,6 +65,9 @@
 //   wake.mismatch              a woken goroutine completed something its waker could not have completed
 //   select.bad-case            a select's case index below -1
 //   select.default-after-park  a select that parked completed without a case
+//   api.mismatch               what an operation or select handed its caller (value, ok, case,
+//                              channel) differs from the runtime's event of it, or one of the
+//                              two has no partner
 // With an EndState (end_state.h):
 //   chan.conservation          values sent - values received != values the runtime still buffers
 //   chan.end-closed            the runtime's closed flag disagrees with the trace
@@ -69,6 +82,7 @@
 #define GORT_HARNESS_CHECK_ORACLE_H
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -102,11 +116,28 @@ OracleVerdict judge_trace(std::span<const Event> trace, const EndState& end = {}
 // The incremental face of judge_trace: hear a run's events as they happen,
 // judge when it is over (judging needs the whole trace: a parked
 // operation's event comes after the events it took effect among).
+//
+// It keeps at most max_events events (set_limit): past them it drops what
+// it hears and says so (truncated()), so that a run's memory stays bounded
+// by its budget; a truncated trace is judged as far as it was kept, with
+// no end state (the harness reports such a run as over its budget).
 class ChannelOracle {
  public:
-  void on_event(const Event& e) { trace_.push_back(e); }
+  void on_event(const Event& e) {
+    if (trace_.size() < max_events_) [[likely]] {
+      trace_.push_back(e);
+    } else {
+      truncated_ = true;
+    }
+  }
   // Forgets the trace, keeping its storage (for the next run).
-  void clear() { trace_.clear(); }
+  void clear() {
+    trace_.clear();
+    truncated_ = false;
+  }
+  // Events kept at most from the next one on (>= 1; default: no limit).
+  void set_limit(size_t max_events) { max_events_ = max_events; }
+  bool truncated() const { return truncated_; }
   size_t steps() const { return trace_.size(); }
   const std::vector<Event>& trace() const { return trace_; }
   // Judges the first `steps` events (steps <= this->steps()).
@@ -115,6 +146,8 @@ class ChannelOracle {
 
  private:
   std::vector<Event> trace_;
+  size_t max_events_ = SIZE_MAX;
+  bool truncated_ = false;  // an event was dropped since clear()
 };
 
 }  // namespace gort::harness

@@ -2,8 +2,9 @@
 # The gort CLI's contract, end to end: a failing run writes a replay file
 # that `gort replay` reproduces; a stale or malformed replay file, a bad
 # flag, an out-of-range number, a bad fault plan or shard each get one
-# line and exit status 2;
-# check writes JUnit XML and honours shards; --verify-determinism passes.
+# line and exit status 2; check writes JUnit XML and honours shards;
+# --verify-determinism passes; a step budget too small for a run fails it
+# in run, replay and check.
 #   cli_contract_test.sh GORT WORKDIR
 set -u
 gort=$1
@@ -83,7 +84,7 @@ bad_number "--seed: 0x10" run ping-pong --seed 0x10
 bad_number "--depth: -1" run ping-pong --depth -1
 bad_number "--depth: 65" run ping-pong --depth 65
 bad_number "--dfs-runs: 0" run ping-pong --strategy dfs --dfs-runs 0
-bad_number "--max-switches: -5" run ping-pong --max-switches -5
+bad_number "--max-steps: -5" run ping-pong --max-switches -5
 bad_number "--check-every: 1.5" run ping-pong --check-every 1.5
 bad_number "--runs: -3" check --runs -3
 bad_number "--runs: 100000001" check --runs 100000001
@@ -100,7 +101,7 @@ bad_number "--seed: -1" archcheck --seed -1
 bad_number "--runs: -1" mutants --runs -1
 bad_number "--seconds: abc" mutants --seconds abc
 bad_number "--binary-seconds: 0.5" mutants --binary-seconds 0.5
-bad_number "--max-switches: 18446744073709551615" replay "$replay" --max-switches 18446744073709551615
+bad_number "--max-steps: 18446744073709551615" replay "$replay" --max-switches 18446744073709551615
 # The largest seed is a seed like any other.
 expect 0 "largest seed" -- "$gort" run ping-pong --seed 18446744073709551615
 contains "$dir/out.txt" "seed 18446744073709551615" "largest seed"
@@ -116,6 +117,19 @@ expect 0 "determinism" -- "$gort" run prime-sieve --seed 9 --strategy pct --veri
 # Bounded DFS exhausts a small scenario.
 expect 0 "dfs" -- "$gort" run send-on-closed --strategy dfs --depth 1 --faults ""
 contains "$dir/out.txt" "48 schedules with at most 1 preemptions, all ok (exhaustive)" "dfs exhaustive"
+
+# The step budget: a budget too small for a scenario ends it as a budget
+# failure in run, replay (--max-switches is the old name of --max-steps)
+# and check, shrink included.
+expect 1 "budget run" -- "$gort" run runq-overflow --seed 2 --max-steps 300 --shrink-seconds 5 --out "$dir/b"
+contains "$dir/out.txt" "step budget exceeded after 300 steps" "budget verdict"
+contains "$dir/out.txt" "more than 300 steps (Config::max_steps)" "budget dump"
+expect 1 "budget replay" -- "$gort" replay "$dir/b/runq-overflow-seed2.replay.json" --max-switches 300
+contains "$dir/out.txt" "this run: step budget exceeded after 300 steps" "budget replay verdict"
+expect 1 "budget check" -- "$gort" check --runs 2 --scenarios runq-overflow --max-steps 300 --out "$dir/b"
+contains "$dir/out.txt" "step budget exceeded after 300 steps" "budget check verdict"
+expect 2 "zero budget" -- "$gort" run ping-pong --max-steps 0
+one_line_error "zero budget"
 
 if [[ $fails -ne 0 ]]; then
   echo "$fails CLI contract check(s) failed"

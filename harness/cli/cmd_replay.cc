@@ -33,7 +33,7 @@ int cmd_replay(const ScenarioList& scenarios, const std::string& path, const Run
   spec.keep_trace = true;  // the trace's last steps are printed either way
   spec.depth = f.depth;
   spec.faults = f.fault_plan;
-  spec.max_switches = flags.max_switches;
+  spec.max_steps = flags.max_steps;
   spec.check_invariants = !flags.no_invariants;
   IsolatedRuns isolated(flags);
   harness::RunOutcome out = isolated.run_checked(spec);

@@ -42,7 +42,7 @@ std::string make_spec(const harness::Scenario& s, uint64_t seed, const RunFlags&
   if (!plan.ok()) return "--faults: " + plan.error;
   spec->faults = plan.plan;
   spec->depth = flags.depth;
-  spec->max_switches = flags.max_switches;
+  spec->max_steps = flags.max_steps;
   spec->check_invariants = !flags.no_invariants;
   spec->check_every = flags.check_every;
   return "";
@@ -104,10 +104,11 @@ int cmd_run(const ScenarioList& scenarios, const std::string& name, uint64_t see
   IsolatedRuns isolated(flags);
   harness::RunOutcome out = isolated.run_checked(spec);
   if (!out.result.output.empty()) fputs(out.result.output.c_str(), stdout);
-  printf("%s seed %" PRIu64 " (%s): exit status %d, %" PRIu64 " goroutines, %" PRIu64
-         " switches, %zu decisions, %zu faults fired, %" PRIu64 " invariant checks, trace hash %016" PRIx64 "\n",
+  printf("%s seed %" PRIu64 " (%s): exit status %d, %" PRIu64 " goroutines, %" PRIu64 " switches, %" PRIu64
+         " steps, %zu decisions, %zu faults fired, %" PRIu64 " invariant checks, trace hash %016" PRIx64 "\n",
          s->name, seed, harness::strategy_name(spec.strategy), out.result.exit_status, out.result.goroutines_created,
-         out.result.switches, out.decisions.size(), out.faults_fired.size(), out.checks, out.trace_hash);
+         out.result.switches, out.result.steps, out.decisions.size(), out.faults_fired.size(), out.checks,
+         out.trace_hash);
   if (out.ok()) {
     printf("ok: as the scenario expects%s\n", out.result.panic.rfind("injected panic at ", 0) == 0
                                                   ? " (ended in the injected panic, which it tolerates)"

@@ -23,7 +23,7 @@ struct RunFlags {
   uint32_t depth = 3;
   std::string faults;  // a fault plan; "" with check: each scenario's own plan
   bool faults_given = false;
-  uint64_t max_switches = 200'000;
+  uint64_t max_steps = harness::kDefaultMaxSteps;  // --max-steps (alias --max-switches)
   bool verify_determinism = false;
   bool no_invariants = false;
   uint32_t check_every = 1;     // invariant checks at every N-th quiescent point

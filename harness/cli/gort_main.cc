@@ -89,13 +89,16 @@ void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
                     "scenario's own)")
         ->each([&f](const std::string&) { f.faults_given = true; });
   }
-  add_whole_number(cmd, "--max-switches", f.max_switches, uint64_t{1}, uint64_t{1} << 40,
-                   "step budget: goroutine switches per run before it is a livelock");
+  add_whole_number(cmd, "--max-steps,--max-switches", f.max_steps, uint64_t{1}, uint64_t{1} << 40,
+                   "step budget: steps per run (switches, yield points, channel operations, ...) before it is a "
+                   "livelock");
   cmd->add_flag("--verify-determinism", f.verify_determinism, "run everything twice and compare the traces");
   cmd->add_flag("--no-invariants", f.no_invariants, "skip the invariant checks at quiescent points (faster)");
   add_whole_number(cmd, "--check-every", f.check_every, 1u, 1000000u,
                    "check the invariants at every N-th quiescent point");
   cmd->add_option("--out", f.report.out_dir, "where failure reports go (replay files, timelines)");
+  add_seconds(cmd, "--shrink-seconds", f.report.shrink_seconds, 0.001, 1e6,
+              "wall-clock limit of one failure's shrink; past it the best schedule so far is reported");
   cmd->add_flag(
       "--no-shrink", [&f](int64_t) { f.report.shrink = false; }, "report failing schedules unshrunk");
   cmd->add_flag("--in-process", f.in_process,

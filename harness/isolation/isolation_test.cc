@@ -51,6 +51,7 @@ TEST(OutcomeWire, EveryFieldCrossesAndATruncatedMessageIsRejected) {
   o.result.output = "goroutine 1 [chan receive]:\n";
   o.result.goroutines_created = 7;
   o.result.switches = 99;
+  o.result.steps = 123;
   o.verdict = "expected exit status 0";
   o.failure_kind = "outcome";
   o.decisions = {Decision::choice(Choice::kPreempt, 2, 1), Decision::fault(FaultSite::kClockJump, true)};
@@ -77,6 +78,7 @@ TEST(OutcomeWire, EveryFieldCrossesAndATruncatedMessageIsRejected) {
   EXPECT_EQ(back.result.output, o.result.output);
   EXPECT_EQ(back.result.goroutines_created, 7u);
   EXPECT_EQ(back.result.switches, 99u);
+  EXPECT_EQ(back.result.steps, 123u);
   EXPECT_EQ(back.verdict, o.verdict);
   EXPECT_EQ(back.failure_kind, "outcome");
   EXPECT_EQ(back.decisions, o.decisions);
@@ -113,6 +115,7 @@ TEST(IsolatedRunner, AHealthyRunComesBackAsIfItHadRunHere) {
     EXPECT_EQ(there.trace_hash, here.trace_hash);
     EXPECT_EQ(there.trace_tail.size(), here.trace_tail.size());
     EXPECT_EQ(there.result.switches, here.result.switches);
+    EXPECT_EQ(there.result.steps, here.result.steps);
   }
 }
 

@@ -81,6 +81,7 @@ void encode_outcome(const RunOutcome& o, std::string* out) {
   w.str(o.result.output);
   w.u64(o.result.goroutines_created);
   w.u64(o.result.switches);
+  w.u64(o.result.steps);
   w.str(o.verdict);
   w.str(o.failure_kind);
   w.pods(o.decisions);
@@ -111,6 +112,7 @@ bool decode_outcome(std::string_view bytes, RunOutcome* o) {
   o->result.output = r.str();
   o->result.goroutines_created = r.u64();
   o->result.switches = r.u64();
+  o->result.steps = r.u64();
   o->verdict = r.str();
   o->failure_kind = r.str();
   o->decisions = r.pods<Decision>();

@@ -82,7 +82,7 @@ Config run_config(const Scenario& s, uint64_t seed, uint32_t mutant, Chooser* ch
   cfg.chooser = chooser;
   cfg.stack_size = s.stack_size;
   cfg.stack_pool = pool;
-  cfg.max_switches = kHuntMaxSwitches;
+  cfg.max_steps = kHuntMaxSteps;
   cfg.mutant = mutant;
   return cfg;
 }
@@ -107,7 +107,7 @@ std::string run_once(const Scenario& s, uint64_t seed, uint32_t mutant, Strategy
   StopAtViolation watch(checker, shared);
   Result r = gort::run(run_config(s, seed, mutant, &watch, pool), s.program);
   if (r.fatal_error.rfind("step budget exceeded", 0) == 0) {
-    return "livelock: no end within " + std::to_string(kHuntMaxSwitches) + " goroutine switches";
+    return "livelock: no end within " + std::to_string(kHuntMaxSteps) + " steps";
   }
   std::string outcome = judge(s, r);
   if (!outcome.empty()) return "outcome: " + outcome;

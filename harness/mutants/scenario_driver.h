@@ -27,9 +27,9 @@ struct ScenarioBudget {
 
 // PCT's bug depth (d of the paper), as gort check uses it.
 inline constexpr uint32_t kHuntPctDepth = 3;
-// The step budget of one run (goroutine switches): a livelocked run ends
+// The step budget of one run (Config::max_steps): a livelocked run ends
 // in the fatal error "step budget exceeded", which is a catch.
-inline constexpr uint64_t kHuntMaxSwitches = 200'000;
+inline constexpr uint64_t kHuntMaxSteps = 500'000;
 
 // Runs the scenarios with mutant (0: none) under strategy. The child's
 // stdout and stderr (runtime assertion messages, say) go to log_path.

@@ -16,7 +16,7 @@ Config driver_config(Chooser* chooser, uint64_t seed) {
   // A livelock the runtime falls into ends the run as the fatal error "step
   // budget exceeded" instead of hanging the driver. Far above what any
   // driver's run needs (a random program's main yields 20,000 times at most).
-  config.max_switches = kDriverMaxSwitches;
+  config.max_steps = kDriverMaxSteps;
   // GORT_MUTANT: run against a seeded bug (builds with GORT_MUTANTS only;
   // elsewhere the runtime ignores it). Read once: it aborts on a typo.
   static const uint32_t mutant = mutant_from_environment();

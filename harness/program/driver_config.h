@@ -12,8 +12,8 @@
 
 namespace gort::harness {
 
-// Goroutine switches a driver's run may make (Config::max_switches).
-inline constexpr uint64_t kDriverMaxSwitches = 1'000'000;
+// Steps a driver's run may take (Config::max_steps).
+inline constexpr uint64_t kDriverMaxSteps = 4'000'000;
 
 // A sim run steered by chooser (nullptr: the uniform chooser seeded from
 // seed), with stacks from a pool that this thread keeps for all its runs

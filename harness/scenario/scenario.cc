@@ -30,6 +30,7 @@ Result run_scenario(const Scenario& s, uint64_t seed, StackPool* pool) {
   cfg.stack_pool = pool;
   cfg.seed = seed;
   cfg.stack_size = s.stack_size;
+  cfg.max_steps = kDefaultMaxSteps;
   return run(cfg, s.program);
 }
 

@@ -63,6 +63,13 @@ inline constexpr const char* kTimerScenarioFaults =
 // look like their own): wake-ups and clock jumps only.
 inline constexpr const char* kNoPanicFaults = "spurious-wakeup:p=0.1";
 
+// The step budget of a harness run (Config::max_steps): far above what
+// any built-in scenario takes (the longest, runq-overflow, about 3,000
+// steps), low enough that a livelocked run ends in a fraction of a
+// second. Every harness entry point (run, check, replay, the shrinker)
+// runs with a finite budget.
+inline constexpr uint64_t kDefaultMaxSteps = 500'000;
+
 const std::vector<Scenario>& all_scenarios();
 const Scenario* find_scenario(const std::string& name);
 
@@ -78,8 +85,9 @@ void repanic_injected(const PanicValue& v);
 // One run's verdict: empty when the run met the expectation, else why not.
 std::string judge(const Scenario& s, const Result& r);
 
-// One run of s under seed (sim platform: the seed is the whole schedule).
-// Stacks come from pool when given (runs back to back skip mmap).
+// One run of s under seed (sim platform: the seed is the whole schedule),
+// within kDefaultMaxSteps. Stacks come from pool when given (runs back to
+// back skip mmap).
 Result run_scenario(const Scenario& s, uint64_t seed, StackPool* pool = nullptr);
 
 }  // namespace gort::harness

@@ -62,18 +62,30 @@ std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const
   std::vector<Decision> decisions = outcome.decisions;
   RunOutcome shrunk_run = outcome;
   if (options.shrink && !decisions.empty()) {
+    ShrinkLimits limits;
+    limits.max_calls = options.shrink_calls;
+    limits.max_seconds = options.shrink_seconds;
     ShrinkResult sr = shrink(
         decisions,
         [&](const std::vector<Decision>& candidate) {
           return same_failure(outcome, replay_decisions(spec, candidate, options.runner));
         },
-        options.shrink_calls);
+        limits);
     if (sr.stats.input_failed) {
       decisions = sr.decisions;
       shrunk_run = replay_decisions(spec, decisions, options.runner);
-      printf("shrunk: %zu -> %zu non-default decisions (%zu -> %zu preemptions, %zu -> %zu faults) in %u replays\n",
-             sr.stats.nonzero_before, sr.stats.nonzero_after, sr.stats.preemptions_before, sr.stats.preemptions_after,
-             sr.stats.faults_before, sr.stats.faults_after, sr.stats.calls);
+      printf(
+          "shrunk: %zu -> %zu non-default decisions (%zu -> %zu preemptions, %zu -> %zu faults) in %u replays, "
+          "%.1f s\n",
+          sr.stats.nonzero_before, sr.stats.nonzero_after, sr.stats.preemptions_before, sr.stats.preemptions_after,
+          sr.stats.faults_before, sr.stats.faults_after, sr.stats.calls, sr.stats.seconds);
+      if (sr.stats.time_limit_reached) {
+        printf("shrink cut short at its %.1f s limit (--shrink-seconds): the schedule below is the best found so far\n",
+               options.shrink_seconds);
+      } else if (sr.stats.call_limit_reached) {
+        printf("shrink cut short at its %u-replay limit: the schedule below is the best found so far\n",
+               options.shrink_calls);
+      }
     } else {
       printf("shrinking skipped: replaying the recorded schedule did not fail the same way (%s)\n",
              replay_decisions(spec, decisions, options.runner).verdict.c_str());

@@ -15,7 +15,11 @@ struct ReportOptions {
   std::string out_dir = "gort-failures";  // created if missing
   bool shrink = true;
   uint32_t shrink_calls = 500;  // replays the shrinker may spend
-  size_t trace_lines = 20;      // trace steps printed
+  // Wall-clock seconds the whole shrink may take (each replay runs within
+  // the run's step budget, a livelock's for all of it); past them the best
+  // schedule found so far is reported. > 0.
+  double shrink_seconds = 30;
+  size_t trace_lines = 20;  // trace steps printed
   // How each shrink candidate is replayed (null: in this process). A run
   // that crashed or hung is shrunk through an isolated runner, each
   // candidate in a child of its own.

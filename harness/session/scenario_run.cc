@@ -1,5 +1,6 @@
 #include "session/scenario_run.h"
 
+#include <cassert>
 #include <memory>
 
 #include "check/checker.h"
@@ -80,6 +81,7 @@ std::string scenario_fingerprint(const Scenario& s) {
 }
 
 RunOutcome run_scenario_once(const RunSpec& spec) {
+  assert(spec.max_steps >= 1 && "RunSpec: a harness run has a finite step budget");
   std::unique_ptr<Strategy> strategy = make_strategy(spec);
   std::unique_ptr<Strategy> tee;
   if (spec.log != nullptr) {
@@ -91,8 +93,10 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   if (ws == nullptr) ws = (own_workspace = std::make_unique<RunWorkspace>()).get();
   const TraceRecorder& trace = ws->trace_;
   Recorder& recorder = ws->recorder_;
-  recorder.begin_run(decides);  // clears the trace too
+  const uint64_t entry_limit = spec.max_steps * kEntriesPerStep;
+  recorder.begin_run(decides, entry_limit);  // clears the trace too
   CheckOptions check_options;
+  check_options.max_events = entry_limit;
   check_options.check_every = spec.check_invariants ? spec.check_every : ~0u;
   check_options.dump = &introspect::goroutine_dump;
   CheckingChooser& checker = ws->checker_;
@@ -103,7 +107,7 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   cfg.chooser = &checker;
   cfg.stack_size = spec.scenario->stack_size;
   cfg.stack_pool = spec.pool;
-  cfg.max_switches = spec.max_switches;
+  cfg.max_steps = spec.max_steps;
   void (*program)() = spec.scenario->program;
   RunOutcome out;
   out.result = run(cfg, [&checker, program] {
@@ -115,13 +119,20 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   out.faults_fired = recorder.faults_fired();
   out.trace_hash = trace.hash();
   out.checks = checker.checks_run();
+  out.oracle_events = checker.trace().size();
   if (spec.strategy == StrategyKind::kReplay) out.divergence = static_cast<Replay&>(*strategy).divergence();
 
   const Result& r = out.result;
   if (r.fatal_error.rfind("step budget exceeded", 0) == 0) {
     out.failure_kind = "budget";
-    out.verdict = "step budget exceeded after " + std::to_string(r.switches - 1) +
-                  " goroutine switches: a livelock, or a run too long for --max-switches";
+    out.verdict = "step budget exceeded after " + std::to_string(spec.max_steps) + " steps (" +
+                  std::to_string(r.switches) + " goroutine switches): a livelock, or a run too long for --max-steps";
+    out.dump = r.output;
+  } else if (recorder.budget_exceeded() || checker.oracle_truncated()) {
+    out.failure_kind = "budget";
+    out.verdict = "step budget exceeded: more than " + std::to_string(entry_limit) + " decisions and events in " +
+                  std::to_string(r.steps) + " steps (" + std::to_string(kEntriesPerStep) +
+                  " per step of --max-steps): a run too long for its budget";
     out.dump = r.output;
   } else if (checker.first_violation()) {
     const CheckFailure& f = *checker.first_violation();

@@ -35,6 +35,13 @@ bool parse_strategy(const std::string& text, StrategyKind* out);
 class RunWorkspace;
 class RunLog;
 
+// What a run may accumulate per step of its budget: the recorder's
+// decisions and events (so the decision list) and the oracle's events
+// stop there, which bounds a run's memory by its budget. A step records
+// two to four entries; a select over many cases asks one decision per
+// case, so the margin is wide.
+inline constexpr uint64_t kEntriesPerStep = 8;
+
 // What to run. Invariant: scenario != null; replay != null iff strategy == kReplay.
 struct RunSpec {
   const Scenario* scenario = nullptr;
@@ -44,8 +51,8 @@ struct RunSpec {
   FaultPlan faults;
   const std::vector<Decision>* replay = nullptr;             // the decisions to replay
   ReplayFallback replay_fallback = ReplayFallback::kRandom;  // past the recording's end
-  Strategy* dfs = nullptr;          // the BoundedDfs, with kDfs (not owned; next() is the caller's)
-  uint64_t max_switches = 200'000;  // the step budget (goroutine switches)
+  Strategy* dfs = nullptr;                // the BoundedDfs, with kDfs (not owned; next() is the caller's)
+  uint64_t max_steps = kDefaultMaxSteps;  // the step budget (Config::max_steps), >= 1
   bool check_invariants = true;
   uint32_t check_every = 1;  // at every N-th quiescent point
   StackPool* pool = nullptr;
@@ -66,6 +73,8 @@ struct RunOutcome {
   std::string verdict;
   // What the verdict is about: "outcome" | "invariant" | "oracle" | "budget",
   // or, for a run in a child process, "crash" (it died) | "timeout".
+  // "budget": the run took more than max_steps steps, or recorded more
+  // than kEntriesPerStep * max_steps decisions and events.
   std::string failure_kind;
   std::vector<Decision> decisions;
   std::vector<FiredFault> faults_fired;
@@ -74,6 +83,7 @@ struct RunOutcome {
   std::string dump;                      // goroutine dump where it failed (when known)
   std::optional<Divergence> divergence;  // replay only: where the recording stopped matching
   uint64_t checks = 0;                   // invariant checks run
+  uint64_t oracle_events = 0;            // events the oracle kept (<= kEntriesPerStep * max_steps)
   bool ok() const { return verdict.empty(); }
 };
 

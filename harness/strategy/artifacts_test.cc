@@ -336,6 +336,24 @@ TEST(Trace, RendersEventsAndDecisions) {
   EXPECT_EQ(render(decide), "step 7  fault clock-jump: fired");
 }
 
+TEST(Trace, RendersWhatTheCallerGot) {
+  auto line = [](const Event& e) {
+    TraceEntry t;
+    t.step = 3;
+    t.event = e;
+    return render(t);
+  };
+  EXPECT_EQ(line(ev(EventKind::kApiSend, 1, 2, 5, kApiDone, true)), "step 3  g1  api: send c2 done value=5");
+  EXPECT_EQ(line(ev(EventKind::kApiSend, 1, 2, 5, kApiNotReady, true)), "step 3  g1  api: send c2 not ready");
+  EXPECT_EQ(line(ev(EventKind::kApiRecv, 1, 2, 5, 1, true)), "step 3  g1  api: recv c2 value=5 ok");
+  EXPECT_EQ(line(ev(EventKind::kApiRecv, 1, 2, 0, 0, true)), "step 3  g1  api: recv c2 value=0 !ok");
+  EXPECT_EQ(line(ev(EventKind::kApiRecv, 1, 2, 0, kApiNotReady, true)), "step 3  g1  api: recv c2 not ready");
+  EXPECT_EQ(line(ev(EventKind::kApiRecv, 1, 2, 9, kApiOkUnseen, true)), "step 3  g1  api: recv c2 value=9");
+  EXPECT_EQ(line(ev(EventKind::kApiSelect, 1, 0, 0, 2)), "step 3  g1  api: select case 2");
+  EXPECT_EQ(line(ev(EventKind::kApiSelect, 1, 0, 0, -1)), "step 3  g1  api: select default");
+  EXPECT_STREQ(event_kind_name(EventKind::kApiSelect), "api select");
+}
+
 TEST(Trace, RingKeepsTheLastEntriesAndHashesAll) {
   TraceRecorder ring(TraceOptions{.ring_capacity = 4}), all(TraceOptions{.keep_all = true});
   for (uint64_t s = 0; s < 10; s++) {
@@ -420,11 +438,12 @@ TEST(Perfetto, ValidJsonWithOneTrackPerGoroutine) {
   t.record(s++, ev(EventKind::kGoPreempt, 3));
   t.record(s++, ev(EventKind::kGoRun, 1));
   t.record(s++, ev(EventKind::kChanRecv, 1, 1, 42, 1, true));
+  t.record(s++, ev(EventKind::kApiRecv, 1, 1, 42, 1, true));
 
   nlohmann::json j = nlohmann::json::parse(perfetto_json(t.entries()));
   ASSERT_TRUE(j.contains("traceEvents"));
   std::set<std::string> names;
-  int slices = 0, faults = 0, chan_ops = 0;
+  int slices = 0, faults = 0, chan_ops = 0, api = 0;
   for (const auto& e : j["traceEvents"]) {
     if (e["name"] == "thread_name") {
       EXPECT_TRUE(names.insert(e["args"]["name"].get<std::string>()).second) << "two thread_names for one track";
@@ -440,11 +459,18 @@ TEST(Perfetto, ValidJsonWithOneTrackPerGoroutine) {
       EXPECT_EQ(e["ph"], "i");
     }
     if (e.value("cat", "") == "chan") chan_ops++;
+    if (e.value("cat", "") == "api") {
+      api++;
+      EXPECT_EQ(e["name"], "api recv c1");
+      EXPECT_EQ(e["args"]["value"], 42);
+      EXPECT_EQ(e["args"]["ok"], true);
+    }
   }
   EXPECT_EQ(names, (std::set<std::string>{"goroutine 1", "goroutine 2", "goroutine 3"}));
   EXPECT_EQ(slices, 4);  // g1 0..4, g2 5..10, g3 11..13, g1 14..end
   EXPECT_EQ(faults, 1);
   EXPECT_EQ(chan_ops, 3);
+  EXPECT_EQ(api, 1);
 
   std::string path = temp_path("trace.json");
   ASSERT_EQ(write_perfetto(path, t.entries()), "");

@@ -66,6 +66,23 @@ class TimelineBuilder {
         events_.push_back(
             instant(e.goid, t.step, e.aux < 0 ? "select default" : "select case " + std::to_string(e.aux), "chan"));
         break;
+      // What the caller got back, in a category of its own ("api") that
+      // the timeline can hide: it repeats the runtime's event unless the
+      // two differ (the oracle's api.mismatch).
+      case EventKind::kApiSend:
+      case EventKind::kApiRecv: {
+        std::string name = event_kind_name(e.kind) + c;
+        if (e.aux == kApiNotReady) name += " not ready";
+        json ev = instant(e.goid, t.step, name, "api");
+        if (e.has_value) ev["args"] = {{"value", e.value}};
+        if (e.kind == EventKind::kApiRecv && (e.aux == 0 || e.aux == 1)) ev["args"]["ok"] = e.aux == 1;
+        events_.push_back(std::move(ev));
+        break;
+      }
+      case EventKind::kApiSelect:
+        events_.push_back(instant(
+            e.goid, t.step, e.aux < 0 ? "api select default" : "api select case " + std::to_string(e.aux), "api"));
+        break;
       case EventKind::kPanic:
       case EventKind::kRecover:
       case EventKind::kGoexit:

@@ -8,14 +8,19 @@ Recorder::Recorder(Strategy& inner, RecorderLimits limits, TraceRecorder* trace)
   inner_ = &inner;
 }
 
-Recorder::Recorder(RecorderLimits limits, TraceRecorder* trace) : limits_(limits), trace_(trace) {
+Recorder::Recorder(RecorderLimits limits, TraceRecorder* trace)
+    : limits_(limits), budget_(limits.step_budget), trace_(trace) {
   assert(limits_.step_budget > 0);
   decisions_.reserve(limits_.reserve);
   if (trace_ != nullptr) trace_->clear();
 }
 
-void Recorder::begin_run(Strategy& inner) {
+void Recorder::begin_run(Strategy& inner) { begin_run(inner, limits_.step_budget); }
+
+void Recorder::begin_run(Strategy& inner, uint64_t step_budget) {
+  assert(step_budget > 0);
   inner_ = &inner;
+  budget_ = step_budget;
   decisions_.clear();
   faults_fired_.clear();
   steps_ = 0;
@@ -24,7 +29,7 @@ void Recorder::begin_run(Strategy& inner) {
 }
 
 bool Recorder::within_budget() {
-  if (steps_ >= limits_.step_budget) budget_exceeded_ = true;
+  if (steps_ >= budget_) budget_exceeded_ = true;
   return !budget_exceeded_;
 }
 

@@ -5,11 +5,12 @@
 // events). Events go to the strategy (PCT needs them) and to an optional
 // TraceRecorder.
 //
-// The step budget bounds a run that would never end (a livelock the
-// schedule sustains): past it, budget_exceeded() is set, every question is
-// answered 0 (Go's default, for faults: no fault) without asking the
-// strategy or recording it, so that the run can finish under Go's policy.
-// The decision list then holds the decisions up to the budget.
+// Its budget (decisions + events) bounds what a run accumulates: past it,
+// budget_exceeded() is set, every question is answered 0 (Go's default,
+// for faults: no fault) without asking the strategy or recording it, so
+// the decision list holds the decisions up to the budget and no more. The
+// runtime's own step budget (Config::max_steps) is what ends the run; a
+// harness run sets this one from it (session/scenario_run.h).
 #ifndef GORT_HARNESS_STRATEGY_RECORDER_H
 #define GORT_HARNESS_STRATEGY_RECORDER_H
 
@@ -25,11 +26,12 @@
 namespace gort::harness {
 
 struct RecorderLimits {
-  uint64_t step_budget = uint64_t{1} << 22;  // decisions + events per run
+  uint64_t step_budget = uint64_t{1} << 22;  // decisions + events per run (begin_run may set another)
   size_t reserve = 4096;                     // decisions reserved up front (growth past it is amortised)
 };
 
 // Invariants: steps_ counts every decision and event since begin_run;
+// decisions_.size() <= budget_;
 // decisions_ holds, in order, each decision answered before the budget was
 // exceeded; faults_fired_ lists those of them that are fired faults;
 // budget_exceeded_ once set stays set until begin_run.
@@ -39,8 +41,10 @@ class Recorder final : public Chooser {
   // Without a strategy yet: begin_run must come before the run.
   explicit Recorder(RecorderLimits limits, TraceRecorder* trace = nullptr);
 
-  // Starts another run with the same buffers (capacity kept) and trace.
+  // Starts another run with the same buffers (capacity kept) and trace,
+  // within limits.step_budget, or within step_budget (>= 1).
   void begin_run(Strategy& inner);
+  void begin_run(Strategy& inner, uint64_t step_budget);
 
   uint32_t choose(Choice what, uint32_t n) override;
   bool fire(FaultSite site) override;
@@ -59,6 +63,7 @@ class Recorder final : public Chooser {
 
   Strategy* inner_ = nullptr;
   RecorderLimits limits_;
+  uint64_t budget_;  // this run's: limits_.step_budget unless begin_run said otherwise
   TraceRecorder* trace_;
   std::vector<Decision> decisions_;
   std::vector<FiredFault> faults_fired_;

@@ -1,25 +1,33 @@
 #include "strategy/shrink.h"
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 
 namespace gort::harness {
 namespace {
 
-// Invariant: best_ fails the predicate (once the input did); calls_ <= max_calls_.
+// Invariant: best_ fails the predicate (once the input did); calls_ <=
+// limits_.max_calls; no call starts past the deadline but the first.
 class Shrinker {
  public:
-  Shrinker(std::vector<Decision> input, const StillFails& still_fails, uint32_t max_calls)
-      : best_(std::move(input)), still_fails_(still_fails), max_calls_(max_calls) {}
+  Shrinker(std::vector<Decision> input, const StillFails& still_fails, const ShrinkLimits& limits)
+      : best_(std::move(input)), still_fails_(still_fails), limits_(limits), start_(limits.now_seconds()) {}
 
   bool test(const std::vector<Decision>& candidate) {
-    if (calls_ >= max_calls_) {
-      limit_reached_ = true;
+    if (calls_ >= limits_.max_calls) {
+      limit_reached_ = call_limit_reached_ = true;
+      return false;
+    }
+    if (calls_ > 0 && limits_.max_seconds > 0 && elapsed() >= limits_.max_seconds) {
+      limit_reached_ = time_limit_reached_ = true;
       return false;
     }
     calls_++;
     return still_fails_(candidate);
   }
+
+  double elapsed() const { return limits_.now_seconds() - start_; }
 
   // best_ with every non-zero entry outside keep (indices, ascending) set to 0.
   std::vector<Decision> only(const std::vector<size_t>& keep) const {
@@ -140,20 +148,33 @@ class Shrinker {
 
   std::vector<Decision> best_;
   const StillFails& still_fails_;
-  uint32_t max_calls_;
+  ShrinkLimits limits_;
+  double start_;
   uint32_t calls_ = 0;
-  bool limit_reached_ = false;
+  bool limit_reached_ = false;  // either limit
+  bool call_limit_reached_ = false;
+  bool time_limit_reached_ = false;
 };
 
 }  // namespace
 
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 ShrinkResult shrink(std::vector<Decision> failing, const StillFails& still_fails, uint32_t max_calls) {
+  ShrinkLimits limits;
+  limits.max_calls = max_calls;
+  return shrink(std::move(failing), still_fails, limits);
+}
+
+ShrinkResult shrink(std::vector<Decision> failing, const StillFails& still_fails, const ShrinkLimits& limits) {
   ShrinkStats stats;
   stats.entries_before = failing.size();
   stats.nonzero_before = count_nonzero(failing);
   stats.preemptions_before = count_preemptions(failing);
   stats.faults_before = count_faults(failing);
-  Shrinker s(std::move(failing), still_fails, max_calls);
+  Shrinker s(std::move(failing), still_fails, limits);
   stats.input_failed = s.test(s.best_);
   if (stats.input_failed) {
     s.ddmin();
@@ -162,7 +183,9 @@ ShrinkResult shrink(std::vector<Decision> failing, const StillFails& still_fails
     s.trim();
   }
   stats.calls = s.calls_;
-  stats.call_limit_reached = s.limit_reached_;
+  stats.call_limit_reached = s.call_limit_reached_;
+  stats.time_limit_reached = s.time_limit_reached_;
+  stats.seconds = s.elapsed();
   stats.entries_after = s.best_.size();
   stats.nonzero_after = count_nonzero(s.best_);
   stats.preemptions_after = count_preemptions(s.best_);

@@ -72,6 +72,16 @@ std::string event_text(const Event& e) {
       bool known = e.aux >= 0 && e.aux < kFaultSites;
       return g + "fault " + (known ? fault_site_name(static_cast<FaultSite>(e.aux)) : "?");
     }
+    // What the caller got back, after the runtime's own event.
+    case EventKind::kApiSend:
+      return g + "api: send " + c + (e.aux == kApiNotReady ? " not ready" : " done" + value);
+    case EventKind::kApiRecv:
+      return g + "api: recv " + c +
+             (e.aux == kApiNotReady   ? std::string(" not ready")
+              : e.aux == kApiOkUnseen ? value
+                                      : value + (e.aux != 0 ? " ok" : " !ok"));
+    case EventKind::kApiSelect:
+      return g + (e.aux < 0 ? std::string("api: select default") : "api: select case " + std::to_string(e.aux));
     default:
       return g + event_kind_name(e.kind);
   }
@@ -137,9 +147,10 @@ bool TraceRecorder::complete() const {
 }
 
 const char* event_kind_name(EventKind k) {
-  static constexpr const char* kNames[kEventKinds] = {
-      "go create", "run",        "park",   "ready", "preempted", "exit",   "chan make", "chan send",
-      "chan recv", "chan close", "select", "panic", "recover",   "goexit", "yield",     "fault"};
+  static constexpr const char* kNames[kEventKinds] = {"go create", "run",       "park",      "ready",     "preempted",
+                                                      "exit",      "chan make", "chan send", "chan recv", "chan close",
+                                                      "select",    "panic",     "recover",   "goexit",    "yield",
+                                                      "fault",     "api send",  "api recv",  "api select"};
   auto i = static_cast<size_t>(k);
   return i < kEventKinds ? kNames[i] : "?";
 }

@@ -33,6 +33,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "gort/hooks.h"
+
 namespace gort {
 
 namespace rt {
@@ -90,6 +92,27 @@ void closechan(ChanRef ref);
 int chanlen(ChanRef ref);
 int chancap(ChanRef ref);
 
+// The API-boundary events (hooks.h kApiSend, kApiRecv, kApiSelect): the
+// sim runtime's library defines GORT_API_EVENTS for everything that links
+// it, so its programs report what each operation handed them; elsewhere
+// (os builds) the calls are not even compiled.
+#if defined(GORT_API_EVENTS)
+inline constexpr bool kApiEvents = true;
+#else
+inline constexpr bool kApiEvents = false;
+#endif
+
+// An element as an event carries it (hooks.h Event::value): the bytes of a
+// trivially copyable, non-empty T of at most 8 bytes; 0: not carried.
+template <class T>
+inline constexpr uint8_t kObservedSize =
+    std::is_trivially_copyable_v<T> && !std::is_empty_v<T> && sizeof(T) <= sizeof(int64_t) ? sizeof(T) : 0;
+
+// Tells the run's chooser (sim: the listening one; os: nobody) what the
+// caller's variables hold after an operation on c: elem (kObservedSize<T>
+// bytes of it, or none), and aux as hooks.h says for kind.
+void observe_chan_op(EventKind kind, const rt::hchan* c, const void* elem, uint8_t elem_size, int64_t aux);
+
 }  // namespace detail
 
 template <class T>
@@ -119,17 +142,21 @@ class Chan {
 
   // c <- v: blocks until a receiver takes it or the buffer has room.
   // Panics "send on closed channel"; blocks forever on the nil channel.
-  void send(T v) const { detail::chansend(ref_, &v); }
+  void send(T v) const {
+    detail::chansend(ref_, &v);
+    if constexpr (detail::kApiEvents) observe(EventKind::kApiSend, v, kApiDone);
+  }
 
   // select { case c <- v: return true; default: return false }.
   // v is moved from only when the send happens.
-  bool try_send(T& v) const { return detail::chansend_nonblocking(ref_, &v); }
-  bool try_send(T&& v) const { return detail::chansend_nonblocking(ref_, &v); }
+  bool try_send(T& v) const { return try_send_from(v); }
+  bool try_send(T&& v) const { return try_send_from(v); }
 
   // <-c: blocks until a value arrives; T{} once closed and drained.
   T recv() const {
     T v{};
-    detail::chanrecv(ref_, &v);
+    bool ok = detail::chanrecv(ref_, &v);
+    if constexpr (detail::kApiEvents) observe(EventKind::kApiRecv, v, ok);
     return v;
   }
 
@@ -137,6 +164,7 @@ class Chan {
   Received recv_ok() const {
     Received r{T{}, false};
     r.ok = detail::chanrecv(ref_, &r.value);
+    if constexpr (detail::kApiEvents) observe(EventKind::kApiRecv, r.value, r.ok);
     return r;
   }
 
@@ -150,6 +178,7 @@ class Chan {
   TryReceived try_recv() const {
     TryReceived r{false, T{}, false};
     r.ready = detail::chanrecv_nonblocking(ref_, &r.value, &r.ok);
+    if constexpr (detail::kApiEvents) observe(EventKind::kApiRecv, r.value, r.ready ? int64_t{r.ok} : kApiNotReady);
     return r;
   }
 
@@ -171,6 +200,15 @@ class Chan {
   template <class U>
   friend Chan<U> make_chan(int64_t);
   explicit Chan(detail::ChanRef ref) : ref_(ref) {}
+
+  bool try_send_from(T& v) const {
+    bool sent = detail::chansend_nonblocking(ref_, &v);
+    if constexpr (detail::kApiEvents) observe(EventKind::kApiSend, v, sent ? kApiDone : kApiNotReady);
+    return sent;
+  }
+  void observe(EventKind kind, const T& v, int64_t aux) const {
+    detail::observe_chan_op(kind, ref_.c, &v, detail::kObservedSize<T>, aux);
+  }
   detail::ChanRef ref_;
 };
 

@@ -45,9 +45,16 @@ struct Config {
   StackPool* stack_pool = nullptr;
   // Live goroutines at most; creating one more is a fatal error.
   uint32_t max_goroutines = 1u << 20;
-  // Goroutine switches at most (0: no limit); one more is the fatal error
-  // "step budget exceeded": how the harness bounds a livelocked run.
-  uint64_t max_switches = 0;
+  // Steps at most (0: no limit); one more is the fatal error "step budget
+  // exceeded": how the harness bounds a livelocked run. A step is one pass
+  // of a goroutine through the runtime: every goroutine switch, yield
+  // point, channel operation (make, send, receive, close), select, go
+  // statement, defer, panic, recover, Goexit, gosched, sleep, after and
+  // clock read, and every idle wait of the scheduler for a timer. So a
+  // goroutine that spins on a non-blocking operation without ever
+  // switching still runs out of budget. Library users may leave it
+  // unbounded; every harness entry point sets a finite one.
+  uint64_t max_steps = 0;
   uint32_t mutant = 0;  // 0: none. Only builds with GORT_MUTANTS honour it (gort mutants)
 };
 
@@ -58,6 +65,7 @@ struct Result {
   std::string output;               // what Go's process would have written to stderr
   uint64_t goroutines_created = 0;  // including main
   uint64_t switches = 0;            // goroutine switches (execute calls)
+  uint64_t steps = 0;               // steps (Config::max_steps), switches included
   bool ok() const { return exit_status == 0; }
 };
 

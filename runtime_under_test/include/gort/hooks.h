@@ -88,7 +88,19 @@ enum class EventKind : uint8_t {
   kGoexit,     // goid called Goexit
   kYield,      // goid reached a gort::yield_point()
   kFault,      // a fault fired; aux = its FaultSite
+  // What the program saw, reported at the public API once the result is in
+  // the caller's variables (gort/chan.h, gort/select.h), right after the
+  // runtime's own event for the same operation (the runtime's and the
+  // caller's view of one operation; a difference between them is a bug):
+  kApiSend,    // a send returned to its caller; obj = channel, value = the element, aux = kApiDone or kApiNotReady
+  kApiRecv,    // a receive returned; value = the caller's variable, aux = its ok (0 or 1), kApiNotReady or kApiOkUnseen
+  kApiSelect,  // a select returned; aux = the index the caller got (-1: default)
 };
+
+// aux of kApiSend and kApiRecv besides a receive's ok (0 or 1).
+inline constexpr int64_t kApiDone = 1;       // the send happened
+inline constexpr int64_t kApiNotReady = -1;  // a try_send / try_recv found nothing to do (the runtime says nothing)
+inline constexpr int64_t kApiOkUnseen = 2;   // a select's receive case without an ok variable: the caller gets no ok
 
 struct Event {
   EventKind kind;
