@@ -64,14 +64,17 @@ bool below_stack(const platform::StackMapping& s, uintptr_t a) {
 bool on_stack_mapping(const platform::StackMapping& s, uintptr_t a) { return a >= s.base && a < s.hi; }
 
 // A fault of gp's stack: in its guard (stack-clash probes land there), or
-// below it with the stack pointer there too or the address just past the
-// guard -- unless the stack pointer is on g0's own stack (the runtime
-// running on the scheduler's stack on gp's behalf).
+// with the stack pointer below the guard (a frame bigger than the guard,
+// built without probes) -- unless the stack pointer is on g0's own stack
+// (the runtime running on the scheduler's stack on gp's behalf). The
+// faulting address alone says nothing below the guard: other mappings may
+// lie right below a stack (qemu-user, for one, maps bottom-up), and a
+// fault there is that code's, not an overflow.
 bool is_stack_overflow(const G* gp, const M* mp, const platform::FaultInfo& f) {
   const platform::StackMapping& s = gp->stack;
   if (s.guard_contains(f.addr)) return true;
   if (!gp->is_g0 && on_stack_mapping(mp->g0->stack, f.sp)) return false;
-  return below_stack(s, f.sp) || (f.addr < s.base && below_stack(s, f.addr));
+  return below_stack(s, f.sp);
 }
 
 // Runs on the alternate signal stack. Claims every fault on a thread that
