@@ -66,6 +66,16 @@ contains "$dir/out.txt" "timeout: the run was still going after 0.3 s" "run repo
 expect 0 "a healthy run in-process" -- "$selftest" run well-behaved --seed 3 --in-process
 expect 0 "a healthy run isolated" -- "$selftest" run well-behaved --seed 3
 
+# A livelock that never switches goroutines ends in the step budget in
+# run, check, the shrinker and replay, each within the budget.
+expect 1 "run of a livelock" -- "$selftest" run spin-on-try-recv --seed 2 --max-steps 5000 --out "$dir/l"
+contains "$dir/out.txt" "step budget exceeded after 5" "run ends the livelock in the budget"
+contains "$dir/out.txt" "reproduce: gort replay $dir/l/spin-on-try-recv-seed2.replay.json" "the livelock's replay file"
+expect 1 "replay of a livelock" -- "$selftest" replay "$dir/l/spin-on-try-recv-seed2.replay.json" --max-steps 5000
+contains "$dir/out.txt" "this run: step budget exceeded" "replay ends the livelock in the budget"
+expect 1 "check of a livelock" -- "$selftest" check --runs 4 --scenarios spin-on-try-recv --max-steps 5000 --out "$dir/l"
+contains "$dir/out.txt" "FAILED: 1 scenarios, 4 runs, 4 failing" "check ends every livelocked run"
+
 # Two runs in every eight run without injected panics: of 16 runs of a
 # scenario whose plan panics at its only yield point, 12 end in the panic.
 expect 0 "check of the fault-free share" -- "$selftest" check --runs 16 --scenarios yields-once

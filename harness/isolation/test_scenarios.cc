@@ -37,6 +37,15 @@ void well_behaved() {
   }
 }
 
+// Spins on a non-blocking receive that never succeeds: never switching,
+// never blocking; only the step budget, which counts every operation, ends it.
+void spin_on_try_recv() {
+  auto c = make_chan<int>();
+  for (;;) {
+    if (c.try_recv().ready) return;
+  }
+}
+
 // Its plan injects a panic at the first yield point: every run that has
 // injected panics ends in one, and the rest show which runs have none.
 void yields_once() { yield_point(); }
@@ -54,6 +63,13 @@ const std::vector<Scenario>& isolation_test_scenarios() {
        ""},
       {"spin-forever", "test hang", "main spins without a yield point", &spin_forever, {}, 64 * 1024, ""},
       {"well-behaved", "test chan", "a ping-pong that always passes", &well_behaved, {}, 64 * 1024, ""},
+      {"spin-on-try-recv",
+       "test livelock",
+       "main spins on a try_recv that never succeeds",
+       &spin_on_try_recv,
+       {},
+       64 * 1024,
+       ""},
       {"yields-once",
        "test faults",
        "one yield point, where its plan injects a panic",

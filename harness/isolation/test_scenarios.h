@@ -15,6 +15,8 @@ namespace gort::harness {
 // (SIGABRT, after one line on stderr) when the second sender's value
 // arrives first, which the schedule decides: some seeds crash, others pass.
 // "spin-forever": main loops without a yield point: only a wall-clock limit ends it.
+// "spin-on-try-recv": main spins on a non-blocking receive: a livelock
+// only the step budget ends.
 // "well-behaved": a ping-pong that always passes.
 // "yields-once": one yield point, where its fault plan injects a panic.
 const std::vector<Scenario>& isolation_test_scenarios();
