@@ -11,30 +11,8 @@ gort=$1
 dir=$2
 rm -rf "$dir" && mkdir -p "$dir"
 fails=0
-expect() {  # expect STATUS DESCRIPTION -- command...
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$dir/out.txt" 2>"$dir/err.txt"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    echo "FAIL: $what: exit status $got, want $want"
-    sed 's/^/  | /' "$dir/out.txt" "$dir/err.txt" | head -20
-    fails=$((fails + 1))
-  fi
-}
-one_line_error() {  # the last command's stderr is exactly one line starting "gort: "
-  if [[ $(wc -l <"$dir/err.txt") -ne 1 ]] || ! grep -q '^gort: ' "$dir/err.txt"; then
-    echo "FAIL: $1: stderr is not one 'gort: ...' line:"
-    sed 's/^/  | /' "$dir/err.txt"
-    fails=$((fails + 1))
-  fi
-}
-contains() {  # contains FILE TEXT WHAT
-  if ! grep -qF -- "$2" "$1"; then
-    echo "FAIL: $3: '$2' not in $1"
-    fails=$((fails + 1))
-  fi
-}
+# shellcheck source=cli_test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli_test_lib.sh"
 
 # An injected panic at the first yield point is recovered by nested-defers'
 # own middle frame as if it were the scenario's panic: a real failure.

@@ -11,24 +11,8 @@ gort=$2
 dir=$3
 rm -rf "$dir" && mkdir -p "$dir"
 fails=0
-expect() {  # expect STATUS DESCRIPTION -- command...
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$dir/out.txt" 2>"$dir/err.txt"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    echo "FAIL: $what: exit status $got, want $want"
-    sed 's/^/  | /' "$dir/out.txt" "$dir/err.txt" | head -40
-    fails=$((fails + 1))
-  fi
-}
-contains() {  # contains FILE TEXT WHAT
-  if ! grep -qF -- "$2" "$1"; then
-    echo "FAIL: $3: '$2' not in $1"
-    sed 's/^/  | /' "$1" | head -40
-    fails=$((fails + 1))
-  fi
-}
+# shellcheck source=cli_test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli_test_lib.sh"
 
 # check: the crashes and the hangs are failures; the healthy scenarios pass.
 expect 1 "check over crashing scenarios" -- "$selftest" check --runs 12 -j 2 --run-timeout 0.3 \

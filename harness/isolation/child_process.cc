@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -50,7 +51,13 @@ ChildEnd wait_child(pid_t pid, double deadline_seconds, const std::atomic<uint64
     struct timespec pause = {0, 2'000'000};
     nanosleep(&pause, nullptr);
   }
-  end.seconds = seconds_since(start);
+  return child_end_of(status, end.timed_out, seconds_since(start));
+}
+
+ChildEnd child_end_of(int status, bool timed_out, double seconds) {
+  ChildEnd end;
+  end.timed_out = timed_out;
+  end.seconds = seconds;
   if (WIFEXITED(status)) {
     end.exited = true;
     end.exit_code = WEXITSTATUS(status);
@@ -58,6 +65,30 @@ ChildEnd wait_child(pid_t pid, double deadline_seconds, const std::atomic<uint64
     end.signal = WTERMSIG(status);
   }
   return end;
+}
+
+bool write_all(int fd, const void* p, size_t n) {
+  const auto* c = static_cast<const char*>(p);
+  while (n > 0) {
+    ssize_t w = write(fd, c, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    c += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+bool read_exact(int fd, void* p, size_t n) {
+  auto* c = static_cast<char*>(p);
+  while (n > 0) {
+    ssize_t r = read(fd, c, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    c += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
 }
 
 std::string signal_name(int sig) {

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -29,6 +30,15 @@ ChildEnd wait_child(pid_t pid, double deadline_seconds, const std::atomic<uint64
 
 // "SIGSEGV", "SIGABRT", ... (strsignal's text for others).
 std::string signal_name(int sig);
+
+// The ending a waitpid status describes (exited or signalled), with
+// timed_out and seconds as the caller knows them.
+ChildEnd child_end_of(int status, bool timed_out, double seconds);
+
+// Whole writes and reads on a pipe, through EINTR; false when the other
+// end is gone (or, for read_exact, at end of file before n bytes).
+bool write_all(int fd, const void* p, size_t n);
+bool read_exact(int fd, void* p, size_t n);
 
 // Ends a forked child at once with status code: no atexit handlers, no
 // stdio flush (the parent's buffers were copied by fork and are not the

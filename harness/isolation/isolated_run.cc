@@ -22,17 +22,6 @@ namespace {
 constexpr size_t kLogDecisions = size_t{1} << 22;
 constexpr size_t kLogRing = 10000;
 
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 // Reads what is there on fd into *all; false at end of file.
 bool drain_all(int fd, std::string* all) {
   char buf[65536];
@@ -171,15 +160,8 @@ RunOutcome IsolatedRunner::run(const RunSpec& spec) {
   drain_into_tail(err_pipe[0], &output, kOutputTailBytes);
   close(out_pipe[0]);
   close(err_pipe[0]);
-  ChildEnd end;
-  end.timed_out = timed_out;
-  end.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (WIFEXITED(status)) {
-    end.exited = true;
-    end.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    end.signal = WTERMSIG(status);
-  }
+  const ChildEnd end =
+      child_end_of(status, timed_out, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   RunOutcome o;
   if (!timed_out && end.exited && end.exit_code == 0 && decode_outcome(bytes, &o)) return o;
   return lost_run_outcome(end, log_, output, options_.run_timeout_seconds);

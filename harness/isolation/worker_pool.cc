@@ -43,30 +43,6 @@ constexpr size_t kFlushBytes = 16384;
 // was to start next is reported as crashed, so the check still ends.
 constexpr uint32_t kMaxDeathsOutsideRuns = 3;
 
-bool read_exact(int fd, void* p, size_t n) {
-  auto* c = static_cast<char*>(p);
-  while (n > 0) {
-    ssize_t r = read(fd, c, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    c += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
-bool write_all(int fd, const void* p, size_t n) {
-  const auto* c = static_cast<const char*>(p);
-  while (n > 0) {
-    ssize_t w = write(fd, c, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    c += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 void append_record(const RunRecord& r, std::string* out) {
   std::string payload;
   WireWriter w(&payload);
@@ -309,15 +285,7 @@ void WorkerPool::handle_death(Worker& w, std::vector<RunRecord>* out) {
   while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
   }
   drain_into_tail(w.output_fd, &w.output, kOutputTailBytes);
-  ChildEnd end;
-  end.timed_out = w.killed_for_timeout;
-  end.seconds = run_timeout_seconds_;
-  if (WIFEXITED(status)) {
-    end.exited = true;
-    end.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    end.signal = WTERMSIG(status);
-  }
+  const ChildEnd end = child_end_of(status, w.killed_for_timeout, run_timeout_seconds_);
   if (w.busy && w.reported < w.batch.count) {
     const uint64_t started = w.slot->started.load(std::memory_order_acquire);
     const uint64_t finished = w.slot->finished.load(std::memory_order_acquire);
