@@ -140,6 +140,7 @@ void panic_runtime_error(Runtime& rt, const char* msg) {
   gopanic(gp, PanicValue(RuntimeError(msg)));
 }
 
+// coverage-excluded-next: API misuse: a channel handle kept from another run (no scenario keeps state across runs)
 void fatal_foreign_chan(Runtime& rt) {
   fatal(rt, "channel used outside the run that made it",
         "runtime: a gort::Chan kept from another run (its channel died with that run) was used in this one\n");

@@ -192,35 +192,40 @@ void WorkerPool::retire(Worker& w) {
 }
 
 void WorkerPool::worker_main(int task_fd, int result_fd, Slot* slot) {
-  StackPool pool;
-  RunWorkspace workspace;
-  std::string out;
-  for (;;) {
+  {
+    // Torn down before the worker leaves (not abandoned to _exit): the
+    // stack pool's teardown is runtime code that runs under the checks too.
+    StackPool pool;
+    RunWorkspace workspace;
+    std::string out;
+    bool parent_there = true;
     RunBatch b;
-    if (!read_exact(task_fd, &b, sizeof b)) exit_child(0);
-    const auto batch_start = Clock::now();
-    for (uint32_t i = 0; i < b.count; i++) {
-      const uint64_t k = b.first + i;
-      RunSpec spec = spec_for_(b.scenario, k);
-      spec.pool = &pool;
-      spec.workspace = &workspace;
-      slot->scenario.store(b.scenario, std::memory_order_relaxed);
-      slot->k.store(k, std::memory_order_relaxed);
-      slot->started.fetch_add(1, std::memory_order_release);
-      RunOutcome o = run_ ? run_(spec) : run_scenario_once(spec);
-      slot->finished.fetch_add(1, std::memory_order_release);
-      RunRecord r = record_of(b.scenario, k, spec, o);
-      if (i + 1 == b.count) {
-        r.worker_seconds = std::chrono::duration<double>(Clock::now() - batch_start).count();
-        r.batch_runs = b.count;
-      }
-      append_record(r, &out);
-      if (out.size() >= kFlushBytes || i + 1 == b.count) {
-        if (!write_all(result_fd, out.data(), out.size())) exit_child(0);  // the parent is gone
-        out.clear();
+    while (parent_there && read_exact(task_fd, &b, sizeof b)) {
+      const auto batch_start = Clock::now();
+      for (uint32_t i = 0; i < b.count && parent_there; i++) {
+        const uint64_t k = b.first + i;
+        RunSpec spec = spec_for_(b.scenario, k);
+        spec.pool = &pool;
+        spec.workspace = &workspace;
+        slot->scenario.store(b.scenario, std::memory_order_relaxed);
+        slot->k.store(k, std::memory_order_relaxed);
+        slot->started.fetch_add(1, std::memory_order_release);
+        RunOutcome o = run_ ? run_(spec) : run_scenario_once(spec);
+        slot->finished.fetch_add(1, std::memory_order_release);
+        RunRecord r = record_of(b.scenario, k, spec, o);
+        if (i + 1 == b.count) {
+          r.worker_seconds = std::chrono::duration<double>(Clock::now() - batch_start).count();
+          r.batch_runs = b.count;
+        }
+        append_record(r, &out);
+        if (out.size() >= kFlushBytes || i + 1 == b.count) {
+          parent_there = write_all(result_fd, out.data(), out.size());
+          out.clear();
+        }
       }
     }
   }
+  exit_child(0);
 }
 
 void WorkerPool::submit(const RunBatch& batch) {

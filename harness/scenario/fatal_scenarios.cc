@@ -2,8 +2,13 @@
 // with Go's text: programs Go defines the end of (a nil go statement, main
 // calling Goexit, a deadlock too crowded to print in full) and gort's own
 // limits (a goroutine's closure too big for its stack, a select of more
-// cases than Go allows).
+// cases than Go allows), a fault during a run, and a panic while printing
+// a panic.
+#include <sys/mman.h>
+
 #include <array>
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <vector>
 
@@ -35,6 +40,53 @@ void main_goexit() {
     f.defer([] { yield_point(); });
     goexit();
   });
+}
+
+// A goroutine writes through a pointer no mapping backs (address 8: a
+// field of a nil struct pointer): Go's "unexpected signal during runtime
+// execution" with its [signal SIGSEGV ...] line, never a crash of gort.
+// The address comes from memory, so the compiler cannot see the null.
+volatile uintptr_t nil_struct_field = 8;
+void nil_write() {
+  auto c = make_chan<int>();
+  go([c] {
+    c.send(1);
+    *reinterpret_cast<volatile int*>(nil_struct_field) = 1;
+  });
+  c.recv();
+  c.recv();  // never: the write ends the run
+}
+
+// A goroutine writes to a shared mapping past the end of its (empty)
+// file: SIGBUS, Go's "unexpected signal" with its [signal SIGBUS: bus
+// error ...] line. The mapping outlives the run (the run's end abandons
+// the goroutine's frame): one page, made once per process.
+void bus_error() {
+  static FILE* file = tmpfile();  // kept: the mapping needs it, and so does the leak check
+  static void* page = [] {
+    void* p = file != nullptr ? mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fileno(file), 0) : MAP_FAILED;
+    return p == MAP_FAILED ? nullptr : p;
+  }();
+  scenario_check(page != nullptr, "bus-error: no file mapping to fault on");
+  auto c = make_chan<int>();
+  go([c] {
+    c.send(1);
+    *static_cast<volatile int*>(page) = 1;
+  });
+  c.recv();
+  c.recv();  // never: the write ends the run
+}
+
+// An error whose Error() itself panics, as the run's unrecovered panic:
+// Go's preprintpanics makes it "panic while printing panic value", once.
+struct PanickingError final : Error {
+  std::string error() const override { panic("important error message"); }
+};
+void panic_while_printing() {
+  auto done = make_chan<int>();
+  go([done] { done.send(1); });
+  done.recv();
+  panic(PanickingError{});
 }
 
 // A closure bigger than a quarter of the new goroutine's stack.
@@ -85,6 +137,21 @@ void add_fatal_scenarios(std::vector<Scenario>& s) {
                select_too_many,
                {2, "select: too many cases (Go allows 65536)"},
                64 * 1024});
+  s.push_back({"nil-write",
+               "signal fatal",
+               "a write through a nil struct pointer: unexpected signal during runtime execution",
+               nil_write,
+               {2, "unexpected signal during runtime execution"}});
+  s.push_back({"bus-error",
+               "signal fatal",
+               "a write past the end of a mapped file: unexpected signal during runtime execution",
+               bus_error,
+               {2, "unexpected signal during runtime execution"}});
+  s.push_back({"panic-while-printing",
+               "panic error fatal",
+               "an unrecovered error whose Error() panics: panic while printing panic value",
+               panic_while_printing,
+               {2, "panic while printing panic value: important error message"}});
   s.push_back({"deadlock-crowd",
                "deadlock dump goroutines",
                "1001 blocked goroutines: deadlock, the dump cut at 1000",

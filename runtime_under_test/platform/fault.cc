@@ -103,7 +103,7 @@ const char* fault_signal_name(int sig) {
       return "SIGSEGV: segmentation violation";
     case SIGBUS:
       return "SIGBUS: bus error";
-    default:
+    default:  // coverage-excluded: the handler is installed for SIGSEGV and SIGBUS only
       return "";
   }
 }
