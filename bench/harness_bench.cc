@@ -15,8 +15,8 @@
 // BM_SchedulesInWorkers: level 2 as `gort check -j N` runs it, in N forked
 // worker processes (isolation/worker_pool.h) fed batches of 64 runs, 256
 // at a time: items_per_second against level 2's is the
-// cost of isolation (-j 1) and what a second worker buys (-j 2). Build it with the release preset; DESIGN.md section 8 asks
-// that a fresh runtime per schedule cost microseconds.
+// cost of isolation (-j 1) and what a second worker buys (-j 2). Build it with the release preset: a fresh runtime
+// per schedule must cost microseconds, not milliseconds (bench/README.md).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>

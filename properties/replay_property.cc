@@ -6,7 +6,7 @@
 // the same trace hash, the same decisions and fired faults, and the same
 // Result (exit status, fatal error, panic, output, goroutines, switches, steps).
 // A second run from a fresh strategy with the same parameters must give
-// the same trace hash too (the determinism contract, DESIGN.md section 3).
+// the same trace hash too (the determinism contract).
 #include <rapidcheck.h>
 
 #include <string>

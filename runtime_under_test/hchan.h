@@ -14,7 +14,7 @@ namespace gort::rt {
 
 class Runtime;
 
-// Invariants (Go's chan.go header, DESIGN.md section 6), hold whenever
+// Invariants (Go's chan.go header), hold whenever
 // `lock` is free; chan_check asserts them at every unlock in builds with
 // assertions:
 //   0 <= qcount <= dataqsiz; slots [recvx, recvx + qcount) mod dataqsiz

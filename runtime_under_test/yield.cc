@@ -1,4 +1,4 @@
-// Yield points and fault sites (DESIGN.md section 2: the harness decides
+// Yield points and fault sites (the harness decides
 // whether a goroutine is preempted there and whether a fault fires).
 #include "yield.h"
 

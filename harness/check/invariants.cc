@@ -1,4 +1,4 @@
-// check_invariants: DESIGN.md section 6 over one snapshot (invariants.h).
+// check_invariants: the runtime's invariants over one snapshot (invariants.h).
 #include "check/invariants.h"
 
 #include <algorithm>

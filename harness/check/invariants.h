@@ -1,4 +1,4 @@
-// The invariants of DESIGN.md section 6 that one snapshot of a run with one M
+// The runtime's invariants (channels, goroutine placement, sudogs) that one snapshot of a run with one M
 // can decide (gort/introspect.h): channels, where each goroutine is kept,
 // sudog ownership, and lost wake-ups.
 //

@@ -1,6 +1,6 @@
 // gort mutants: runs every seeded bug of gort/mutants.h against the
 // harness' drivers and reports which one caught it, after how many
-// schedules and how long (DESIGN.md section 7).
+// schedules and how long.
 //
 // Per mutant, the drivers run in order until one catches it:
 //   1. the built-in scenarios in-process (in a child process, so that a

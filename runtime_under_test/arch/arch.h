@@ -9,7 +9,7 @@
 // registers, so a save pushes them onto the goroutine's own stack and the
 // Gobuf holds only the stack pointer (pointing at that block) and the pc to
 // resume at. Resuming pops the block and jumps: no `ret` that does not match
-// its call, so the return-stack predictor is never poisoned (DESIGN.md 8).
+// its call, so the return-stack predictor is never poisoned.
 //
 // The saved block's layout is private to each .S (gort_arch_gobuf_init is
 // the only other code that builds one); each .S documents its own. It holds

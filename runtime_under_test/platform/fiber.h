@@ -1,4 +1,4 @@
-// Telling the tools about stack switches (DESIGN.md section 4).
+// Telling the tools about stack switches.
 //
 // ASan must know which stack is current (for its fake stacks and for
 // unwinding at a throw); TSan keeps a shadow stack per fiber. Every switch in

@@ -1,6 +1,6 @@
 // A read-only view of a run's runtime state, for invariant checkers.
 //
-// snapshot() copies what the checkers of DESIGN.md section 6 need: every
+// snapshot() copies what the checkers need: every
 // goroutine with its status and where the runtime keeps it, every live
 // channel with its buffer indices and wait queues. It may be called from a
 // goroutine or from a Chooser's choose()/event() callbacks (the runtime is

@@ -1,5 +1,5 @@
 // The mutant catalogue: seeded bugs a mutants build of the runtime carries
-// (DESIGN.md section 7, `gort mutants`).
+// (`gort mutants` hunts them).
 //
 // A build configured with GORT_MUTANTS=ON (the `mutants` preset) compiles
 // every mutant into the runtime, each behind a check of Config::mutant; in
