@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 
 #include "isolation/outcome_wire.h"
@@ -21,21 +22,6 @@ namespace {
 // says so through the replay's divergence at its end).
 constexpr size_t kLogDecisions = size_t{1} << 22;
 constexpr size_t kLogRing = 10000;
-
-// Reads what is there on fd into *all; false at end of file.
-bool drain_all(int fd, std::string* all) {
-  char buf[65536];
-  for (;;) {
-    ssize_t r = read(fd, buf, sizeof buf);
-    if (r > 0) {
-      all->append(buf, static_cast<size_t>(r));
-      continue;
-    }
-    if (r < 0 && (errno == EINTR)) continue;
-    if (r < 0 && errno == EAGAIN) return true;
-    return false;
-  }
-}
 
 std::string last_line(const std::string& text) {
   size_t end = text.find_last_not_of(" \t\r\n");
@@ -151,7 +137,8 @@ RunOutcome IsolatedRunner::run(const RunSpec& spec) {
     if (!err_open) fds[1].fd = -1;
     int wait_ms = static_cast<int>((options_.run_timeout_seconds - elapsed) * 1000) + 1;
     if (poll(fds, 2, wait_ms < 100 ? wait_ms : 100) < 0 && errno != EINTR) break;
-    if (out_open && fds[0].revents != 0) out_open = drain_all(out_pipe[0], &bytes);
+    if (out_open && fds[0].revents != 0)
+      out_open = drain_into_tail(out_pipe[0], &bytes, SIZE_MAX);  // the whole outcome
     if (err_open && fds[1].revents != 0) err_open = drain_into_tail(err_pipe[0], &output, kOutputTailBytes);
   }
   int status = 0;
