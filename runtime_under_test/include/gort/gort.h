@@ -55,8 +55,15 @@ struct Config {
   // switching still runs out of budget. Library users may leave it
   // unbounded; every harness entry point sets a finite one.
   uint64_t max_steps = 0;
+  // GOMAXPROCS: how many Ps, so how many Ms run goroutines at once (at
+  // most kMaxProcs). 0: the platform's default, which is 1 in sim builds
+  // (every multi-M schedule is then asked for explicitly) and, in os
+  // builds, the number of online CPUs, as Go.
+  uint32_t procs = 0;
   uint32_t mutant = 0;  // 0: none. Only builds with GORT_MUTANTS honour it (gort mutants)
 };
+
+inline constexpr uint32_t kMaxProcs = 64;
 
 struct Result {
   int exit_status = 0;              // 0: main returned; 2: fatal error or panic
@@ -66,6 +73,8 @@ struct Result {
   uint64_t goroutines_created = 0;  // including main
   uint64_t switches = 0;            // goroutine switches (execute calls)
   uint64_t steps = 0;               // steps (Config::max_steps), switches included
+  uint32_t procs = 0;               // the Ps the run had (Config::procs resolved)
+  uint32_t ms = 0;                  // the Ms it started, the first included
   bool ok() const { return exit_status == 0; }
 };
 

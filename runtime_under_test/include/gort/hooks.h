@@ -33,6 +33,16 @@ enum class Choice : uint8_t {
   // pending), 1 = preempt here: the goroutine goes to the global run queue
   // as Go's gopreempt_m puts it, and the scheduler picks again.
   kPreempt,
+  // Which virtual M runs next (sim, Config::procs > 1). Every operation a
+  // runtime uses to synchronise its Ms is a scheduling point: taking and
+  // releasing a runtime lock, an atomic read-modify-write, a Note sleep or
+  // wakeup, starting an M, and the M's safe point before it resumes a
+  // goroutine. n = the virtual Ms that can run; option 0 is the M that is
+  // running now (it carries on), the others follow in ascending M id. When
+  // the running M cannot go on (it blocks on a lock or a Note, or stops),
+  // the options are the runnable Ms in ascending id. Single-M runs never
+  // ask it, so their decision lists are unchanged by it.
+  kRunM,
 };
 
 // Where the harness may inject a fault. Faults are off unless a Chooser's
@@ -95,6 +105,11 @@ enum class EventKind : uint8_t {
   kApiSend,    // a send returned to its caller; obj = channel, value = the element, aux = kApiDone or kApiNotReady
   kApiRecv,    // a receive returned; value = the caller's variable, aux = its ok (0 or 1), kApiNotReady or kApiOkUnseen
   kApiSelect,  // a select returned; aux = the index the caller got (-1: default)
+  // The Ms (several Ms; goid is 0, m the M concerned):
+  kMStart,     // a new M starts (its first scheduling)
+  kMIdle,      // the M stops: it has no P and sleeps until work is handed to it
+  kMWake,      // an idle M is woken to run (obj = the P it was handed, -1 none)
+  kMSpin,      // aux = 1: the M starts spinning (looking for work); 0: it stops
 };
 
 // aux of kApiSend and kApiRecv besides a receive's ok (0 or 1).
@@ -109,6 +124,10 @@ struct Event {
   int64_t value = 0;
   int64_t aux = 0;
   bool has_value = false;  // value holds the element (integral or pointer-sized trivially copyable)
+  // Where it happened: the M (its id, 0 for the first M) and the P it held
+  // (-1: none, e.g. an idle M).
+  int32_t m = 0;
+  int32_t p = 0;
 };
 
 // coverage-excluded-begin: a decision's name is printed only in the report of a failing run, which a correct
@@ -125,6 +144,8 @@ inline const char* choice_name(Choice c) {
       return "timer-order";
     case Choice::kPreempt:
       return "preempt";
+    case Choice::kRunM:
+      return "run-m";
   }
   return "?";
 }

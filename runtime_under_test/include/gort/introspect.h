@@ -54,16 +54,66 @@ struct Channel {
   bool closed = false;
   std::vector<Waiter> sendq;
   std::vector<Waiter> recvq;
+  // Its lock is held by an M (switched out inside an operation): the
+  // channel invariants hold only while it is free.
+  bool locked = false;
+};
+
+// A P (Go's p): the right to run goroutines.
+struct Processor {
+  int32_t id = 0;
+  int64_t m = -1;           // the M holding it (-1: none)
+  bool idle = false;        // on the idle P list
+  uint32_t idle_count = 0;  // times it appears on the idle list
+  uint32_t runq = 0;        // Gs in its local run queue
+  bool has_runnext = false;
+  uint32_t timers = 0;  // pending timers in its heap
+};
+
+// An M (Go's m): a thread (virtual in sim) running goroutines.
+struct Machine {
+  int64_t id = 0;
+  int32_t p = -1;         // the P it holds (-1: none)
+  uint64_t curg = 0;      // goid of the G it runs (0: none, on its scheduler)
+  bool spinning = false;  // looking for work (counted in nmspinning)
+  bool idle = false;      // on the idle M list, asleep
+  uint32_t idle_count = 0;  // times it appears on the idle M list
+  // Switched out where it holds no runtime lock and is in the middle of
+  // no operation (sim: its safe point before resuming a goroutine, idle,
+  // or not started). Whole-state invariants hold only when every M but
+  // the current one is quiescent.
+  bool quiescent = true;
+  // The stack its context runs on: the goid of the G whose stack it is
+  // (0: its own g0).
+  uint64_t on_stack_of = 0;
 };
 
 struct Snapshot {
   std::vector<Goroutine> goroutines;  // g0 excluded; in creation order
   std::vector<Channel> channels;      // live channels, by id
   uint64_t current_goid = 0;          // the running G (0: the scheduler)
+  int64_t current_m = 0;              // the M taking the snapshot
+  std::vector<Processor> procs;       // every P, by id
+  std::vector<Machine> ms;            // every M, by id
+  int32_t nmspinning = 0;             // the scheduler's count of spinning Ms
+  // Every M but the current one is quiescent (always, with one M): the
+  // whole-state invariants (every G in one place, every P in one place,
+  // the channel invariants of unlocked channels) may be checked.
+  bool quiescent = true;
   // snapshot()'s own scratch, kept for reuse: (G address, index in
   // goroutines) sorted by address. Not part of the state.
   std::vector<std::pair<const void*, uint32_t>> scratch_index;
 };
+
+// What a Chooser is being asked while it answers Choice::kRunM (valid
+// only inside that choose() call): the M each option names, so that a
+// strategy can keep a priority per M or count M switches.
+struct RunMQuestion {
+  int64_t current_m = 0;         // the M at the scheduling point
+  bool current_can_run = true;   // option 0 is current_m carrying on
+  std::vector<int64_t> option_m; // option i runs M option_m[i]
+};
+void run_m_question(RunMQuestion& into);
 
 // The current run's state. Must be called inside a run. The second form
 // overwrites into, keeping the capacity of its vectors.
