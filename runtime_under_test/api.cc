@@ -41,6 +41,8 @@ void newproc(const ClosureOps* ops, void* fn) {
     rt::G* newg = rt::newproc1(r, ops, fn);
     newid = newg->goid;
     rt::runqput(r, rt::getm()->p, newg, /*next=*/true);
+    // An idle P may now have work for another M (Go's newproc: wakep).
+    rt::wakep(r);
   });
   rt::trace_event(r, EventKind::kGoCreate, gp->goid, newid);
   rt::preempt_point(gp);

@@ -84,7 +84,7 @@ void append_goroutine(std::string& out, const G& g) {
     ssize_t ignored = write(2, rt.result.output.data(), rt.result.output.size());
     (void)ignored;
   }
-  switch_to_native(&rt.m0);
+  switch_to_native(&rt.m0());
 }
 
 }  // namespace
@@ -92,7 +92,9 @@ void append_goroutine(std::string& out, const G& g) {
 std::string goroutine_dump(const Runtime& rt) {
   std::string out;
   // The goroutine that died first, then the others in creation order (Go's order).
-  const G* current = rt.m0.curg;
+  // The goroutine of the M that is ending the run.
+  const M* mp = getm();
+  const G* current = mp != nullptr ? mp->curg : nullptr;
   int shown = 0;
   if (current != nullptr) {
     append_goroutine(out, *current);

@@ -25,23 +25,26 @@ const char* gstatus_name(Gstatus s) {
 }
 
 bool gstatus_edge_legal(Gstatus from, Gstatus to) {
+  // Only the edges some code of this runtime takes: a status with no code
+  // entering or leaving it (Gsyscall, Gpreempted: no system calls, no
+  // async preemption yet) has no legal edge at all.
   using S = Gstatus;
   switch (from) {
     case S::kIdle:
-      return to == S::kDead;
+      return to == S::kDead;  // malg
     case S::kDead:
-      return to == S::kRunnable;
+      return to == S::kRunnable;  // newproc1
     case S::kRunnable:
-      return to == S::kRunning;
+      return to == S::kRunning;  // execute
     case S::kRunning:
-      return to == S::kRunnable || to == S::kWaiting || to == S::kSyscall || to == S::kPreempted || to == S::kDead;
+      // gosched/preemption, park_m, goexit0
+      return to == S::kRunnable || to == S::kWaiting || to == S::kDead;
     case S::kWaiting:
-      return to == S::kRunnable;
-    // coverage-excluded-begin: edges out of statuses the sim never enters (no syscalls, no async preemption)
+      return to == S::kRunnable;  // goready
+    // coverage-excluded-begin: statuses no code of this runtime enters (no syscalls, no async preemption)
     case S::kSyscall:
-      return to == S::kRunning || to == S::kRunnable;
     case S::kPreempted:
-      return to == S::kWaiting || to == S::kRunnable;
+      return false;
   }
   return false;
   // coverage-excluded-end

@@ -9,6 +9,7 @@
 #include "context.h"
 #include "hchan.h"
 #include "proc.h"
+#include "vthreads.h"
 
 namespace gort::introspect {
 namespace {
@@ -53,7 +54,7 @@ void walk_waitq(const rt::waitq& q, std::vector<Waiter>& out) {
       for (const rt::sudog* own = sg->g->waiting; own != nullptr && m < kMaxWalk; own = own->waitlink, m++) {
         if (own == sg) w.owned_by_g = true;
       }
-      w.select_done = sg->is_select && sg->g->select_done.load() != 0;
+      w.select_done = sg->is_select && sg->g->select_done.load(std::memory_order_relaxed) != 0;
     }
     out.push_back(w);
   }
@@ -106,21 +107,66 @@ void snapshot(Snapshot& snap) {
     auto it = std::lower_bound(index.begin(), index.end(), std::pair<const void*, uint32_t>(gp, 0));
     if (it != index.end() && it->first == gp) snap.goroutines[it->second].*field += 1;
   };
-  const rt::M& m0 = r.m0;
-  if (m0.curg != nullptr) count(m0.curg, &Goroutine::on_m);
-  snap.current_goid = m0.curg != nullptr ? m0.curg->goid : 0;
-  const rt::P& p = r.p0;
-  if (p.runnext != nullptr) count(p.runnext, &Goroutine::in_runnext);
-  for (uint32_t i = p.runqhead.load(); i != p.runqtail.load(); i++) {
-    count(p.runq[i % rt::kLocalRunqSize], &Goroutine::in_local_runq);
+  const rt::M* self = rt::getm();
+  snap.current_goid = self != nullptr && self->curg != nullptr ? self->curg->goid : 0;
+  snap.current_m = self != nullptr ? self->id : 0;
+  snap.quiescent = true;
+  snap.ms.resize(r.allm.size());
+  for (size_t i = 0; i < r.allm.size(); i++) {
+    const rt::M& mp = *r.allm[i];
+    Machine& info = snap.ms[i];
+    info.id = mp.id;
+    const rt::P* held = mp.p != nullptr ? mp.p : mp.nextp;
+    info.p = held != nullptr ? held->id : -1;
+    info.curg = mp.curg != nullptr ? mp.curg->goid : 0;
+    info.spinning = mp.spinning;
+    info.idle_count = 0;
+    info.quiescent = &mp == self || mp.quiescent;
+    // The running M is on the stack of getg(); a switched-out one on its vg.
+    const rt::G* on = &mp == self ? rt::getg() : (mp.vstarted ? mp.vg : mp.g0);
+    info.on_stack_of = on != nullptr && !on->is_g0 ? on->goid : 0;
+    if (!info.quiescent) snap.quiescent = false;
+    if (mp.curg != nullptr) count(mp.curg, &Goroutine::on_m);
   }
   size_t n = 0;
-  for (const rt::G* gp = r.sched.runq.head; gp != nullptr && n < kMaxWalk; gp = gp->schedlink, n++) {
-    count(gp, &Goroutine::in_global_runq);
+  for (const rt::M* mp = r.sched.midle; mp != nullptr && n < kMaxWalk; mp = mp->schedlink, n++) {
+    if (static_cast<size_t>(mp->id) < snap.ms.size()) snap.ms[mp->id].idle_count++;
+  }
+  for (Machine& info : snap.ms) info.idle = info.idle_count > 0;
+  snap.nmspinning = r.sched.nmspinning.load(std::memory_order_relaxed);
+  snap.procs.resize(r.allp.size());
+  for (size_t i = 0; i < r.allp.size(); i++) {
+    const rt::P& p = *r.allp[i];
+    Processor& info = snap.procs[i];
+    info.id = p.id;
+    info.m = -1;
+    if (p.m != nullptr) info.m = p.m->id;
+    for (const auto& mp : r.allm) {
+      if (mp->nextp == &p) info.m = mp->id;
+    }
+    info.idle_count = 0;
+    info.runq = rt::runqlen(&p);
+    const rt::G* next = p.runnext.load(std::memory_order_relaxed);
+    info.has_runnext = next != nullptr;
+    info.timers = static_cast<uint32_t>(p.timers.heap.size());
+    if (next != nullptr) count(next, &Goroutine::in_runnext);
+    for (uint32_t i = p.runqhead.load(std::memory_order_relaxed); i != p.runqtail.load(std::memory_order_relaxed);
+         i++) {
+      count(p.runq[i % rt::kLocalRunqSize].load(std::memory_order_relaxed), &Goroutine::in_local_runq);
+    }
+    size_t walked = 0;
+    for (const rt::G* gp = p.gfree; gp != nullptr && walked < kMaxWalk; gp = gp->schedlink, walked++) {
+      count(gp, &Goroutine::in_gfree);
+    }
   }
   n = 0;
-  for (const rt::G* gp = p.gfree; gp != nullptr && n < kMaxWalk; gp = gp->schedlink, n++) {
-    count(gp, &Goroutine::in_gfree);
+  for (const rt::P* pp = r.sched.pidle; pp != nullptr && n < kMaxWalk; pp = pp->link, n++) {
+    if (static_cast<size_t>(pp->id) < snap.procs.size()) snap.procs[pp->id].idle_count++;
+  }
+  for (Processor& info : snap.procs) info.idle = info.idle_count > 0;
+  n = 0;
+  for (const rt::G* gp = r.sched.runq.head; gp != nullptr && n < kMaxWalk; gp = gp->schedlink, n++) {
+    count(gp, &Goroutine::in_global_runq);
   }
   n = 0;
   for (const rt::G* gp = r.sched.gfree.head; gp != nullptr && n < kMaxWalk; gp = gp->schedlink, n++) {
@@ -139,6 +185,7 @@ void snapshot(Snapshot& snap) {
     ch.closed = c->closed;
     walk_waitq(c->sendq, ch.sendq);
     walk_waitq(c->recvq, ch.recvq);
+    ch.locked = c->lock.held();
   }
   snap.channels.resize(count_chans);
   // The runtime links a new channel at the head of live_chans, so the walk
@@ -149,6 +196,18 @@ void snapshot(Snapshot& snap) {
   if (!std::is_sorted(snap.channels.begin(), snap.channels.end(), by_id)) {
     std::sort(snap.channels.begin(), snap.channels.end(), by_id);
   }
+}
+
+void run_m_question(RunMQuestion& into) {
+  rt::Runtime& r = current_runtime("run_m_question");
+  into = RunMQuestion{};
+#if defined(GORT_PLATFORM_SIM)
+  r.vms->question(into);
+#else
+  // coverage-excluded-next: os builds never ask kRunM
+  into.current_m = rt::getm() != nullptr ? rt::getm()->id : 0;
+  (void)r;
+#endif
 }
 
 std::string goroutine_dump() { return rt::goroutine_dump(current_runtime("goroutine_dump")); }

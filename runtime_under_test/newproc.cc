@@ -97,7 +97,8 @@ G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
              rt.config.max_goroutines);
     fatal(rt, "too many goroutines", pre);
   }
-  P* pp = rt.m0.p;
+  P* pp = getm()->p;
+  assert(pp != nullptr && "newproc1: an M without a P creates no goroutine");
   G* gp = gfget(rt, pp);
   if (gp == nullptr) gp = malg(rt, rt.config.stack_size);
   assert(gp->status == Gstatus::kDead && gp->fn == nullptr);

@@ -14,22 +14,32 @@ inline constexpr int kGoidCacheBatch = 16;
 // A P's free list spills half to the global list past this many dead Gs.
 inline constexpr int kGfreeLocalMax = 64;
 
+// A P's status (Go's _Pidle, _Prunning): idle Ps are on sched.pidle.
+enum class Pstatus : uint8_t { kIdle, kRunning };
+
 // Invariants:
 //   0 <= runqtail - runqhead <= kLocalRunqSize (unsigned arithmetic);
 //   runq[i % kLocalRunqSize] for head <= i < tail are kRunnable Gs;
 //   runnext, when set, is kRunnable and not also in runq;
+//   status == kRunning <=> m != nullptr and m->p == this;
+//   status == kIdle    <=> on sched.pidle exactly once (linked by link);
 //   gfree holds gfree_count kDead Gs linked by schedlink;
 //   goidcache <= goidcacheend.
-// runqhead/runqtail are atomics because a thief on another M reads them
-// (work stealing arrives with several Ms); everything else is touched only
-// by the M that holds this P.
+// Who touches what: runqtail, the slots and runnext's puts belong to the
+// M holding the P; thieves on other Ms claim Gs from runqhead and runnext
+// by compare-exchange (Go's lock-free run queue), so those are atomics.
+// timers is protected by timers_lock (a thief runs a victim's timers).
+// Everything else is touched only by the M that holds this P. link and
+// status are protected by sched.lock.
 struct P {
   int32_t id = 0;
-  M* m = nullptr;  // the M holding this P
+  Pstatus status = Pstatus::kIdle;
+  M* m = nullptr;     // the M holding this P
+  P* link = nullptr;  // next on sched.pidle
   platform::Atomic<uint32_t> runqhead{0};
   platform::Atomic<uint32_t> runqtail{0};
-  G* runq[kLocalRunqSize] = {};
-  G* runnext = nullptr;
+  platform::Atomic<G*> runq[kLocalRunqSize] = {};
+  platform::Atomic<G*> runnext{nullptr};
   // Incremented by every execute that does not inherit a time slice; the
   // global queue is checked first every 61 ticks (fairness).
   uint32_t schedtick = 0;
@@ -38,7 +48,8 @@ struct P {
   uint64_t goidcache = 0;
   uint64_t goidcacheend = 0;
   sudog* sudogcache = nullptr;  // free sudogs, linked by waitlink
-  TimerHeap timers;
+  platform::Lock timers_lock;
+  TimerHeap timers;  // GUARDED_BY(timers_lock)
   struct DeferRecord* deferpool = nullptr;  // free defer records, linked by link
 };
 

@@ -1,4 +1,5 @@
-// The scheduler and the goroutine lifecycle (Go's proc.go), one M.
+// The scheduler and the goroutine lifecycle (Go's proc.go): GOMAXPROCS Ps,
+// Ms that start, spin, steal and go idle.
 #ifndef GORT_PROC_H
 #define GORT_PROC_H
 
@@ -24,10 +25,49 @@ uint32_t runqlen(const P* pp);
 void runqput(Runtime& rt, P* pp, G* gp, bool next);
 // Takes the local head (not runnext); null if the local queue is empty.
 G* runqget_head(P* pp);
+// Takes runnext (null if empty), by compare-exchange: a thief may race.
+G* runqget_next(P* pp);
 void globrunqput(Runtime& rt, G* gp);
 // Takes up to max (0: a fair share) Gs from the global queue, returns one
 // and puts the rest on pp's local queue. Caller holds sched.lock.
 G* globrunqget(Runtime& rt, P* pp, int32_t max);
+
+// --- work stealing (steal.cc) ---
+// Tries, four times over every other P in a chosen random order (Go's
+// stealOrder), to steal half of a P's local queue, its runnext on the last
+// pass (after its owner had its chance), and to run its due timers on the
+// last pass. *ran_timers: some timer ran (new work may be runnable).
+G* steal_work(Runtime& rt, P* pp, bool* ran_timers);
+
+// --- Ps and Ms (idle.cc): all of these but wakep and resetspinning
+// require or take sched.lock as they say ---
+void acquirep(M* mp, P* pp);
+P* releasep(M* mp);
+void pidleput(Runtime& rt, P* pp);  // sched.lock held; pp's local queue empty
+P* pidleget(Runtime& rt);           // sched.lock held; null if none
+// Starts an M (an idle one, or a new one) to run pp (null: an idle P, if
+// any; else nothing happens and a spinning reservation is given back).
+void startm(Runtime& rt, P* pp, bool spinning);
+// The current M has no P and nothing to do: it goes idle (checkdead runs)
+// and returns when startm hands it a P.
+void stopm(Runtime& rt);
+// Work was queued: start a spinning M if there is an idle P and no M
+// spinning already (Go's wakep).
+void wakep(Runtime& rt);
+// The current M found work while spinning: it stops spinning, and since it
+// may have been the last spinner, another may start.
+void resetspinning(Runtime& rt);
+void start_spinning(Runtime& rt, M* mp);
+void stop_spinning(Runtime& rt, M* mp);
+// A new M (Go's newm) that starts by taking pp. Ends the run with a fatal
+// error past kMaxMs Ms.
+void newm(Runtime& rt, P* pp, bool spinning);
+// Go's checkdead (sched.lock held): with no M running, either a deadlock
+// verdict or the runtime's own inconsistency, as a fatal error.
+void checkdead(Runtime& rt);
+// A brief pause that lets another thread run (os: usleep; sim: a
+// scheduling point): a thief gives a P's owner its chance at runnext.
+void owner_chance();
 
 // --- sudog cache (sudog.cc) ---
 sudog* acquire_sudog(Runtime& rt, P* pp);

@@ -1,4 +1,7 @@
-// Run queues (Go's proc.go runqput/runqget/globrunqput/globrunqget).
+// Run queues (Go's proc.go runqput/runqget/runqgrab/globrunqput/
+// globrunqget): the local queue is a lock-free ring its owner puts into at
+// the tail and anybody (the owner, a thief) takes from at the head by
+// compare-exchange; runnext is claimed by compare-exchange too.
 #include <cassert>
 
 #include "mutant.h"
@@ -7,8 +10,14 @@
 namespace gort::rt {
 
 bool runqempty(const P* pp) {
-  return pp->runqhead.load(std::memory_order_relaxed) == pp->runqtail.load(std::memory_order_relaxed) &&
-         pp->runnext == nullptr;
+  // Go's loop: head, tail and runnext read consistently (a G moving from
+  // runnext to the queue is never missed).
+  for (;;) {
+    uint32_t head = pp->runqhead.load(std::memory_order_acquire);
+    uint32_t tail = pp->runqtail.load(std::memory_order_acquire);
+    G* next = pp->runnext.load(std::memory_order_acquire);
+    if (tail == pp->runqtail.load(std::memory_order_acquire)) return head == tail && next == nullptr;
+  }
 }
 
 uint32_t runqlen(const P* pp) {
@@ -16,14 +25,14 @@ uint32_t runqlen(const P* pp) {
 }
 
 // Moves half the local queue plus gp to the global queue, in order, under
-// one lock acquisition (Go's runqputslow).
-static void runqputslow(Runtime& rt, P* pp, G* gp) {
+// one lock acquisition (Go's runqputslow). False if a thief took from the
+// queue meanwhile: the caller tries the fast path again.
+static bool runqputslow(Runtime& rt, P* pp, G* gp, uint32_t h, uint32_t t) {
   constexpr uint32_t n = kLocalRunqSize / 2;
-  uint32_t h = pp->runqhead.load(std::memory_order_acquire);
-  assert(pp->runqtail.load(std::memory_order_relaxed) - h == kLocalRunqSize && "runqputslow: queue is not full");
+  assert(t - h == kLocalRunqSize && "runqputslow: queue is not full");
   G* batch[n + 1];
-  for (uint32_t i = 0; i < n; i++) batch[i] = pp->runq[(h + i) % kLocalRunqSize];
-  pp->runqhead.store(h + n, std::memory_order_release);
+  for (uint32_t i = 0; i < n; i++) batch[i] = pp->runq[(h + i) % kLocalRunqSize].load(std::memory_order_relaxed);
+  if (!pp->runqhead.compare_exchange_strong(h, h + n, std::memory_order_release)) return false;
   batch[n] = gp;
   rt.sched.lock.lock();
   if (mutant_active(rt, Mutant::kRunqSpillDropsG)) {
@@ -33,36 +42,50 @@ static void runqputslow(Runtime& rt, P* pp, G* gp) {
     for (G* g : batch) rt.sched.runq.push_back(g);
   }
   rt.sched.lock.unlock();
+  return true;
 }
 
 void runqput(Runtime& rt, P* pp, G* gp, bool next) {
   assert(gp->status == Gstatus::kRunnable);
+  assert(pp != nullptr);
   // Go's randomizeScheduler (race builds) puts a "next" G at the tail half
   // the time; in sim the chooser makes that call, in os it never happens.
   if (next && rt.decider.choose(Choice::kRunqPut, 2) == 1) next = false;
   if (next) {
-    G* old = pp->runnext;
-    pp->runnext = gp;
+    G* old = pp->runnext.load(std::memory_order_relaxed);
+    // A thief may take the old runnext meanwhile: claim the slot by CAS.
+    while (!pp->runnext.compare_exchange_strong(old, gp)) {
+    }
     if (old == nullptr) return;
     gp = old;  // the kicked-out runnext goes to the tail
   }
-  uint32_t h = pp->runqhead.load(std::memory_order_acquire);
-  uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
-  if (t - h < kLocalRunqSize) {
-    pp->runq[t % kLocalRunqSize] = gp;
-    pp->runqtail.store(t + 1, std::memory_order_release);
-    return;
+  for (;;) {
+    uint32_t h = pp->runqhead.load(std::memory_order_acquire);
+    uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
+    if (t - h < kLocalRunqSize) {
+      pp->runq[t % kLocalRunqSize].store(gp, std::memory_order_relaxed);
+      pp->runqtail.store(t + 1, std::memory_order_release);
+      return;
+    }
+    if (runqputslow(rt, pp, gp, h, t)) return;
   }
-  runqputslow(rt, pp, gp);
+}
+
+G* runqget_next(P* pp) {
+  G* next = pp->runnext.load(std::memory_order_relaxed);
+  while (next != nullptr && !pp->runnext.compare_exchange_strong(next, nullptr)) {
+  }
+  return next;
 }
 
 G* runqget_head(P* pp) {
-  uint32_t h = pp->runqhead.load(std::memory_order_acquire);
-  uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
-  if (t == h) return nullptr;
-  G* gp = pp->runq[h % kLocalRunqSize];
-  pp->runqhead.store(h + 1, std::memory_order_release);
-  return gp;
+  for (;;) {
+    uint32_t h = pp->runqhead.load(std::memory_order_acquire);
+    uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
+    if (t == h) return nullptr;
+    G* gp = pp->runq[h % kLocalRunqSize].load(std::memory_order_relaxed);
+    if (pp->runqhead.compare_exchange_strong(h, h + 1, std::memory_order_release)) return gp;
+  }
 }
 
 void globrunqput(Runtime& rt, G* gp) {

@@ -7,6 +7,7 @@
 #include "context.h"
 #include "hchan.h"
 #include "proc.h"
+#include "vthreads.h"
 
 namespace gort::rt {
 namespace {
@@ -107,11 +108,26 @@ uint64_t new_run_id() {
   return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+// The number of Ps a run gets: Config::procs, or the platform's default.
+uint32_t resolve_procs(uint32_t asked) {
+  if constexpr (platform::kSimulated) return asked == 0 ? 1 : asked;
+  // Ms on OS threads are not built yet: an os run has one M and one P,
+  // whatever it asked for (docs/ARCHITECTURE.md, "Several Ms").
+  return 1;
+}
+
 void mstart(void* arg) {
   auto* mp = static_cast<M*>(arg);
   landed_fresh(mp->g0, &mp->native_fiber);
   MainStart* start = starting;
   Runtime& rt = *start->rt;
+  // coverage-excluded-begin: API misuse: more Ps than gort supports (a fatal error naming the limit)
+  if (rt.config.procs > kMaxProcs) {
+    char pre[128];
+    snprintf(pre, sizeof pre, "runtime: Config::procs is %u; at most %u are supported\n", rt.config.procs, kMaxProcs);
+    fatal(rt, "procs out of range", pre);
+  }
+  // coverage-excluded-end
   rt.main_g = newproc1(rt, start->ops, start->fn);
   // Main starts with a time slice of its own (not runnext's inherited one):
   // Go's main goroutine runs runtime.main's setup, which switches several
@@ -125,8 +141,27 @@ void mstart(void* arg) {
 Runtime::Runtime(const Config& cfg) : config(cfg), run_id(new_run_id()), decider(cfg.chooser, cfg.seed) {
   if (cfg.max_steps != 0 && cfg.max_steps < UINT64_MAX) steps_left = steps_granted = cfg.max_steps + 1;
   stacks = cfg.stack_pool != nullptr ? &cfg.stack_pool->impl() : &own_stacks_;
-  m0.p = &p0;
-  p0.m = &m0;
+  // Out of range is reported as the run's fatal error once it starts
+  // (mstart); until then the run gets one P.
+  uint32_t procs = resolve_procs(cfg.procs);
+  if (procs > kMaxProcs) procs = 1;
+  sched.gomaxprocs = static_cast<int32_t>(procs);
+  allp.reserve(procs);
+  for (uint32_t i = 0; i < procs; i++) {
+    allp.push_back(std::make_unique<P>());
+    allp.back()->id = static_cast<int32_t>(i);
+  }
+  // P0 goes to m0; the others are idle, the lowest id first to be taken
+  // (Go's procresize puts them on the idle list from the highest down).
+  for (uint32_t i = procs; i-- > 1;) {
+    allp[i]->link = sched.pidle;
+    sched.pidle = allp[i].get();
+  }
+  sched.npidle.store(static_cast<int32_t>(procs - 1), std::memory_order_relaxed);
+  allm.push_back(std::make_unique<M>());
+  acquirep(allm.front().get(), allp.front().get());
+  result.procs = procs;
+  result.ms = 1;
 }
 
 Runtime::~Runtime() {
@@ -156,12 +191,20 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
   if (!altstack_.install()) {
     fputs("gort: warning: no alternate signal stack; a stack overflow will crash the process\n", stderr);
   }
-  setm(&m0);
-  m0.g0 = malg_g0(*this);
+  M& first = m0();
+  setm(&first);
+  first.g0 = malg_g0(*this);
+#if defined(GORT_PLATFORM_SIM)
+  vms = std::make_unique<VirtualMs>(*this, &first);
+  platform::tls_sim.threads = vms.get();
+#endif
   MainStart start{this, ops, main};
   starting = &start;
-  enter_g0(&m0, mstart);
+  enter_g0(&first, mstart);
   starting = nullptr;
+#if defined(GORT_PLATFORM_SIM)
+  platform::tls_sim = platform::SimThreadState{};
+#endif
   setm(nullptr);
   setg(nullptr);
   altstack_.uninstall();

@@ -26,6 +26,8 @@
 
 namespace gort::rt {
 
+class VirtualMs;  // vthreads.h (sim builds)
+
 class Runtime {
  public:
   explicit Runtime(const Config& config);
@@ -54,8 +56,17 @@ class Runtime {
   platform::Decider decider;
   platform::Clock clock;
   Sched sched;
-  P p0;
-  M m0;
+  // GOMAXPROCS Ps, by id; fixed for the run.
+  std::vector<std::unique_ptr<P>> allp;
+  // Every M started, by id; m0 (allm[0]) is the OS thread that called run().
+  // Ms are never freed before the Runtime. Grows under sched.lock.
+  std::vector<std::unique_ptr<M>> allm;
+  M& m0() { return *allm.front(); }
+  const M& m0() const { return *allm.front(); }
+#if defined(GORT_PLATFORM_SIM)
+  // The sim's virtual threads (vthreads.h): one per M.
+  std::unique_ptr<VirtualMs> vms;
+#endif
   // Every G ever created (never shrinks; dead Gs are reused). Owns them.
   std::vector<std::unique_ptr<G>> allgs;
   G* main_g = nullptr;

@@ -37,13 +37,27 @@ struct GQueue {
   }
 };
 
-// lock protects runq and gfree (taken by every M once there are several).
+// The scheduler's shared state. lock protects runq, gfree, pidle,
+// midle, nmidle, mnext and the timer sleeper's fields. npidle and
+// nmspinning are atomics read without the lock (Go's heuristics); they
+// change under it, except nmspinning, which wakep claims by
+// compare-exchange. Invariants (under lock): npidle = length of pidle;
+// nmidle = length of midle; nmspinning = Ms with spinning set;
+// timer_sleeper, when set, is an M without a P sleeping on its Note until
+// sleep_until (Go's M blocked in netpoll with a timeout).
 struct Sched {
   platform::Lock lock;
   GQueue runq;   // kRunnable Gs
   GQueue gfree;  // kDead Gs, stacks kept
   platform::Atomic<uint64_t> goidgen{0};
   int32_t gomaxprocs = 1;
+  P* pidle = nullptr;  // idle Ps, linked by P::link
+  platform::Atomic<int32_t> npidle{0};
+  M* midle = nullptr;  // idle Ms, linked by M::schedlink
+  int32_t nmidle = 0;
+  platform::Atomic<int32_t> nmspinning{0};
+  M* timer_sleeper = nullptr;
+  int64_t sleep_until = 0;
 };
 
 }  // namespace gort::rt

@@ -1,9 +1,10 @@
-// The scheduler: one M's loop (schedule, findrunnable, execute) and the
+// The scheduler: an M's loop (schedule, findrunnable, execute) and the
 // ways a running G leaves it (gopark, gosched) and comes back (goready).
 #include <cassert>
 #include <cstdio>
 
 #include "context.h"
+#include "vthreads.h"
 #include "mutant.h"
 #include "proc.h"
 #include "yield.h"
@@ -14,52 +15,158 @@ namespace {
 // Where the next G comes from, in Go's order of preference.
 enum class Source : uint8_t { kGlobalFair, kRunnext, kLocal, kGlobal };
 
-G* findrunnable(Runtime& rt, P* pp, bool* inherit_time) {
-  Source candidates[4];
-  int n = 0;
-  bool global = rt.sched.runq.size > 0;
-  // Every 61st tick the global queue goes first, so that two Gs that keep
-  // each other runnable on the local queue cannot starve it.
-  if (pp->schedtick % 61 == 0 && global) candidates[n++] = Source::kGlobalFair;
-  // Mutant runnext-ignored: the G in runnext is never a candidate.
-  if (pp->runnext != nullptr && !mutant_active(rt, Mutant::kRunnextIgnored)) candidates[n++] = Source::kRunnext;
-  if (runqlen(pp) > 0) candidates[n++] = Source::kLocal;
-  if (global && (n == 0 || candidates[0] != Source::kGlobalFair)) candidates[n++] = Source::kGlobal;
-  if (n == 0) return nullptr;
+// The current P's own work and the global queue, with the chooser picking
+// the source (option 0: Go's order). Null when there is none. A thief on
+// another M may empty a source between the look and the take: look again.
+G* pick_own(Runtime& rt, P* pp, bool* inherit_time) {
+  for (;;) {
+    Source candidates[4];
+    int n = 0;
+    bool global = rt.sched.runq.size > 0;
+    // Every 61st tick the global queue goes first, so that two Gs that keep
+    // each other runnable on the local queue cannot starve it.
+    if (pp->schedtick % 61 == 0 && global) candidates[n++] = Source::kGlobalFair;
+    // Mutant runnext-ignored: the G in runnext is never a candidate.
+    if (pp->runnext.load(std::memory_order_relaxed) != nullptr && !mutant_active(rt, Mutant::kRunnextIgnored)) {
+      candidates[n++] = Source::kRunnext;
+    }
+    if (runqlen(pp) > 0) candidates[n++] = Source::kLocal;
+    if (global && (n == 0 || candidates[0] != Source::kGlobalFair)) candidates[n++] = Source::kGlobal;
+    if (n == 0) return nullptr;
 
-  *inherit_time = false;
-  G* gp = nullptr;
-  switch (candidates[rt.decider.choose(Choice::kPickRunnable, static_cast<uint32_t>(n))]) {
-    case Source::kGlobalFair:
-      rt.sched.lock.lock();
-      gp = globrunqget(rt, pp, 1);
-      rt.sched.lock.unlock();
-      break;
-    case Source::kRunnext:
-      // runnext inherits the time slice of the G that readied it.
-      gp = pp->runnext;
-      pp->runnext = nullptr;
-      *inherit_time = true;
-      break;
-    case Source::kLocal:
-      gp = runqget_head(pp);
-      break;
-    case Source::kGlobal:
-      rt.sched.lock.lock();
-      // With work still local (only when the chooser picks this), take one.
-      gp = globrunqget(rt, pp, runqlen(pp) > 0 || pp->runnext != nullptr ? 1 : 0);
-      rt.sched.lock.unlock();
-      break;
+    *inherit_time = false;
+    G* gp = nullptr;
+    switch (candidates[rt.decider.choose(Choice::kPickRunnable, static_cast<uint32_t>(n))]) {
+      case Source::kGlobalFair:
+        rt.sched.lock.lock();
+        gp = globrunqget(rt, pp, 1);
+        rt.sched.lock.unlock();
+        break;
+      case Source::kRunnext:
+        // runnext inherits the time slice of the G that readied it.
+        gp = runqget_next(pp);
+        *inherit_time = true;
+        break;
+      case Source::kLocal:
+        gp = runqget_head(pp);
+        break;
+      case Source::kGlobal:
+        rt.sched.lock.lock();
+        // With work still local (only when the chooser picks this), take one.
+        gp = globrunqget(rt, pp, runqlen(pp) > 0 || pp->runnext.load(std::memory_order_relaxed) != nullptr ? 1 : 0);
+        rt.sched.lock.unlock();
+        break;
+    }
+    if (gp != nullptr) return gp;
   }
-  assert(gp != nullptr);
-  return gp;
 }
 
-// Nothing can run, no timer is pending and, with one M, nothing else can
-// ever wake anything: Go's checkdead verdict.
-[[noreturn]] void checkdead(Runtime& rt) {
-  if (rt.ngoroutines == 0) fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
-  fatal(rt, "all goroutines are asleep - deadlock!");
+// The earliest pending timer of any P (INT64_MAX: none).
+int64_t earliest_timer(Runtime& rt) {
+  int64_t when = INT64_MAX;
+  for (const auto& pp : rt.allp) {
+    pp->timers_lock.lock();
+    if (!pp->timers.empty() && pp->timers.next_when() < when) when = pp->timers.next_when();
+    pp->timers_lock.unlock();
+  }
+  return when;
+}
+
+// The current M, without a P and with nothing to run, sleeps until the
+// earliest timer is due, unless another M already does (Go's M blocked in
+// netpoll with a timeout; addtimer wakes it for an earlier timer). Returns
+// whether it holds a P again, to look for work; false: it has none (it
+// should go idle) or it is not the sleeper.
+bool sleep_for_timer(Runtime& rt, M* mp) {
+  assert(mp->p == nullptr);
+  int64_t when = earliest_timer(rt);
+  // Mutant checkdead-ignores-timers: a pending timer does not hold off the verdict.
+  if (when == INT64_MAX || mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) return false;
+  rt.sched.lock.lock();
+  if (rt.sched.timer_sleeper != nullptr) {
+    rt.sched.lock.unlock();
+    return false;
+  }
+  rt.sched.timer_sleeper = mp;
+  rt.sched.sleep_until = when;
+  rt.sched.lock.unlock();
+  // Each wait is a step, so that wake-ups which never reach the deadline
+  // still end the run. An injected spurious wake-up returns halfway there:
+  // the loop finds nothing due and waits again.
+  count_step(rt);
+  bool spurious = rt.decider.fire(FaultSite::kSpuriousWakeup);
+  if (spurious) trace_event(rt, EventKind::kFault, 0, 0, static_cast<int64_t>(FaultSite::kSpuriousWakeup));
+  int64_t now = rt.clock.now();
+  int64_t deadline = when <= now ? now : spurious ? now + (when - now) / 2 : when;
+  mp->quiescent = true;
+  mp->park.sleep_until(deadline);
+  mp->quiescent = false;
+  mp->park.clear();
+  rt.sched.lock.lock();
+  rt.sched.timer_sleeper = nullptr;
+  P* pp = pidleget(rt);
+  rt.sched.lock.unlock();
+  if (pp == nullptr) return false;
+  acquirep(mp, pp);
+  return true;
+}
+
+// Go's findrunnable: the P's timers and queues, the global queue, then
+// stealing; with nothing anywhere the M gives up its P and sleeps (for a
+// timer, or idle until handed a P). Returns with the M holding a P and a
+// runnable G.
+G* findrunnable(Runtime& rt, bool* inherit_time) {
+  M* mp = getm();
+  for (;;) {
+    P* pp = mp->p;
+    assert(pp != nullptr && pp->m == mp);
+    runtimers(rt, pp, rt.clock.now());
+    if (G* gp = pick_own(rt, pp, inherit_time)) return gp;
+    // Steal, unless enough Ms spin already: at most half of the busy Ps'
+    // worth (Go's limit, which keeps spinning from burning every CPU).
+    const int32_t procs = rt.sched.gomaxprocs;
+    if (procs > 1 && (mp->spinning || 2 * rt.sched.nmspinning.load() < procs - rt.sched.npidle.load())) {
+      if (!mp->spinning) start_spinning(rt, mp);
+      bool ran_timers = false;
+      if (G* gp = steal_work(rt, pp, &ran_timers)) {
+        *inherit_time = false;
+        return gp;
+      }
+      if (ran_timers) continue;
+    }
+    // Nothing: give up the P, unless the global queue got work meanwhile.
+    rt.sched.lock.lock();
+    if (rt.sched.runq.size != 0) {
+      G* gp = globrunqget(rt, pp, 0);
+      rt.sched.lock.unlock();
+      *inherit_time = false;
+      return gp;
+    }
+    pidleput(rt, releasep(mp));
+    rt.sched.lock.unlock();
+    if (mp->spinning) {
+      // Go's delicate dance: stop spinning, then look at every P again. An
+      // M that queued work since our look and saw us spinning woke nobody;
+      // if this M did not look again that work could sit with every M idle.
+      stop_spinning(rt, mp);
+      bool rearmed = false;
+      for (const auto& p2 : rt.allp) {
+        if (runqempty(p2.get())) continue;
+        rt.sched.lock.lock();
+        P* got = pidleget(rt);
+        rt.sched.lock.unlock();
+        if (got != nullptr) {
+          acquirep(mp, got);
+          start_spinning(rt, mp);
+          rearmed = true;
+        }
+        break;
+      }
+      if (rearmed) continue;
+    }
+    if (sleep_for_timer(rt, mp)) continue;
+    stopm(rt);
+  }
 }
 
 void dropg(M* mp) {
@@ -121,6 +228,10 @@ void execute(G* gp, bool inherit_time) {
   rt.result.switches++;
   count_step(rt);
   trace_event(rt, EventKind::kGoRun, gp->goid);
+#if defined(GORT_PLATFORM_SIM)
+  // The M's safe point: nothing half done, no runtime lock held.
+  rt.vms->safe_point();
+#endif
   gogo(gp);
 }
 
@@ -138,22 +249,12 @@ void schedule() {
   assert(getg() == mp->g0 && "schedule: not on g0");
   assert(mp->curg == nullptr && "schedule: M still has a current G");
   Runtime& rt = *mp->g0->rt;
-  P* pp = mp->p;
-  for (;;) {
-    if (!pp->timers.empty()) runtimers(rt, pp, rt.clock.now());
-    bool inherit_time = false;
-    if (G* gp = findrunnable(rt, pp, &inherit_time)) execute(gp, inherit_time);
-    // Mutant checkdead-ignores-timers: a pending timer does not hold off the verdict.
-    if (pp->timers.empty() || mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) checkdead(rt);
-    // Only a timer can make progress: sleep until it is due (virtual time
-    // jumps there in sim). An injected spurious wake-up returns early: the
-    // loop finds nothing due and waits again. Each wait is a step, so
-    // that wake-ups which never reach the deadline still end the run.
-    count_step(rt);
-    bool spurious = rt.decider.fire(FaultSite::kSpuriousWakeup);
-    if (spurious) trace_event(rt, EventKind::kFault, 0, 0, static_cast<int64_t>(FaultSite::kSpuriousWakeup));
-    rt.clock.wait_until(pp->timers.next_when(), spurious);
-  }
+  bool inherit_time = false;
+  G* gp = findrunnable(rt, &inherit_time);
+  // This M runs a goroutine now: if it was the spinning one, another may
+  // have to start spinning in its place.
+  if (mp->spinning) resetspinning(rt);
+  execute(gp, inherit_time);
 }
 
 void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
@@ -179,6 +280,7 @@ void goready(G* gp) {
     trace_event(rt, EventKind::kGoReady, waker != nullptr && !waker->is_g0 ? waker->goid : 0, gp->goid);
   }
   runqput(rt, getm()->p, gp, /*next=*/true);
+  wakep(rt);
 }
 
 void gosched() { mcall(gosched_m); }

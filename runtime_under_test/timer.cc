@@ -54,8 +54,22 @@ Timer* TimerHeap::pop_min() {
 }
 
 void addtimer(Runtime& rt, P* pp, Timer* t) {
+  pp->timers_lock.lock();
   t->seq = rt.next_timer_seq++;
   pp->timers.push(t);
+  pp->timers_lock.unlock();
+  // Go's wakeNetPoller: an M sleeping until a later timer must wake to
+  // wait for this one; with no sleeper, an idle P may need an M.
+  rt.sched.lock.lock();
+  M* sleeper = rt.sched.timer_sleeper;
+  bool earlier = sleeper != nullptr && t->when < rt.sched.sleep_until;
+  if (earlier) rt.sched.sleep_until = t->when;
+  rt.sched.lock.unlock();
+  if (earlier) {
+    sleeper->park.wakeup();
+  } else if (sleeper == nullptr) {
+    wakep(rt);
+  }
 }
 
 int runtimers(Runtime& rt, P* pp, int64_t now) {
@@ -63,9 +77,12 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
   // Mutant timers-fire-early: every pending timer counts as due.
   const int64_t due_by = mutant_active(rt, Mutant::kTimersFireEarly) ? INT64_MAX : now;
   // Timers due together fire earliest-first by default; in sim the chooser
-  // may pick any of them first. Bounded: each round fires one timer.
+  // may pick any of them first. Bounded: each round fires one timer. The
+  // heap's lock is not held while a timer's function runs (it readies Gs
+  // and sends on channels, which take their own locks).
   constexpr int kMaxDue = 64;
   Timer* due[kMaxDue];
+  pp->timers_lock.lock();
   while (!pp->timers.empty() && pp->timers.next_when() <= due_by) {
     int n = 0;
     while (n < kMaxDue && !pp->timers.empty() && pp->timers.next_when() <= due_by) due[n++] = pp->timers.pop_min();
@@ -76,7 +93,9 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
     for (int i = 0; i < n; i++) {
       if (i != static_cast<int>(pick)) pp->timers.push(due[i]);
     }
+    pp->timers_lock.unlock();
     t->f(rt, t->arg, now);
+    pp->timers_lock.lock();
     if (t->owned_by_runtime) {
       t->f = nullptr;
       t->arg = rt.free_timers;
@@ -84,6 +103,7 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
     }
     ran++;
   }
+  pp->timers_lock.unlock();
   return ran;
 }
 

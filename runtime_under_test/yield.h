@@ -6,16 +6,25 @@
 #include <cstdint>
 #include <cstring>
 
+#include "context.h"
 #include "g.h"
 #include "gort/hooks.h"
 #include "runtime.h"
 
 namespace gort::rt {
 
+// Where an event happens: the current M and the P it holds.
+inline void stamp_where(Event& e) {
+  const M* mp = getm();
+  e.m = mp != nullptr ? static_cast<int32_t>(mp->id) : 0;
+  e.p = mp != nullptr && mp->p != nullptr ? mp->p->id : -1;
+}
+
 // One step for the tracer; cheap when nobody listens.
 inline void trace_event(Runtime& rt, EventKind kind, uint64_t goid, uint64_t obj = 0, int64_t aux = 0) {
   if (rt.decider.tracing()) {
     Event e{kind, goid, obj, 0, aux, false};
+    stamp_where(e);
     rt.decider.event(e);
   }
 }
@@ -30,6 +39,7 @@ inline void trace_chan_value(Runtime& rt, EventKind kind, uint64_t goid, uint64_
     std::memcpy(&e.value, elem, size);
     e.has_value = true;
   }
+  stamp_where(e);
   rt.decider.event(e);
 }
 

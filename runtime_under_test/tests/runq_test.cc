@@ -22,8 +22,8 @@ TEST(Runq, NewGoroutineGoesToRunnextAndKicksThePreviousToTheTail) {
   std::vector<int> order;
   Result r = run(go_policy(c), [&] {
     for (int i = 1; i <= 10; i++) go([&order, i] { order.push_back(i); });
-    P* pp = current().m0.p;
-    EXPECT_NE(pp->runnext, nullptr);
+    P* pp = current().m0().p;
+    EXPECT_NE(pp->runnext.load(), nullptr);
     EXPECT_EQ(runqlen(pp), 9u);
     gosched();  // main goes to the global queue, behind all ten
     order.push_back(0);
@@ -38,14 +38,14 @@ TEST(Runq, FullLocalQueueSpillsHalfPlusOneToTheGlobalQueue) {
   int ran = 0;
   Result r = run(go_policy(c), [&] {
     Runtime& rt = current();
-    P* pp = rt.m0.p;
+    P* pp = rt.m0().p;
     for (int i = 0; i < 257; i++) go([&] { ran++; });
     EXPECT_EQ(runqlen(pp), kLocalRunqSize);  // 256 in the queue, the 257th in runnext
     EXPECT_EQ(rt.sched.runq.size, 0);
     go([&] { ran++; });  // kicks #257 into a full queue
     EXPECT_EQ(rt.sched.runq.size, static_cast<int32_t>(kLocalRunqSize / 2 + 1));
     EXPECT_EQ(runqlen(pp), kLocalRunqSize / 2);
-    EXPECT_NE(pp->runnext, nullptr);
+    EXPECT_NE(pp->runnext.load(), nullptr);
     for (int i = 0; i < 300 && ran < 258; i++) gosched();
   });
   ASSERT_EQ(r.exit_status, 0) << r.output;
@@ -78,16 +78,16 @@ TEST(Runq, GlobalBatchTakesAFairShareCappedAtHalfTheLocalQueue) {
     rt.sched.runq.push_back(&g);
   }
   rt.sched.lock.lock();
-  G* first = globrunqget(rt, &rt.p0, 0);
+  G* first = globrunqget(rt, rt.allp[0].get(), 0);
   rt.sched.lock.unlock();
   // One P: the share is size/1+1, capped at the global size and at 128.
   EXPECT_EQ(first, &gs[0]);
-  EXPECT_EQ(runqlen(&rt.p0), kLocalRunqSize / 2 - 1);
+  EXPECT_EQ(runqlen(rt.allp[0].get()), kLocalRunqSize / 2 - 1);
   EXPECT_EQ(rt.sched.runq.size, 300 - static_cast<int32_t>(kLocalRunqSize / 2));
-  EXPECT_EQ(runqget_head(&rt.p0), &gs[1]);  // order kept
+  EXPECT_EQ(runqget_head(rt.allp[0].get()), &gs[1]);  // order kept
 
   rt.sched.lock.lock();
-  G* one = globrunqget(rt, &rt.p0, 1);
+  G* one = globrunqget(rt, rt.allp[0].get(), 1);
   rt.sched.lock.unlock();
   EXPECT_EQ(one, &gs[128]);
   EXPECT_EQ(rt.sched.runq.size, 300 - 129);

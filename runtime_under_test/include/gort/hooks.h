@@ -43,6 +43,12 @@ enum class Choice : uint8_t {
   // the options are the runnable Ms in ascending id. Single-M runs never
   // ask it, so their decision lists are unchanged by it.
   kRunM,
+  // Where a thief starts its pass over the Ps, and its stride (Go's
+  // stealOrder: a start position and a stride coprime to GOMAXPROCS, from
+  // fastrand). n = GOMAXPROCS times the number of strides; option i starts
+  // at P (i % GOMAXPROCS) with the (i / GOMAXPROCS)-th stride. Go
+  // randomises it itself, so os builds draw from a seeded fastrand too.
+  kStealOrder,
 };
 
 // Where the harness may inject a fault. Faults are off unless a Chooser's
@@ -146,6 +152,8 @@ inline const char* choice_name(Choice c) {
       return "preempt";
     case Choice::kRunM:
       return "run-m";
+    case Choice::kStealOrder:
+      return "steal-order";
   }
   return "?";
 }

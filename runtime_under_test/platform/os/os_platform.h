@@ -25,6 +25,16 @@ inline void futex_wait(std::atomic<uint32_t>* addr, uint32_t val) {
   syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAIT_PRIVATE, val, nullptr, nullptr, 0);
 }
 
+// Waits while *addr == val, at most until the monotonic time deadline (ns).
+inline void futex_wait_until(std::atomic<uint32_t>* addr, uint32_t val, int64_t deadline) {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  int64_t left = deadline - (static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec);
+  if (left <= 0) return;
+  timespec rel{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAIT_PRIVATE, val, &rel, nullptr, 0);
+}
+
 inline void futex_wake(std::atomic<uint32_t>* addr, int n) {
   syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAKE_PRIVATE, n, nullptr, nullptr, 0);
 }
@@ -47,6 +57,9 @@ class Lock {
     if (prev == 2) futex_wake(&key_, 1);
   }
   bool held() const { return key_.load(std::memory_order_relaxed) != 0; }
+  static constexpr int32_t kFree = -1;
+  // Which M holds it is not tracked on real threads.
+  int32_t owner() const { return held() ? 0 : kFree; }
 
  private:
   std::atomic<uint32_t> key_{0};
@@ -63,6 +76,17 @@ class Note {
   }
   void sleep() {
     while (key_.load(std::memory_order_acquire) == 0) futex_wait(&key_, 0);
+  }
+  // Sleeps until woken or until the monotonic clock reaches deadline (ns);
+  // returns whether it was woken.
+  bool sleep_until(int64_t deadline) {
+    for (;;) {
+      if (key_.load(std::memory_order_acquire) != 0) return true;
+      timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      if (static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec >= deadline) return false;
+      futex_wait_until(&key_, 0, deadline);
+    }
   }
 
  private:
@@ -95,7 +119,8 @@ class Decider {
   Decider(Chooser*, uint64_t seed) : rand_(seed) {}
   uint32_t choose(Choice what, uint32_t n) {
     assert(n > 0);
-    return what == Choice::kSelectOrder ? rand_.below(n) : 0;
+    // Go draws both of these from its fastrand.
+    return what == Choice::kSelectOrder || what == Choice::kStealOrder ? rand_.below(n) : 0;
   }
   // No faults, no tracing: both compile away.
   static constexpr bool fire(FaultSite) { return false; }

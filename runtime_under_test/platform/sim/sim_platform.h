@@ -1,11 +1,12 @@
 // The sim platform: a deterministic simulation on one OS thread.
 //
-// Every M is a virtual thread on the caller's OS thread (one M for now), so
-// locks and atomics need no hardware synchronisation; they keep their
-// contracts (asserted) and are where scheduling points go when several Ms
-// arrive. Time is virtual: it moves only when the runtime advances it.
-// Every decision goes to the Chooser, so a run is a pure function of
-// (program, seed, config, chooser).
+// Every M is a virtual thread on the caller's OS thread, so locks and
+// atomics need no hardware synchronisation: they keep their contracts
+// (asserted), and each is a scheduling point where the Chooser decides
+// which virtual thread runs next (Choice::kRunM). Time is virtual: it
+// moves only when no virtual thread can run (or a fault jumps it). Every
+// decision goes to the Chooser, so a run is a pure function of (program,
+// seed, config, chooser).
 #ifndef GORT_PLATFORM_SIM_PLATFORM_H
 #define GORT_PLATFORM_SIM_PLATFORM_H
 
@@ -20,21 +21,77 @@ namespace gort::platform {
 
 inline constexpr bool kSimulated = true;
 
+// The virtual threads a run's Ms are, as the platform's synchronisation
+// sees them. The runtime implements it (vthreads.cc) and installs it for
+// the duration of a run; every call below happens on the run's one OS
+// thread. Keys are addresses of the lock or Note waited on.
+class VirtualThreads {
+ public:
+  // A scheduling point: another runnable virtual thread may run now.
+  virtual void point() = 0;
+  // The running thread cannot go on until wake(key) or, with
+  // deadline >= 0, until virtual time reaches deadline. Returns when it
+  // runs again: true if woken, false if the deadline passed.
+  virtual bool block(const void* key, int64_t deadline) = 0;
+  // Every thread blocked on key can run again.
+  virtual void wake(const void* key) = 0;
+  // The running thread's id (a lock's owner).
+  virtual int32_t current() const = 0;
+
+ protected:
+  ~VirtualThreads() = default;
+};
+
+// The virtual threads of the run on this OS thread (null outside runs).
+// With points_off > 0 (while a Chooser is called back, which may read the
+// runtime's atomics) no scheduling point switches threads.
+struct SimThreadState {
+  VirtualThreads* threads = nullptr;
+  int points_off = 0;
+};
+constinit inline thread_local SimThreadState tls_sim{};
+
+inline void sim_point() {
+  if (tls_sim.threads != nullptr && tls_sim.points_off == 0) [[unlikely]]
+    tls_sim.threads->point();
+}
+inline int32_t sim_thread_id() { return tls_sim.threads != nullptr ? tls_sim.threads->current() : 0; }
+
+// Turns scheduling points off while a Chooser runs (RAII).
+class NoSimPoints {
+ public:
+  NoSimPoints() { tls_sim.points_off++; }
+  ~NoSimPoints() { tls_sim.points_off--; }
+  NoSimPoints(const NoSimPoints&) = delete;
+  NoSimPoints& operator=(const NoSimPoints&) = delete;
+};
+
 // An atomic on a single OS thread: the std::atomic interface the runtime
-// uses, with plain loads and stores underneath.
+// uses, with plain loads and stores underneath. Every operation another
+// virtual thread could race with is a scheduling point before it takes
+// effect: read-modify-writes, and loads and stores that order memory
+// (acquire, release, seq_cst). Relaxed ones are not: they publish nothing.
 template <class T>
 class Atomic {
  public:
   constexpr Atomic() = default;
   constexpr Atomic(T v) : v_(v) {}  // NOLINT: mirrors std::atomic
-  T load(std::memory_order = std::memory_order_seq_cst) const { return v_; }
-  void store(T v, std::memory_order = std::memory_order_seq_cst) { v_ = v; }
+  T load(std::memory_order o = std::memory_order_seq_cst) const {
+    if (o != std::memory_order_relaxed) sim_point();
+    return v_;
+  }
+  void store(T v, std::memory_order o = std::memory_order_seq_cst) {
+    if (o != std::memory_order_relaxed) sim_point();
+    v_ = v;
+  }
   T exchange(T v, std::memory_order = std::memory_order_seq_cst) {
+    sim_point();
     T old = v_;
     v_ = v;
     return old;
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order = std::memory_order_seq_cst) {
+    sim_point();
     if (v_ != expected) {
       expected = v_;
       return false;
@@ -43,8 +100,15 @@ class Atomic {
     return true;
   }
   T fetch_add(T d, std::memory_order = std::memory_order_seq_cst) {
+    sim_point();
     T old = v_;
     v_ += d;
+    return old;
+  }
+  T fetch_sub(T d, std::memory_order = std::memory_order_seq_cst) {
+    sim_point();
+    T old = v_;
+    v_ -= d;
     return old;
   }
 
@@ -52,30 +116,68 @@ class Atomic {
   T v_{};
 };
 
+// A runtime-internal mutex. Taking it and releasing it are scheduling
+// points; a virtual thread that finds it held by another blocks until it
+// is released. Never held across a goroutine switch.
 class Lock {
  public:
   void lock() {
-    assert(!held_ && "sim: runtime lock already held (self-deadlock)");
-    held_ = true;
+    sim_point();
+    const int32_t self = sim_thread_id();
+    while (owner_ != kFree) {
+      // coverage-excluded-next: a broken runtime: a lock taken twice by one M
+      assert(owner_ != self && "sim: runtime lock already held by this M (self-deadlock)");
+      // coverage-excluded-next: unreachable: with one virtual thread the assertion above fires first
+      if (tls_sim.threads == nullptr) return;
+      tls_sim.threads->block(this, -1);
+    }
+    owner_ = self;
   }
   void unlock() {
-    assert(held_ && "unlock of unlocked runtime lock");
-    held_ = false;
+    assert(owner_ != kFree && "unlock of unlocked runtime lock");
+    owner_ = kFree;
+    if (tls_sim.threads != nullptr) {
+      tls_sim.threads->wake(this);
+      sim_point();
+    }
   }
-  bool held() const { return held_; }
+  bool held() const { return owner_ != kFree; }
+  // The virtual thread holding it (kFree: nobody), for snapshots.
+  int32_t owner() const { return owner_; }
+  static constexpr int32_t kFree = -1;
 
  private:
-  bool held_ = false;
+  int32_t owner_ = kFree;
 };
 
-// With one virtual thread, a sleep nobody has woken could never end: the
-// runtime never sleeps an M in sim without a pending wakeup (its scheduler
-// advances virtual time instead), and this asserts it.
+// Park/unpark of an M: one sleeper, one waker, one-shot until cleared. A
+// virtual thread sleeping on a Note nobody has woken blocks; when no
+// virtual thread can run and no deadline is pending, the runtime itself is
+// deadlocked (vthreads.cc reports it).
 class Note {
  public:
   void clear() { woken_ = false; }
-  void wakeup() { woken_ = true; }
-  void sleep() { assert(woken_ && "sim: M sleeps with no other virtual thread to wake it"); }
+  void wakeup() {
+    sim_point();
+    woken_ = true;
+    if (tls_sim.threads != nullptr) tls_sim.threads->wake(this);
+  }
+  void sleep() {
+    while (!woken_) {
+      // coverage-excluded-next: a broken runtime: an M sleeps with no virtual thread to wake it
+      assert(tls_sim.threads != nullptr && "sim: M sleeps with no other virtual thread to wake it");
+      tls_sim.threads->block(this, -1);
+    }
+  }
+  // Sleeps until woken or until virtual time reaches deadline; returns
+  // whether it was woken.
+  bool sleep_until(int64_t deadline) {
+    while (!woken_) {
+      assert(tls_sim.threads != nullptr && "sim: timed sleep outside a run");
+      if (!tls_sim.threads->block(this, deadline)) return woken_;
+    }
+    return true;
+  }
 
  private:
   bool woken_ = false;
@@ -114,15 +216,22 @@ class Decider {
   uint32_t choose(Choice what, uint32_t n) {
     assert(n > 0);
     if (n == 1) return 0;
+    NoSimPoints quiet;
     uint32_t c = chooser_ != nullptr ? chooser_->choose(what, n) : rand_.below(n);
     assert(c < n && "Chooser returned an option out of range");
     return c;
   }
   // Faults fire only when a chooser says so: a seed alone injects none.
-  bool fire(FaultSite site) { return ((armed_ >> static_cast<unsigned>(site)) & 1) != 0 && chooser_->fire(site); }
+  bool fire(FaultSite site) {
+    if (((armed_ >> static_cast<unsigned>(site)) & 1) == 0) return false;
+    NoSimPoints quiet;
+    return chooser_->fire(site);
+  }
   bool tracing() const { return listens_; }
   void event(const Event& e) {
-    if (listens_) chooser_->event(e);
+    if (!listens_) return;
+    NoSimPoints quiet;
+    chooser_->event(e);
   }
 
  private:

@@ -1,0 +1,231 @@
+// Ps and Ms coming and going (Go's proc.go acquirep/releasep, pidleput/
+// pidleget, mput/mget, startm/stopm, wakep, resetspinning, newm,
+// checkdead): how an M gets a P, gives it up, goes idle and is woken.
+#include <unistd.h>
+
+#include <cassert>
+#include <cstdio>
+#include <memory>
+
+#include "context.h"
+#include "mutant.h"
+#include "proc.h"
+#include "vthreads.h"
+#include "yield.h"
+
+namespace gort::rt {
+namespace {
+
+void mput(Runtime& rt, M* mp) {
+  assert(rt.sched.lock.held());
+  assert(mp->p == nullptr && !mp->spinning);
+  mp->schedlink = rt.sched.midle;
+  rt.sched.midle = mp;
+  rt.sched.nmidle++;
+}
+
+M* mget(Runtime& rt) {
+  assert(rt.sched.lock.held());
+  M* mp = rt.sched.midle;
+  if (mp == nullptr) return nullptr;
+  rt.sched.midle = mp->schedlink;
+  mp->schedlink = nullptr;
+  rt.sched.nmidle--;
+  assert(rt.sched.nmidle >= 0);
+  return mp;
+}
+
+#if defined(GORT_PLATFORM_SIM)
+// Where a new M starts: on its g0, with the P startm handed it.
+[[noreturn]] void mstart_new(void* arg) {
+  auto* mp = static_cast<M*>(arg);
+  landed_fresh(mp->g0);
+  mp->quiescent = false;
+  Runtime& rt = *mp->g0->rt;
+  trace_event(rt, EventKind::kMStart, 0, static_cast<uint64_t>(mp->id));
+  P* pp = mp->nextp;
+  mp->nextp = nullptr;
+  acquirep(mp, pp);
+  schedule();
+}
+#endif
+
+}  // namespace
+
+void acquirep(M* mp, P* pp) {
+  assert(mp->p == nullptr && "acquirep: M already has a P");
+  assert(pp->m == nullptr && "acquirep: P already has an M");
+  assert(pp->status == Pstatus::kIdle);
+  mp->p = pp;
+  pp->m = mp;
+  pp->status = Pstatus::kRunning;
+}
+
+P* releasep(M* mp) {
+  P* pp = mp->p;
+  assert(pp != nullptr && "releasep: M has no P");
+  assert(pp->m == mp && pp->status == Pstatus::kRunning);
+  pp->m = nullptr;
+  pp->status = Pstatus::kIdle;
+  mp->p = nullptr;
+  return pp;
+}
+
+void pidleput(Runtime& rt, P* pp) {
+  assert(rt.sched.lock.held());
+  assert(pp->m == nullptr && pp->status == Pstatus::kIdle);
+  // coverage-excluded-next: a broken runtime: an idle P with runnable work
+  if (!runqempty(pp)) fatal(rt, "pidleput: P has non-empty run queue");
+  pp->link = rt.sched.pidle;
+  rt.sched.pidle = pp;
+  rt.sched.npidle.fetch_add(1);
+}
+
+P* pidleget(Runtime& rt) {
+  assert(rt.sched.lock.held());
+  P* pp = rt.sched.pidle;
+  if (pp == nullptr) return nullptr;
+  rt.sched.pidle = pp->link;
+  pp->link = nullptr;
+  int32_t left = rt.sched.npidle.fetch_sub(1) - 1;
+  assert(left >= 0);
+  (void)left;
+  return pp;
+}
+
+void start_spinning(Runtime& rt, M* mp) {
+  assert(!mp->spinning);
+  mp->spinning = true;
+  rt.sched.nmspinning.fetch_add(1);
+  trace_event(rt, EventKind::kMSpin, 0, 0, 1);
+}
+
+void stop_spinning(Runtime& rt, M* mp) {
+  assert(mp->spinning);
+  mp->spinning = false;
+  int32_t left = rt.sched.nmspinning.fetch_sub(1) - 1;
+  // coverage-excluded-next: a broken runtime: more spinning Ms stopped than started
+  if (left < 0) fatal(rt, "findrunnable: negative nmspinning");
+  trace_event(rt, EventKind::kMSpin, 0, 0, 0);
+}
+
+void startm(Runtime& rt, P* pp, bool spinning) {
+  rt.sched.lock.lock();
+  if (pp == nullptr) {
+    pp = pidleget(rt);
+    if (pp == nullptr) {
+      rt.sched.lock.unlock();
+      // The caller reserved a spinning slot for the M it meant to start.
+      if (spinning) rt.sched.nmspinning.fetch_sub(1);
+      return;
+    }
+  }
+  M* nmp = mget(rt);
+  if (nmp == nullptr) {
+    rt.sched.lock.unlock();
+    newm(rt, pp, spinning);
+    return;
+  }
+  assert(nmp->nextp == nullptr && !nmp->spinning);
+  nmp->spinning = spinning;
+  nmp->nextp = pp;
+  rt.sched.lock.unlock();
+  nmp->park.wakeup();
+}
+
+void stopm(Runtime& rt) {
+  M* mp = getm();
+  assert(mp->p == nullptr && "stopm holding a P");
+  assert(!mp->spinning && "stopm spinning");
+  rt.sched.lock.lock();
+  mput(rt, mp);
+  checkdead(rt);
+  rt.sched.lock.unlock();
+  trace_event(rt, EventKind::kMIdle, 0, static_cast<uint64_t>(mp->id));
+  mp->quiescent = true;
+  mp->park.sleep();
+  mp->quiescent = false;
+  mp->park.clear();
+  P* pp = mp->nextp;
+  assert(pp != nullptr && "stopm: woken without a P");
+  mp->nextp = nullptr;
+  acquirep(mp, pp);
+  trace_event(rt, EventKind::kMWake, 0, static_cast<uint64_t>(pp->id));
+}
+
+void wakep(Runtime& rt) {
+  if (rt.sched.npidle.load() == 0) return;
+  // Be conservative about spinning Ms: one at a time is woken; it wakes
+  // the next when it finds work (resetspinning).
+  int32_t none = 0;
+  if (rt.sched.nmspinning.load() != 0 || !rt.sched.nmspinning.compare_exchange_strong(none, 1)) return;
+  startm(rt, nullptr, /*spinning=*/true);
+}
+
+void resetspinning(Runtime& rt) {
+  M* mp = getm();
+  stop_spinning(rt, mp);
+  wakep(rt);
+}
+
+void newm(Runtime& rt, P* pp, bool spinning) {
+  assert(pp != nullptr);
+  // coverage-excluded-begin: a broken runtime: Ms started and never reused
+  if (rt.allm.size() >= kMaxMs) {
+    char pre[128];
+    snprintf(pre, sizeof pre, "runtime: program exceeds %u-thread limit\n", kMaxMs);
+    fatal(rt, "thread exhaustion", pre);
+  }
+  // coverage-excluded-end
+#if defined(GORT_PLATFORM_SIM)
+  auto owned = std::make_unique<M>();
+  M* mp = owned.get();
+  mp->id = static_cast<int64_t>(rt.allm.size());
+  mp->g0 = malg_g0(rt);
+  mp->nextp = pp;
+  mp->spinning = spinning;
+  mp->eh = rt.m0().eh;  // the one OS thread's exception state
+  rt.allm.push_back(std::move(owned));
+  rt.result.ms++;
+  rt.vms->add(mp, mstart_new);
+#else
+  // coverage-excluded-next: unreachable: os runs resolve Config::procs to 1 (one M needs no other)
+  (void)spinning, fatal(rt, "newm: several Ms on OS threads are not built yet (Config::procs is 1 in os builds)");
+#endif
+}
+
+void checkdead(Runtime& rt) {
+  assert(rt.sched.lock.held());
+  // The timer sleeper and Ms on their way to idle count as running.
+  const int32_t run = static_cast<int32_t>(rt.allm.size()) - rt.sched.nmidle;
+  if (run > 0) return;
+  // coverage-excluded-begin: a broken runtime: its counts of Ms or Gs disagree with its queues
+  if (run < 0) fatal(rt, "checkdead: inconsistent counts");
+  for (const auto& g : rt.allgs) {
+    if (!g->is_g0 && (g->status == Gstatus::kRunnable || g->status == Gstatus::kRunning)) {
+      fatal(rt, "checkdead: runnable g");
+    }
+  }
+  // coverage-excluded-end
+  if (rt.ngoroutines == 0) fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
+  // Go returns while a timer is pending: some M sleeps for it. (If none
+  // does, that is a lost timer: in sim the virtual Ms then all block and
+  // the runtime deadlock is reported.)
+  if (!mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) {
+    for (const auto& pp : rt.allp) {
+      // Read under no timers lock: every M is idle, nobody changes a heap.
+      if (!pp->timers.empty()) return;
+    }
+  }
+  fatal(rt, "all goroutines are asleep - deadlock!");
+}
+
+void owner_chance() {
+#if defined(GORT_PLATFORM_SIM)
+  platform::sim_point();
+#else
+  usleep(3);
+#endif
+}
+
+}  // namespace gort::rt
