@@ -120,8 +120,12 @@ inline void wait_only_main() {
 
 // ---- outside the run ----------------------------------------------------
 
+// GOMAXPROCS values each sim seed runs at: one P, and several virtual Ms
+// whose runtime code interleaves at every lock and atomic.
+inline constexpr uint32_t kSimProcs[] = {1, 2, 4};
+
 struct Options {
-  int seeds = kSeeds;     // sim: seeds 1..seeds (os: one run, seed 1)
+  int seeds = kSeeds;     // sim: seeds 1..seeds at each of kSimProcs (os: one run, seed 1)
   size_t stack_size = 0;  // 0: the Config default
 };
 
@@ -141,14 +145,18 @@ inline gort::StackPool& stack_pool() {
 template <class F, class Check>
 void for_each_run(const F& program, Options opt, Check check) {
   int n = kSim ? opt.seeds : 1;
-  for (int seed = 1; seed <= n; seed++) {
-    gort::Config cfg;
-    cfg.seed = static_cast<uint64_t>(seed);
-    cfg.stack_pool = &stack_pool();
-    cfg.mutant = gort::mutant_from_environment();  // `gort mutants` runs this suite once per mutant
-    if (opt.stack_size != 0) cfg.stack_size = opt.stack_size;
-    Run run{kSim ? str("sim seed ", seed) : std::string("os"), gort::run(cfg, program)};
-    check(static_cast<const Run&>(run));
+  for (uint32_t procs : kSimProcs) {
+    if (!kSim && procs != 1) break;
+    for (int seed = 1; seed <= n; seed++) {
+      gort::Config cfg;
+      cfg.seed = static_cast<uint64_t>(seed);
+      cfg.procs = procs;
+      cfg.stack_pool = &stack_pool();
+      cfg.mutant = gort::mutant_from_environment();  // `gort mutants` runs this suite once per mutant
+      if (opt.stack_size != 0) cfg.stack_size = opt.stack_size;
+      Run run{kSim ? str("sim procs ", procs, " seed ", seed) : std::string("os"), gort::run(cfg, program)};
+      check(static_cast<const Run&>(run));
+    }
   }
 }
 
