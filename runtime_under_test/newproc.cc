@@ -21,6 +21,9 @@ G* malg(Runtime& rt, size_t stack_size) {
   if (!rt.stacks->get(stack_size, rt.config.guard_size, &gp->stack)) {
     fatal(rt, "out of memory", "runtime: cannot map a goroutine stack (mmap failed)\n");
   }
+  // A pooled stack may carry the tools' verdicts on frames a previous run
+  // abandoned (a virtual M switched out mid-call when its run ended).
+  platform::unpoison_stack(gp->stack.lo, gp->stack.usable());
   platform::fiber_create(&gp->fiber, gp->stack.lo, gp->stack.usable());
   rt.allgs.push_back(std::move(owned));
   casgstatus(gp, Gstatus::kIdle, Gstatus::kDead);

@@ -5,7 +5,6 @@
 
 #include <cassert>
 #include <cstdio>
-#include <string>
 
 #include "context.h"
 #include "proc.h"
@@ -146,19 +145,16 @@ void VirtualMs::deadlock() {
   // Every M waits for a lock or a Note that nobody can release or wake:
   // not Go's "all goroutines are asleep", which is the runtime's own
   // verdict on the program, but the runtime's bug.
-  std::string pre;
+  // Written straight into the run's output: fatal abandons this frame, so
+  // nothing here may own heap memory.
   for (const auto& m : rt_.allm) {
     char line[160];
     bool on_note = false;
     for (const auto& o : rt_.allm) on_note = on_note || m->blocked_on == &o->park;
     snprintf(line, sizeof line, "runtime: m%lld %s\n", static_cast<long long>(m->id),
              on_note ? "sleeps on its Note and nobody will wake it" : "waits for a runtime lock nobody will release");
-    pre += line;
+    rt_.result.output += line;
   }
-  // The preamble must outlive the run's end (fatal abandons this frame):
-  // it is copied into the output before the switch.
-  rt_.result.output += pre;
-  pre = std::string();
   fatal(rt_, "all Ms are blocked - runtime deadlock!");
 }
 
