@@ -4,6 +4,7 @@
 // compare-exchange; runnext is claimed by compare-exchange too.
 #include <cassert>
 
+#include "m.h"
 #include "mutant.h"
 #include "proc.h"
 
@@ -63,6 +64,13 @@ void runqput(Runtime& rt, P* pp, G* gp, bool next) {
     uint32_t h = pp->runqhead.load(std::memory_order_acquire);
     uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
     if (t - h < kLocalRunqSize) {
+      // coverage-excluded-begin: the mutants build only: mutant runqput-publishes-tail-first
+      if (mutant_active(rt, Mutant::kRunqputTailBeforeSlot)) {
+        pp->runqtail.store(t + 1, std::memory_order_release);
+        pp->runq[t % kLocalRunqSize].store(gp, std::memory_order_release);
+        return;
+      }
+      // coverage-excluded-end
       pp->runq[t % kLocalRunqSize].store(gp, std::memory_order_relaxed);
       pp->runqtail.store(t + 1, std::memory_order_release);
       return;
@@ -84,6 +92,12 @@ G* runqget_head(P* pp) {
     uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
     if (t == h) return nullptr;
     G* gp = pp->runq[h % kLocalRunqSize].load(std::memory_order_relaxed);
+    // coverage-excluded-begin: the mutants build only: mutant runqget-no-cas
+    if (pp->m != nullptr && mutant_active(*pp->m->g0->rt, Mutant::kRunqgetNoCas)) {
+      pp->runqhead.store(h + 1, std::memory_order_release);
+      return gp;
+    }
+    // coverage-excluded-end
     if (pp->runqhead.compare_exchange_strong(h, h + 1, std::memory_order_release)) return gp;
   }
 }

@@ -148,7 +148,13 @@ G* findrunnable(Runtime& rt, bool* inherit_time) {
       // Go's delicate dance: stop spinning, then look at every P again. An
       // M that queued work since our look and saw us spinning woke nobody;
       // if this M did not look again that work could sit with every M idle.
-      stop_spinning(rt, mp);
+      // Mutant nmspinning-not-decremented: the flag goes, the count stays.
+      if (mutant_active(rt, Mutant::kNmspinningLeak)) {
+        // coverage-excluded-next: the mutants build only: mutant nmspinning-not-decremented
+        mp->spinning = false;
+      } else {
+        stop_spinning(rt, mp);
+      }
       bool rearmed = false;
       for (const auto& p2 : rt.allp) {
         if (runqempty(p2.get())) continue;
@@ -179,9 +185,15 @@ void park_m(G* gp) {
   M* mp = getm();
   // The status changes before the unlock function runs: once the lock is
   // released a waker may goready gp, which requires kWaiting.
+  Runtime& rt = *gp->rt;
+  // Mutant park-unlock-before-status: the lock goes before the status changes.
+  const bool unlock_first = mutant_active(rt, Mutant::kParkUnlockBeforeStatus);
+  // coverage-excluded-next: the mutants build only: mutant park-unlock-before-status
+  if (unlock_first && mp->waitunlockf != nullptr) mp->waitunlockf(gp, mp->waitlock);
   casgstatus(gp, Gstatus::kRunning, Gstatus::kWaiting);
-  trace_event(*gp->rt, EventKind::kGoPark, gp->goid, 0, static_cast<int64_t>(gp->waitreason));
+  trace_event(rt, EventKind::kGoPark, gp->goid, 0, static_cast<int64_t>(gp->waitreason));
   dropg(mp);
+  if (unlock_first) mp->waitunlockf = nullptr;
   if (mp->waitunlockf != nullptr) {
     bool (*unlockf)(G*, void*) = mp->waitunlockf;
     void* lock = mp->waitlock;
@@ -198,9 +210,13 @@ void park_m(G* gp) {
 
 void gosched_m(G* gp) {
   Runtime& rt = *gp->rt;
+  // Mutant gosched-queues-before-status: queued while still running.
+  const bool queue_first = mutant_active(rt, Mutant::kGoschedQueuesBeforeStatus);
+  // coverage-excluded-next: the mutants build only: mutant gosched-queues-before-status
+  if (queue_first) globrunqput(rt, gp);
   casgstatus(gp, Gstatus::kRunning, Gstatus::kRunnable);
   dropg(getm());
-  globrunqput(rt, gp);
+  if (!queue_first) globrunqput(rt, gp);
   schedule();
 }
 

@@ -2,6 +2,7 @@
 // an M with nothing to run takes half of another P's local queue.
 #include <cassert>
 
+#include "mutant.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -34,7 +35,7 @@ uint32_t coprimes(uint32_t count, uint32_t* out) {
 // steal_runnext and the queue is empty) into thief's ring from slot
 // batch_head on, and claims them by compare-exchange on victim's head.
 // Returns how many it took.
-uint32_t runqgrab(P* victim, P* thief, uint32_t batch_head, bool steal_runnext) {
+uint32_t runqgrab(Runtime& rt, P* victim, P* thief, uint32_t batch_head, bool steal_runnext) {
   assert(victim != thief);
   for (;;) {
     uint32_t h = victim->runqhead.load(std::memory_order_acquire);
@@ -48,6 +49,15 @@ uint32_t runqgrab(P* victim, P* thief, uint32_t batch_head, bool steal_runnext) 
       // The owner may be about to run it (it readied it and is about to
       // park): give it its chance before taking it, as Go does.
       if (victim->status == Pstatus::kRunning) owner_chance();
+      // coverage-excluded-begin: the mutants build only: mutant runnext-steal-no-cas
+      if (mutant_active(rt, Mutant::kRunnextStealNoCas)) {
+        next = victim->runnext.load(std::memory_order_acquire);
+        if (next == nullptr) return 0;
+        victim->runnext.store(nullptr);
+        thief->runq[batch_head % kLocalRunqSize].store(next, std::memory_order_relaxed);
+        return 1;
+      }
+      // coverage-excluded-end
       if (!victim->runnext.compare_exchange_strong(next, nullptr)) continue;
       thief->runq[batch_head % kLocalRunqSize].store(next, std::memory_order_relaxed);
       return 1;
@@ -58,14 +68,20 @@ uint32_t runqgrab(P* victim, P* thief, uint32_t batch_head, bool steal_runnext) 
       G* gp = victim->runq[(h + i) % kLocalRunqSize].load(std::memory_order_relaxed);
       thief->runq[(batch_head + i) % kLocalRunqSize].store(gp, std::memory_order_relaxed);
     }
+    // coverage-excluded-begin: the mutants build only: mutant runqsteal-no-cas
+    if (mutant_active(rt, Mutant::kRunqstealNoCas)) {
+      victim->runqhead.store(h + n, std::memory_order_release);
+      return n;
+    }
+    // coverage-excluded-end
     if (victim->runqhead.compare_exchange_strong(h, h + n, std::memory_order_release)) return n;
   }
 }
 
 // Steals half of victim's queue into pp's and returns one G of it.
-G* runqsteal(P* pp, P* victim, bool steal_runnext) {
+G* runqsteal(Runtime& rt, P* pp, P* victim, bool steal_runnext) {
   uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
-  uint32_t n = runqgrab(victim, pp, t, steal_runnext);
+  uint32_t n = runqgrab(rt, victim, pp, t, steal_runnext);
   if (n == 0) return nullptr;
   n--;
   G* gp = pp->runq[(t + n) % kLocalRunqSize].load(std::memory_order_relaxed);
@@ -103,7 +119,7 @@ G* steal_work(Runtime& rt, P* pp, bool* ran_timers) {
       }
       // An idle P has nothing to steal (its queue emptied as it went idle).
       if (victim->status == Pstatus::kIdle) continue;
-      if (G* gp = runqsteal(pp, victim, last)) return gp;
+      if (G* gp = runqsteal(rt, pp, victim, last)) return gp;
     }
   }
   return nullptr;

@@ -53,7 +53,15 @@ sudog* waitq::dequeue() {
     // will find this sudog gone when it cleans up. Skip it.
     if (sg->is_select) {
       uint32_t expected = 0;
-      bool won = sg->g->select_done.compare_exchange_strong(expected, 1);
+      bool won = false;
+      // coverage-excluded-begin: the mutants build only: mutant select-claim-not-atomic
+      if (mutant_active(*sg->g->rt, Mutant::kSelectClaimNotAtomic)) {
+        won = sg->g->select_done.load(std::memory_order_acquire) == 0;
+        if (won) sg->g->select_done.store(1);
+      } else {
+        won = sg->g->select_done.compare_exchange_strong(expected, 1);
+      }
+      // coverage-excluded-end
       // Mutant dequeue-takes-won-select: the lost race is ignored.
       if (!won && !mutant_active(*sg->g->rt, Mutant::kDequeueTakesWonSelect)) continue;
     }

@@ -49,6 +49,15 @@ enum class Mutant : uint32_t {
   kGoexitRecoverable,
   // arch
   kGogoForgetsCalleeSaved,
+  // several Ms: races only another M's runtime code can hit
+  kParkUnlockBeforeStatus,
+  kRunqstealNoCas,
+  kRunqputTailBeforeSlot,
+  kRunqgetNoCas,
+  kRunnextStealNoCas,
+  kSelectClaimNotAtomic,
+  kNmspinningLeak,
+  kGoschedQueuesBeforeStatus,
 };
 
 // One seeded bug: its id, the name GORT_MUTANT and `gort mutants --mutant`
@@ -120,6 +129,31 @@ inline constexpr MutantInfo kMutants[] = {
     {Mutant::kGogoForgetsCalleeSaved, "gogo-forgets-callee-saved", "arch",
      "gogo resumes a goroutine without restoring one callee-saved register (amd64 r15, arm64 x28, riscv64 s11)",
      "a goroutine switch preserves the ABI's callee-saved registers"},
+    {Mutant::kParkUnlockBeforeStatus, "park-unlock-before-status", "several Ms",
+     "park_m runs the parking G's unlock function before its status is Gwaiting, so a waker on another M meets a "
+     "running G",
+     "a parking G is Gwaiting and off its M before the lock that guards its wake-up is released (proc.go park_m)"},
+    {Mutant::kRunqstealNoCas, "runqsteal-no-cas", "several Ms",
+     "a thief claims the victim's run queue slots by storing the head instead of a compare-exchange",
+     "runqgrab claims stolen slots by CAS on the victim's head, so no G is taken twice"},
+    {Mutant::kRunqputTailBeforeSlot, "runqput-publishes-tail-first", "several Ms",
+     "runqput publishes the new tail before it writes the slot, so a thief can take a stale slot",
+     "runqput writes the slot, then publishes it with a release store of the tail"},
+    {Mutant::kRunqgetNoCas, "runqget-no-cas", "several Ms",
+     "the owner takes its run queue's head by a plain store instead of a compare-exchange, racing thieves",
+     "runqget claims the head by CAS: a thief and the owner never take the same G"},
+    {Mutant::kRunnextStealNoCas, "runnext-steal-no-cas", "several Ms",
+     "a thief takes the victim's runnext by a load and a store instead of a compare-exchange",
+     "runnext is claimed by CAS by its owner and by thieves alike"},
+    {Mutant::kSelectClaimNotAtomic, "select-claim-not-atomic", "several Ms",
+     "a partner claims a parked select by a load and a store of selectDone, so two partners can both win",
+     "exactly one partner wins a parked select (selectDone is claimed by CAS)"},
+    {Mutant::kNmspinningLeak, "nmspinning-not-decremented", "several Ms",
+     "a spinning M that gives up its P stops spinning without decrementing nmspinning",
+     "nmspinning counts exactly the spinning Ms"},
+    {Mutant::kGoschedQueuesBeforeStatus, "gosched-queues-before-status", "several Ms",
+     "Gosched puts the G on the global queue while it is still Grunning, so another M may run it at once",
+     "a G is Grunnable and off its M before any run queue holds it (proc.go goschedImpl)"},
 };
 inline constexpr size_t kMutantCount = sizeof(kMutants) / sizeof(kMutants[0]);
 
