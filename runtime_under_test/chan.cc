@@ -205,7 +205,7 @@ void chan_free(hchan* c) {
     return true;
   }
   // coverage-excluded-next: a non-blocking op that passed the unlocked fast path but cannot proceed under the lock:
-  // another M raced it (os builds; the sim has one M)
+  // another M raced it (several Ms only)
   if (!block) {
     chan_unlock(c);
     return false;
@@ -271,7 +271,7 @@ void chan_free(hchan* c) {
     return true;
   }
   // coverage-excluded-next: a non-blocking op that passed the unlocked fast path but cannot proceed under the lock:
-  // another M raced it (os builds; the sim has one M)
+  // another M raced it (several Ms only)
   if (!block) {
     chan_unlock(c);
     return false;
