@@ -9,6 +9,7 @@
 
 #include <cassert>
 #include <cstdio>
+#include <cstdlib>
 
 #include "context.h"
 #include "defer.h"
@@ -151,3 +152,23 @@ void fatal_foreign_chan(Runtime& rt) {
 void exit_run(Runtime& rt, int status) { end_run(rt, status); }
 
 }  // namespace gort::rt
+
+namespace gort::platform {
+
+// coverage-excluded-begin: a broken runtime: a runtime lock taken out of rank order
+void lock_rank_violation(LockRank held, LockRank taking) {
+  rt::G* gp = rt::getg();
+  // Outside a run nothing can end: a runtime lock misused by a direct caller.
+  if (gp == nullptr) {
+    fprintf(stderr, "gort: lock ordering problem outside a run: %s taken while holding %s\n", lock_rank_name(taking),
+            lock_rank_name(held));
+    abort();
+  }
+  char pre[160];
+  snprintf(pre, sizeof pre, "runtime: lock ordering problem: taking %s while holding %s (%s must come first)\n",
+           lock_rank_name(taking), lock_rank_name(held), lock_rank_name(taking));
+  rt::fatal(*gp->rt, "lock ordering problem", pre);
+}
+// coverage-excluded-end
+
+}  // namespace gort::platform

@@ -36,7 +36,7 @@ struct hchan {
   uint32_t recvx = 0;
   waitq recvq;
   waitq sendq;
-  platform::Lock lock;
+  platform::Lock lock{platform::LockRank::kHchan};
 
   // Lifetime: handles (Chan<T>) count references; the run frees the rest.
   Runtime* rt = nullptr;

@@ -65,6 +65,7 @@ struct M {
   int64_t deadline = -1;
   bool timed_out = false;      // its last block ended by its deadline
   bool quiescent = true;       // switched out at its safe point, or idle
+  platform::HeldLocks held_locks;  // lock ranking (platform/lockrank.h)
 };
 
 }  // namespace gort::rt

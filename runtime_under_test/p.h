@@ -48,7 +48,7 @@ struct P {
   uint64_t goidcache = 0;
   uint64_t goidcacheend = 0;
   sudog* sudogcache = nullptr;  // free sudogs, linked by waitlink
-  platform::Lock timers_lock;
+  platform::Lock timers_lock{platform::LockRank::kTimers};
   TimerHeap timers;  // GUARDED_BY(timers_lock)
   struct DeferRecord* deferpool = nullptr;  // free defer records, linked by link
 };

@@ -46,7 +46,7 @@ struct GQueue {
 // timer_sleeper, when set, is an M without a P sleeping on its Note until
 // sleep_until (Go's M blocked in netpoll with a timeout).
 struct Sched {
-  platform::Lock lock;
+  platform::Lock lock{platform::LockRank::kSched};
   GQueue runq;   // kRunnable Gs
   GQueue gfree;  // kDead Gs, stacks kept
   platform::Atomic<uint64_t> goidgen{0};

@@ -33,6 +33,7 @@ class VirtualMs final : public platform::VirtualThreads {
   bool block(const void* key, int64_t deadline) override;
   void wake(const void* key) override;
   int32_t current() const override { return static_cast<int32_t>(running_->id); }
+  platform::HeldLocks& held_locks() override { return running_->held_locks; }
 
   // Makes mp a runnable virtual thread that starts by calling start(mp) on
   // its g0's stack.

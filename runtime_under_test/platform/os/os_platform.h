@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "gort/hooks.h"
+#include "platform/lockrank.h"
 #include "platform/random.h"
 
 namespace gort::platform {
@@ -43,6 +44,8 @@ inline void futex_wake(std::atomic<uint32_t>* addr, int n) {
 // 2 locked with sleepers. Never held across a goroutine switch.
 class Lock {
  public:
+  // The rank is checked in sim builds (platform/lockrank.h).
+  explicit Lock(LockRank rank) : rank_(rank) {}
   void lock() {
     // Go's lock2: a speculative exchange (cheaper than a compare-exchange).
     // If it clobbered "locked with sleepers" (2) with 1, the slow path puts
@@ -60,9 +63,11 @@ class Lock {
   static constexpr int32_t kFree = -1;
   // Which M holds it is not tracked on real threads.
   int32_t owner() const { return held() ? 0 : kFree; }
+  LockRank rank() const { return rank_; }
 
  private:
   std::atomic<uint32_t> key_{0};
+  LockRank rank_;
 };
 
 // Park/unpark of an M (Go's note): one sleeper, one waker, one-shot until

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "gort/hooks.h"
+#include "platform/lockrank.h"
 #include "platform/random.h"
 
 namespace gort::platform {
@@ -37,6 +38,8 @@ class VirtualThreads {
   virtual void wake(const void* key) = 0;
   // The running thread's id (a lock's owner).
   virtual int32_t current() const = 0;
+  // The locks the running thread holds (lock ranking).
+  virtual HeldLocks& held_locks() = 0;
 
  protected:
   ~VirtualThreads() = default;
@@ -121,7 +124,9 @@ class Atomic {
 // is released. Never held across a goroutine switch.
 class Lock {
  public:
+  explicit Lock(LockRank rank) : rank_(rank) {}
   void lock() {
+    if (tls_sim.threads != nullptr) lock_rank_acquire(tls_sim.threads->held_locks(), rank_);
     sim_point();
     const int32_t self = sim_thread_id();
     while (owner_ != kFree) {
@@ -137,6 +142,7 @@ class Lock {
     assert(owner_ != kFree && "unlock of unlocked runtime lock");
     owner_ = kFree;
     if (tls_sim.threads != nullptr) {
+      lock_rank_release(tls_sim.threads->held_locks(), rank_);
       tls_sim.threads->wake(this);
       sim_point();
     }
@@ -145,9 +151,11 @@ class Lock {
   // The virtual thread holding it (kFree: nobody), for snapshots.
   int32_t owner() const { return owner_; }
   static constexpr int32_t kFree = -1;
+  LockRank rank() const { return rank_; }
 
  private:
   int32_t owner_ = kFree;
+  LockRank rank_;
 };
 
 // Park/unpark of an M: one sleeper, one waker, one-shot until cleared. A
