@@ -64,7 +64,7 @@ int selectgo(const SelectCase* cases, size_t n, bool block) {
     if (chosen >= 0) {
       const SelectCase& cas = cases[chosen];
       rt::trace_chan_value(r, cas.is_send ? EventKind::kChanSend : EventKind::kChanRecv, gp->goid, cas.c->id, cas.elem,
-                           cas.c->ops->size, cas.c->ops->trivial, cas.is_send ? 0 : recv_ok);
+                           cas.c->ops->size, cas.c->ops->trivial, cas.is_send ? 0 : recv_ok, gp->chan_order);
     }
     rt::trace_event(r, EventKind::kSelect, gp->goid, 0, chosen);
   }
@@ -80,7 +80,7 @@ void observe_select(const SelectCase* cases, size_t n, int chosen) {
     const SelectCase& cas = cases[chosen];
     int64_t aux = cas.is_send ? kApiDone : cas.ok != nullptr ? int64_t{*cas.ok} : kApiOkUnseen;
     rt::trace_chan_value(r, cas.is_send ? EventKind::kApiSend : EventKind::kApiRecv, gp->goid, cas.c->id, cas.elem,
-                         cas.observed_size, /*trivial=*/true, aux);
+                         cas.observed_size, /*trivial=*/true, aux, 0);
   }
   rt::trace_event(r, EventKind::kApiSelect, gp->goid, 0, chosen);
 }
@@ -100,7 +100,7 @@ bool add_sleep_timer(rt::G* gp, void* t) {
   return true;
 }
 
-void wake_sleeper(rt::Runtime&, void* arg, int64_t) { rt::goready(static_cast<rt::G*>(arg)); }
+void wake_sleeper(rt::Runtime&, void* arg, int64_t) { rt::goready(static_cast<rt::G*>(arg), /*by_chan=*/0); }
 
 // time.After's sendTime: a non-blocking send of the firing time.
 void send_time(rt::Runtime&, void* arg, int64_t now) {

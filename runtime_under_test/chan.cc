@@ -47,6 +47,7 @@ bool park_on(hchan* c, waitq& q, void* ep, WaitReason reason) {
   gp->waiting = nullptr;
   gp->param = nullptr;
   bool success = sg->success;
+  if constexpr (platform::kSteerable) gp->chan_order = sg->chan_order;
   sg->elem = nullptr;
   sg->c = nullptr;
   release_sudog(getm()->p, sg);
@@ -62,7 +63,7 @@ void hand_off(sudog* sg) {
   sg->elem = nullptr;
   gp->param = sg;
   sg->success = true;
-  goready(gp);
+  goready(gp, sg->c != nullptr ? sg->c->id : 0);
 }
 
 void chan_unlock(hchan* c) {
@@ -195,12 +196,14 @@ void chan_free(hchan* c) {
   }
   if (sudog* sg = c->recvq.dequeue()) {
     give_to_receiver(c, sg, ep);
+    took_effect(c, sg);
     chan_unlock(c);
     hand_off(sg);
     return true;
   }
   if (c->qcount < c->dataqsiz) {
     buf_put(c, ep);
+    took_effect(c, nullptr);
     chan_unlock(c);
     return true;
   }
@@ -212,6 +215,7 @@ void chan_free(hchan* c) {
   }
   if (c->dataqsiz == 0 && mutant_active(*c->rt, Mutant::kUnbufferedSendWithoutReceiver)) {
     // Mutant unbuffered-send-no-rendezvous: done, with nobody to take the value.
+    took_effect(c, nullptr);
     chan_unlock(c);
     return true;
   }
@@ -237,6 +241,7 @@ void chan_free(hchan* c) {
     if (!c->closed) return false;
     if (chan_empty(c)) {
       if (ep != nullptr) c->ops->assign_zero(ep);
+      took_no_effect(c);
       return true;
     }
   }
@@ -245,6 +250,7 @@ void chan_free(hchan* c) {
   if (c->closed) {
     // Mutant closed-recv-drops-buffer: closed means drained, buffered values or not.
     if (c->qcount == 0 || mutant_active(*c->rt, Mutant::kClosedRecvDropsBuffer)) {
+      took_no_effect(c);
       chan_unlock(c);
       if (ep != nullptr) c->ops->assign_zero(ep);
       // Mutant closed-recv-ok: the zero value comes with ok = true.
@@ -259,6 +265,7 @@ void chan_free(hchan* c) {
     } else {
       take_from_sender(c, sg, ep);
     }
+    took_effect(c, sg);
     chan_unlock(c);
     hand_off(sg);
     *received = true;
@@ -266,6 +273,7 @@ void chan_free(hchan* c) {
   }
   if (c->qcount > 0) {
     buf_take(c, ep);
+    took_effect(c, nullptr);
     chan_unlock(c);
     *received = true;
     return true;
@@ -288,6 +296,7 @@ void closechan(hchan* c) {
     panic_runtime_error(*c->rt, "close of closed channel");
   }
   c->closed = true;
+  took_effect(c, nullptr);
 
   // Every receiver gets the zero value, every sender a panic (once it runs).
   // They are readied after the lock is released, in queue order, receivers
@@ -301,6 +310,7 @@ void closechan(hchan* c) {
       if (q == &c->recvq && sg->elem != nullptr) c->ops->assign_zero(sg->elem);
       sg->elem = nullptr;
       sg->success = false;
+      if constexpr (platform::kSteerable) sg->chan_order = c->ops_done;
       G* gp = sg->g;
       gp->param = sg;
       gp->schedlink = nullptr;
@@ -312,7 +322,7 @@ void closechan(hchan* c) {
   while (G* gp = ready_head) {
     ready_head = gp->schedlink;
     gp->schedlink = nullptr;
-    goready(gp);
+    goready(gp, c->id);
   }
 }
 
@@ -322,7 +332,7 @@ void chansend_from_timer(hchan* c, void* ep) {
   chan_unlock(c);
   // The scheduler sends (goid 0 in the trace), as Go's sendTime does.
   if (!closed && chansend(c, ep, /*block=*/false)) {
-    trace_chan_value(*c->rt, EventKind::kChanSend, 0, c->id, ep, c->ops->size, c->ops->trivial, 0);
+    trace_chan_value(*c->rt, EventKind::kChanSend, 0, c->id, ep, c->ops->size, c->ops->trivial, 0, getg()->chan_order);
   }
 }
 
@@ -359,7 +369,7 @@ rt::hchan* chan_of(rt::G* gp, ChanRef ref) {
 
 // A completed operation, for the tracer and the after-op fault site.
 void op_done(rt::G* gp, EventKind kind, rt::hchan* c, void* elem, int64_t aux) {
-  rt::trace_chan_value(*gp->rt, kind, gp->goid, c->id, elem, c->ops->size, c->ops->trivial, aux);
+  rt::trace_chan_value(*gp->rt, kind, gp->goid, c->id, elem, c->ops->size, c->ops->trivial, aux, gp->chan_order);
   rt::after_op_fault_points(gp);
 }
 
@@ -436,13 +446,13 @@ void closechan(ChanRef ref) {
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   rt::closechan(c);
-  rt::trace_event(*gp->rt, EventKind::kChanClose, gp->goid, c->id);
+  rt::trace_chan_value(*gp->rt, EventKind::kChanClose, gp->goid, c->id, nullptr, 0, false, 0, gp->chan_order);
 }
 
 void observe_chan_op(EventKind kind, const rt::hchan* c, const void* elem, uint8_t elem_size, int64_t aux) {
   rt::G* gp = goroutine_or_abort("a channel operation's observation");
   // A nil channel's operations block forever or panic: none returns here.
-  rt::trace_chan_value(*gp->rt, kind, gp->goid, c != nullptr ? c->id : 0, elem, elem_size, /*trivial=*/true, aux);
+  rt::trace_chan_value(*gp->rt, kind, gp->goid, c != nullptr ? c->id : 0, elem, elem_size, /*trivial=*/true, aux, 0);
 }
 
 // len and cap of the nil channel are 0 anywhere; of any other channel only

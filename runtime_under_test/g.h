@@ -72,6 +72,9 @@ struct G {
   // Set when gopark returns (the G was woken); the next completed
   // operation consumes it at the after-wake-up fault site (yield.h).
   bool resumed_from_park = false;
+  // Where its last completed channel operation took effect in that
+  // channel's order (hchan::ops_done), for the trace; sim builds only.
+  uint64_t chan_order = 0;
   Timer sleep_timer;                     // gort::sleep's timer (Go's gp.timer)
   std::vector<uint16_t> select_scratch;  // poll and lock orders of a big select
 };

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "context.h"
 #include "gort/chan.h"
 #include "platform/platform.h"
 #include "sudog.h"
@@ -47,6 +48,9 @@ struct hchan {
   uint64_t id = 0;
   hchan* live_prev = nullptr;  // the run's list of live channels
   hchan* live_next = nullptr;
+  // Operations that took effect on it (under lock), numbering them for the
+  // trace (Event::order); sim builds only.
+  uint64_t ops_done = 0;
 
   void* slot(uint32_t i) const { return buf + static_cast<size_t>(i) * ops->size; }
 };
@@ -141,6 +145,24 @@ inline void take_from_sender(hchan* c, sudog* sg, void* ep) {
   elem_assign(c->ops, qp, sg->elem);
   c->recvx = ring_next(c, c->recvx);
   c->sendx = c->recvx;
+}
+
+// An operation of the current G took effect on c (c locked), completing
+// partner's too if there is one: both get its number in c's order, for the
+// trace (Event::order). Sim builds only: os traces nothing.
+inline void took_effect(hchan* c, sudog* partner) {
+  if constexpr (platform::kSteerable) {
+    const uint64_t n = ++c->ops_done;
+    getg()->chan_order = n;
+    if (partner != nullptr) partner->chan_order = n;
+  }
+}
+
+// A receive from a closed, drained channel: it changes nothing, so it sits
+// just after the last operation that did. Read unlocked on the fast path,
+// which is fine in sim (virtual Ms switch only at platform operations).
+inline void took_no_effect(const hchan* c) {
+  if constexpr (platform::kSteerable) getg()->chan_order = c->ops_done;
 }
 
 // After the partner's value moved and the channel is unlocked: hand the

@@ -24,7 +24,7 @@ uint32_t runqlen(const P* pp);
 // tail instead, in sim). A full local queue spills half to the global one.
 void runqput(Runtime& rt, P* pp, G* gp, bool next);
 // Takes the local head (not runnext); null if the local queue is empty.
-G* runqget_head(P* pp);
+G* runqget_head(Runtime& rt, P* pp);
 // Takes runnext (null if empty), by compare-exchange: a thief may race.
 G* runqget_next(P* pp);
 void globrunqput(Runtime& rt, G* gp);
@@ -103,8 +103,10 @@ inline void count_step(Runtime& rt) {
 // Parks the current G. If unlockf is set it runs on g0 after the G is
 // marked waiting; if it returns false the G resumes at once.
 void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason);
-// Makes a waiting gp runnable (into runnext, by default).
-void goready(G* gp);
+// Makes a waiting gp runnable (into runnext, by default). by_chan: the id
+// of the channel whose operation completed gp's (0: something else woke
+// it, a timer); the trace's kGoReady carries it.
+void goready(G* gp, uint64_t by_chan);
 void gosched();
 
 // --- select (select.cc) ---

@@ -28,7 +28,7 @@ uint32_t runqlen(const P* pp) {
 // Moves half the local queue plus gp to the global queue, in order, under
 // one lock acquisition (Go's runqputslow). False if a thief took from the
 // queue meanwhile: the caller tries the fast path again.
-static bool runqputslow(Runtime& rt, P* pp, G* gp, uint32_t h, uint32_t t) {
+static bool runqputslow(Runtime& rt, P* pp, G* gp, uint32_t h, [[maybe_unused]] uint32_t t) {
   constexpr uint32_t n = kLocalRunqSize / 2;
   assert(t - h == kLocalRunqSize && "runqputslow: queue is not full");
   G* batch[n + 1];
@@ -80,20 +80,21 @@ void runqput(Runtime& rt, P* pp, G* gp, bool next) {
 }
 
 G* runqget_next(P* pp) {
+  assert(pp != nullptr);
   G* next = pp->runnext.load(std::memory_order_relaxed);
   while (next != nullptr && !pp->runnext.compare_exchange_strong(next, nullptr)) {
   }
   return next;
 }
 
-G* runqget_head(P* pp) {
+G* runqget_head(Runtime& rt, P* pp) {
   for (;;) {
     uint32_t h = pp->runqhead.load(std::memory_order_acquire);
     uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
     if (t == h) return nullptr;
     G* gp = pp->runq[h % kLocalRunqSize].load(std::memory_order_relaxed);
     // coverage-excluded-begin: the mutants build only: mutant runqget-no-cas
-    if (pp->m != nullptr && mutant_active(*pp->m->g0->rt, Mutant::kRunqgetNoCas)) {
+    if (mutant_active(rt, Mutant::kRunqgetNoCas)) {
       pp->runqhead.store(h + 1, std::memory_order_release);
       return gp;
     }

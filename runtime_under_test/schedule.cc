@@ -4,9 +4,9 @@
 #include <cstdio>
 
 #include "context.h"
-#include "vthreads.h"
 #include "mutant.h"
 #include "proc.h"
+#include "vthreads.h"
 #include "yield.h"
 
 namespace gort::rt {
@@ -48,7 +48,7 @@ G* pick_own(Runtime& rt, P* pp, bool* inherit_time) {
         *inherit_time = true;
         break;
       case Source::kLocal:
-        gp = runqget_head(pp);
+        gp = runqget_head(rt, pp);
         break;
       case Source::kGlobal:
         rt.sched.lock.lock();
@@ -72,6 +72,40 @@ int64_t earliest_timer(Runtime& rt) {
   return when;
 }
 
+// The sleeper's seat (sched.timer_sleeper): the M that sleeps until the
+// earliest timer. Takes it for mp and returns the time to sleep until, or
+// INT64_MAX with the seat left again (no timer is pending), or -1 when
+// another M has it.
+//
+// mp takes the seat before it looks for the earliest timer: an addtimer
+// after the look finds the sleeper and lowers sleep_until (and wakes it),
+// one before it is seen by the look. Looking first loses a wake-up with
+// several Ms: a timer added between the look and the seat finds no
+// sleeper, and the sleeper waits for a later one.
+int64_t take_sleeper_seat(Runtime& rt, M* mp) {
+  // Mutant timer-sleeper-looks-first: the look comes before the seat.
+  const bool look_first = mutant_active(rt, Mutant::kTimerSleeperLooksFirst);
+  // coverage-excluded-next: the mutants build only: mutant timer-sleeper-looks-first
+  int64_t earliest = look_first ? earliest_timer(rt) : INT64_MAX;
+  rt.sched.lock.lock();
+  if (rt.sched.timer_sleeper != nullptr) {
+    rt.sched.lock.unlock();
+    return -1;
+  }
+  rt.sched.timer_sleeper = mp;
+  rt.sched.sleep_until = earliest;
+  rt.sched.lock.unlock();
+  if (!look_first) earliest = earliest_timer(rt);
+  rt.sched.lock.lock();
+  if (earliest < rt.sched.sleep_until) rt.sched.sleep_until = earliest;
+  const int64_t when = rt.sched.sleep_until;
+  // No timer: off the seat again, so that no addtimer counts on this M
+  // (with nobody on the seat they wakep instead).
+  if (when == INT64_MAX) rt.sched.timer_sleeper = nullptr;
+  rt.sched.lock.unlock();
+  return when;
+}
+
 // The current M, without a P and with nothing to run, sleeps until the
 // earliest timer is due, unless another M already does (Go's M blocked in
 // netpoll with a timeout; addtimer wakes it for an earlier timer). Returns
@@ -79,17 +113,10 @@ int64_t earliest_timer(Runtime& rt) {
 // should go idle) or it is not the sleeper.
 bool sleep_for_timer(Runtime& rt, M* mp) {
   assert(mp->p == nullptr);
-  int64_t when = earliest_timer(rt);
   // Mutant checkdead-ignores-timers: a pending timer does not hold off the verdict.
-  if (when == INT64_MAX || mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) return false;
-  rt.sched.lock.lock();
-  if (rt.sched.timer_sleeper != nullptr) {
-    rt.sched.lock.unlock();
-    return false;
-  }
-  rt.sched.timer_sleeper = mp;
-  rt.sched.sleep_until = when;
-  rt.sched.lock.unlock();
+  if (mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) return false;
+  const int64_t when = take_sleeper_seat(rt, mp);
+  if (when < 0 || when == INT64_MAX) return false;
   // Each wait is a step, so that wake-ups which never reach the deadline
   // still end the run. An injected spurious wake-up returns halfway there:
   // the loop finds nothing due and waits again.
@@ -101,11 +128,13 @@ bool sleep_for_timer(Runtime& rt, M* mp) {
   mp->quiescent = true;
   mp->park.sleep_until(deadline);
   mp->quiescent = false;
-  mp->park.clear();
   rt.sched.lock.lock();
   rt.sched.timer_sleeper = nullptr;
   P* pp = pidleget(rt);
   rt.sched.lock.unlock();
+  // Off the seat: nobody wakes it for a timer any more, so a wake-up that
+  // came after the sleep ended is dropped here, not at its next sleep.
+  mp->park.clear();
   if (pp == nullptr) return false;
   acquirep(mp, pp);
   return true;
@@ -284,7 +313,7 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
   gp->resumed_from_park = true;  // for the after-wake-up fault site
 }
 
-void goready(G* gp) {
+void goready(G* gp, uint64_t by_chan) {
   // Go runs ready on the system stack because its goroutine stacks are
   // small and growable; ours are fixed and ready is shallow, so the caller's
   // stack serves and the hot path skips two switches.
@@ -293,7 +322,8 @@ void goready(G* gp) {
   gp->waitreason = WaitReason::kZero;
   if (rt.decider.tracing()) {
     G* waker = getg();
-    trace_event(rt, EventKind::kGoReady, waker != nullptr && !waker->is_g0 ? waker->goid : 0, gp->goid);
+    trace_event(rt, EventKind::kGoReady, waker != nullptr && !waker->is_g0 ? waker->goid : 0, gp->goid,
+                static_cast<int64_t>(by_chan));
   }
   runqput(rt, getm()->p, gp, /*next=*/true);
   wakep(rt);

@@ -179,6 +179,7 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
       if (s == won) {
         casi = i;
         success = s->success;
+        if constexpr (platform::kSteerable) gp->chan_order = s->chan_order;
       } else if (mutant_active(rt, Mutant::kSelectKeepsLosingSudogs)) {
         // Mutant select-keeps-losing-sudogs: the loser stays on its channel's queue.
       } else if (cases[i].is_send) {
@@ -211,18 +212,23 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
   switch (how) {
     case kSend:
       give_to_receiver(c, sg, cas.elem);
+      took_effect(c, sg);
       break;
     case kBufSend:
       buf_put(c, cas.elem);
+      took_effect(c, nullptr);
       break;
     case kRecv:
       take_from_sender(c, sg, cas.elem);
+      took_effect(c, sg);
       break;
     case kBufRecv:
       buf_take(c, cas.elem);
+      took_effect(c, nullptr);
       break;
     case kRecvClosed:
       if (cas.elem != nullptr) c->ops->assign_zero(cas.elem);
+      took_no_effect(c);
       break;
     case kSendClosed:
     case kNone:

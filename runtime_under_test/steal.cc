@@ -115,7 +115,7 @@ G* steal_work(Runtime& rt, P* pp, bool* ran_timers) {
       if (last && runtimers(rt, victim, rt.clock.now()) > 0) {
         *ran_timers = true;
         if (G* gp = runqget_next(pp)) return gp;
-        if (G* gp = runqget_head(pp)) return gp;
+        if (G* gp = runqget_head(rt, pp)) return gp;
       }
       // An idle P has nothing to steal (its queue emptied as it went idle).
       if (victim->status == Pstatus::kIdle) continue;

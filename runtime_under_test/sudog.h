@@ -26,6 +26,9 @@ struct sudog {
   // Set by the waker: true when a value was passed over c, false when c was
   // closed. Meaningful once g runs again.
   bool success = false;
+  // Set by the waker with success: the number of the operation that
+  // completed this one in c's order (hchan::ops_done; sim builds only).
+  uint64_t chan_order = 0;
 };
 
 // Invariant: first..last are linked both ways; a sudog not in a queue has

@@ -60,16 +60,17 @@ void addtimer(Runtime& rt, P* pp, Timer* t) {
   pp->timers_lock.unlock();
   // Go's wakeNetPoller: an M sleeping until a later timer must wake to
   // wait for this one; with no sleeper, an idle P may need an M.
+  // The wake-up is under sched.lock: once the sleeper leaves its seat
+  // (under the lock) no late wake-up reaches its Note, which it sleeps on
+  // next as an idle M.
   rt.sched.lock.lock();
   M* sleeper = rt.sched.timer_sleeper;
-  bool earlier = sleeper != nullptr && t->when < rt.sched.sleep_until;
-  if (earlier) rt.sched.sleep_until = t->when;
-  rt.sched.lock.unlock();
-  if (earlier) {
+  if (sleeper != nullptr && t->when < rt.sched.sleep_until) {
+    rt.sched.sleep_until = t->when;
     sleeper->park.wakeup();
-  } else if (sleeper == nullptr) {
-    wakep(rt);
   }
+  rt.sched.lock.unlock();
+  if (sleeper == nullptr) wakep(rt);
 }
 
 int runtimers(Runtime& rt, P* pp, int64_t now) {

@@ -31,10 +31,13 @@ inline void trace_event(Runtime& rt, EventKind kind, uint64_t goid, uint64_t obj
 
 // A channel element as a trace value: integers and other trivially
 // copyable values up to 8 bytes are carried; anything else is not.
+// order: the operation's place in the channel's order (Event::order; 0 for
+// the API-boundary events).
 inline void trace_chan_value(Runtime& rt, EventKind kind, uint64_t goid, uint64_t chan_id, const void* elem,
-                             size_t size, bool trivial, int64_t aux) {
+                             size_t size, bool trivial, int64_t aux, uint64_t order) {
   if (!rt.decider.tracing()) return;
   Event e{kind, goid, chan_id, 0, aux, false};
+  e.order = order;
   if (elem != nullptr && trivial && size > 0 && size <= sizeof e.value) {
     std::memcpy(&e.value, elem, size);
     e.has_value = true;

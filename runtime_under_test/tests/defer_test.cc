@@ -138,7 +138,7 @@ TEST(CxxExceptionState, EachGoroutineKeepsItsOwnHandledException) {
     try {
       throw std::logic_error("main's");
     } catch (const std::exception&) {
-      goready(g1);
+      goready(g1, 0);
       while (g1_after.empty()) gosched();  // g1 ends its handler meanwhile
       try {
         throw;
@@ -152,7 +152,6 @@ TEST(CxxExceptionState, EachGoroutineKeepsItsOwnHandledException) {
   EXPECT_EQ(g1_after, "g1's");
   EXPECT_EQ(g1_uncaught, 0);
 }
-
 
 // A panic value that counts its live copies (the box holds one).
 struct Counted {

@@ -20,7 +20,7 @@ TEST(Park, ReadyWakesAParkedGoroutine) {
     });
     while (parked == nullptr || parked->status != Gstatus::kWaiting) gosched();
     steps.push_back(2);
-    goready(parked);
+    goready(parked, 0);
     while (num_goroutine() > 1) gosched();
   });
   ASSERT_EQ(r.exit_status, 0) << r.output;
@@ -49,7 +49,7 @@ TEST(Park, UnlockFunctionRunsAfterTheGoroutineIsWaiting) {
       gopark(commit, &c, WaitReason::kTest);
     });
     while (c.calls == 0) gosched();
-    goready(parked);
+    goready(parked, 0);
     gosched();
   });
   ASSERT_EQ(r.exit_status, 0) << r.output;
@@ -94,7 +94,7 @@ TEST(Deadlock, NotDeclaredWhileSomethingCanRun) {
       gopark(nullptr, nullptr, WaitReason::kTest);
     });
     for (; spins < 100; spins++) gosched();  // main stays runnable throughout
-    goready(sleeper);
+    goready(sleeper, 0);
     gosched();
   });
   EXPECT_EQ(r.exit_status, 0) << r.output;

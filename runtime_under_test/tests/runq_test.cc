@@ -84,7 +84,7 @@ TEST(Runq, GlobalBatchTakesAFairShareCappedAtHalfTheLocalQueue) {
   EXPECT_EQ(first, &gs[0]);
   EXPECT_EQ(runqlen(rt.allp[0].get()), kLocalRunqSize / 2 - 1);
   EXPECT_EQ(rt.sched.runq.size, 300 - static_cast<int32_t>(kLocalRunqSize / 2));
-  EXPECT_EQ(runqget_head(rt.allp[0].get()), &gs[1]);  // order kept
+  EXPECT_EQ(runqget_head(rt, rt.allp[0].get()), &gs[1]);  // order kept
 
   rt.sched.lock.lock();
   G* one = globrunqget(rt, rt.allp[0].get(), 1);

@@ -3,6 +3,7 @@
 // os builds none of this exists, and the tests say so when they skip.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -201,6 +202,50 @@ TEST(Events, AChannelHandoffIsTracedInOrderWithItsValues) {
   }
   EXPECT_EQ(sends, 1);
   EXPECT_EQ(recvs, 1);
+}
+
+// Each channel operation's event carries its place in the channel's order;
+// a parked one the number of the partner that completed it; a ready by a
+// channel operation names the channel, a ready by a timer none.
+TEST(Events, ChannelEventsCarryTheChannelsOrder) {
+  SKIP_UNLESS_SIM();
+  Steer s;
+  Result r = run(with(s), [&] {
+    Chan<int> c = make_chan<int>(1);
+    c.send(1);               // 1
+    c.recv();                // 2
+    go([c] { c.send(2); });  // into the buffer: 3
+    gosched();
+    Chan<int> u = make_chan<int>(0);
+    go([u] { u.send(3); });  // one of the two parks; the other completes both: u's 1
+    u.recv();
+    sleep(std::chrono::milliseconds(1));  // a timer readies main
+    c.close();                            // 4
+    c.recv();                             // 5: the buffered 2
+    c.recv();                             // closed and drained: no number of its own, 5 (after it)
+  });
+  ASSERT_EQ(r.exit_status, 0) << r.output;
+  std::vector<std::pair<EventKind, uint64_t>> c_ops, u_ops;
+  int chan_readies = 0, timer_readies = 0;
+  for (const Event& e : s.events) {
+    if (e.kind == EventKind::kChanSend || e.kind == EventKind::kChanRecv || e.kind == EventKind::kChanClose) {
+      (e.obj == 1 ? c_ops : u_ops).emplace_back(e.kind, e.order);
+    }
+    if (e.kind == EventKind::kGoReady && e.aux == 2) chan_readies++;
+    if (e.kind == EventKind::kGoReady && e.aux == 0) timer_readies++;
+  }
+  using K = EventKind;
+  EXPECT_EQ(c_ops, (std::vector<std::pair<EventKind, uint64_t>>{{K::kChanSend, 1},
+                                                                {K::kChanRecv, 2},
+                                                                {K::kChanSend, 3},
+                                                                {K::kChanClose, 4},
+                                                                {K::kChanRecv, 5},
+                                                                {K::kChanRecv, 5}}));
+  // The parked operation and its partner share number 1 (whichever parked).
+  std::sort(u_ops.begin(), u_ops.end());
+  EXPECT_EQ(u_ops, (std::vector<std::pair<EventKind, uint64_t>>{{K::kChanSend, 1}, {K::kChanRecv, 1}}));
+  EXPECT_EQ(chan_readies, 1);   // the parked one, by u (c2)
+  EXPECT_EQ(timer_readies, 1);  // main, by its sleep's timer
 }
 
 // A chooser that counts what it is asked and says which sites are armed

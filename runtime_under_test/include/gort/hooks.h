@@ -91,7 +91,7 @@ enum class EventKind : uint8_t {
   kGoCreate,   // obj = the new goroutine's id
   kGoRun,      // the scheduler starts or resumes goid
   kGoPark,     // goid parks; aux = its wait reason (WaitReason value)
-  kGoReady,    // goid makes obj runnable
+  kGoReady,    // goid makes obj runnable; aux: the channel whose operation did (0: none, a timer)
   kGoPreempt,  // goid is preempted at a yield point
   kGoExit,     // goid ends
   kChanMake,   // obj = channel id (1, 2, ... per run), aux = capacity
@@ -112,10 +112,10 @@ enum class EventKind : uint8_t {
   kApiRecv,    // a receive returned; value = the caller's variable, aux = its ok (0 or 1), kApiNotReady or kApiOkUnseen
   kApiSelect,  // a select returned; aux = the index the caller got (-1: default)
   // The Ms (several Ms; goid is 0, m the M concerned):
-  kMStart,     // a new M starts (its first scheduling)
-  kMIdle,      // the M stops: it has no P and sleeps until work is handed to it
-  kMWake,      // an idle M is woken to run (obj = the P it was handed, -1 none)
-  kMSpin,      // aux = 1: the M starts spinning (looking for work); 0: it stops
+  kMStart,  // a new M starts (its first scheduling)
+  kMIdle,   // the M stops: it has no P and sleeps until work is handed to it
+  kMWake,   // an idle M is woken to run (obj = the P it was handed, -1 none)
+  kMSpin,   // aux = 1: the M starts spinning (looking for work); 0: it stops
 };
 
 // aux of kApiSend and kApiRecv besides a receive's ok (0 or 1).
@@ -134,6 +134,16 @@ struct Event {
   // (-1: none, e.g. an idle M).
   int32_t m = 0;
   int32_t p = 0;
+  // Channel operations (kChanSend, kChanRecv, kChanClose): the operation's
+  // place in its channel's own order, the order in which operations took
+  // effect under the channel's lock (1, 2, ...). A parked operation has
+  // the number of the partner operation that completed it; a receive from
+  // a closed, drained channel (which changes nothing) the number of the
+  // last operation before it. With several Ms the trace's order of events
+  // is not this order: an operation's event comes after its lock is
+  // released, when another M may already have done and traced its own.
+  // 0: not known (the trace's order stands).
+  uint64_t order = 0;
 };
 
 // coverage-excluded-begin: a decision's name is printed only in the report of a failing run, which a correct

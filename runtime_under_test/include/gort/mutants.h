@@ -58,6 +58,7 @@ enum class Mutant : uint32_t {
   kSelectClaimNotAtomic,
   kNmspinningLeak,
   kGoschedQueuesBeforeStatus,
+  kTimerSleeperLooksFirst,
 };
 
 // One seeded bug: its id, the name GORT_MUTANT and `gort mutants --mutant`
@@ -154,6 +155,10 @@ inline constexpr MutantInfo kMutants[] = {
     {Mutant::kGoschedQueuesBeforeStatus, "gosched-queues-before-status", "several Ms",
      "Gosched puts the G on the global queue while it is still Grunning, so another M may run it at once",
      "a G is Grunnable and off its M before any run queue holds it (proc.go goschedImpl)"},
+    {Mutant::kTimerSleeperLooksFirst, "timer-sleeper-looks-first", "several Ms",
+     "an M about to sleep until the earliest timer looks for it before taking the sleeper's seat, so a timer "
+     "added in between finds no sleeper and the M sleeps past it",
+     "a timer added while an M sleeps for a later one wakes it (Go's wakeNetPoller)"},
 };
 inline constexpr size_t kMutantCount = sizeof(kMutants) / sizeof(kMutants[0]);
 
