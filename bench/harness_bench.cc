@@ -10,7 +10,9 @@
 //              every invariant at every quiescent point.
 //
 // All three reuse one RunWorkspace and one stack pool, as a `gort check`
-// session does.
+// session does. The second argument is the run's Ps (Config::procs): at 2
+// every runtime lock, atomic and Note is a scheduling point between two
+// virtual Ms, which the chooser decides.
 //
 // BM_SchedulesInWorkers: level 2 as `gort check -j N` runs it, in N forked
 // worker processes (isolation/worker_pool.h) fed batches of 64 runs, 256
@@ -45,6 +47,7 @@ const gort::harness::Scenario& scenario_named(const char* name) {
 void BM_Schedules(benchmark::State& state, const char* name) {
   const gort::harness::Scenario& s = scenario_named(name);
   const auto level = static_cast<Level>(state.range(0));
+  const auto procs = static_cast<uint32_t>(state.range(1));
   gort::StackPool pool;
   gort::harness::RunWorkspace workspace;
   uint64_t seed = 1;
@@ -54,6 +57,7 @@ void BM_Schedules(benchmark::State& state, const char* name) {
       gort::harness::RandomWalk walk(seed);
       gort::Config cfg;
       cfg.seed = seed;
+      cfg.procs = procs;
       cfg.chooser = &walk;
       cfg.stack_size = s.stack_size;
       cfg.stack_pool = &pool;
@@ -62,6 +66,7 @@ void BM_Schedules(benchmark::State& state, const char* name) {
       gort::harness::RunSpec spec;
       spec.scenario = &s;
       spec.seed = seed;
+      spec.procs = procs;
       spec.check_invariants = level == kChecked;
       spec.pool = &pool;
       spec.workspace = &workspace;
@@ -108,8 +113,12 @@ void BM_SchedulesInWorkers(benchmark::State& state, const char* name) {
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK_CAPTURE(BM_Schedules, ping_pong, "ping-pong")->ArgName("level")->DenseRange(kRuntime, kChecked);
-BENCHMARK_CAPTURE(BM_Schedules, prime_sieve, "prime-sieve")->ArgName("level")->DenseRange(kRuntime, kChecked);
+BENCHMARK_CAPTURE(BM_Schedules, ping_pong, "ping-pong")
+    ->ArgNames({"level", "procs"})
+    ->ArgsProduct({{kRuntime, kRecorded, kChecked}, {1, 2}});
+BENCHMARK_CAPTURE(BM_Schedules, prime_sieve, "prime-sieve")
+    ->ArgNames({"level", "procs"})
+    ->ArgsProduct({{kRuntime, kRecorded, kChecked}, {1}});
 BENCHMARK_CAPTURE(BM_SchedulesInWorkers, ping_pong, "ping-pong")->ArgName("workers")->DenseRange(1, 2)->UseRealTime();
 BENCHMARK_CAPTURE(BM_SchedulesInWorkers, prime_sieve, "prime-sieve")
     ->ArgName("workers")

@@ -393,6 +393,144 @@ TEST(Invariants, PlainSenderParkedWithRoom) {
   EXPECT_NE(vs[1].detail.find("room (1 of 3)"), std::string::npos) << vs[1].detail;
 }
 
+// An idle P or M: on its idle list once; off it: on none.
+void set_idle(introspect::Processor& p, bool idle) {
+  p.idle = idle;
+  p.idle_count = idle ? 1 : 0;
+}
+void set_idle(introspect::Machine& m, bool idle) {
+  m.idle = idle;
+  m.idle_count = idle ? 1 : 0;
+}
+
+// Several Ms: consistent() on two Ps and two Ms. M0 (taking the snapshot)
+// holds P0 and runs g1; M1 holds P1 and runs g9, which is running too; a
+// third M idles on the idle M list, P2 on the idle P list.
+Snapshot consistent_on_three_ms() {
+  Snapshot s = consistent();
+  s.current_m = 0;
+  s.goroutines.push_back(goroutine(9, GStatus::kRunning));
+  introspect::Processor p0, p1, p2;
+  p0.id = 0;
+  p0.m = 0;
+  p1.id = 1;
+  p1.m = 1;
+  p2.id = 2;
+  set_idle(p2, true);
+  s.procs = {p0, p1, p2};
+  introspect::Machine m0, m1, m2;
+  m0.id = 0;
+  m0.p = 0;
+  m0.curg = 1;
+  m0.on_stack_of = 1;
+  m1.id = 1;
+  m1.p = 1;
+  m1.curg = 9;
+  m1.on_stack_of = 9;
+  m2.id = 2;
+  set_idle(m2, true);
+  s.ms = {m0, m1, m2};
+  return s;
+}
+
+TEST(InvariantsSeveralMs, ConsistentSnapshotYieldsNothing) {
+  std::vector<Violation> vs = check_invariants(consistent_on_three_ms());
+  EXPECT_TRUE(vs.empty()) << all_details(vs);
+}
+
+TEST(InvariantsSeveralMs, ARunningGoroutineNoMRuns) {
+  Snapshot s = consistent_on_three_ms();
+  s.ms[1].curg = 0;
+  s.ms[1].on_stack_of = 0;
+  expect_only(s, "m.current-g", {"g9 is running, but no M runs it"});
+}
+
+TEST(InvariantsSeveralMs, AnotherMsCurrentGoroutineIsNotRunning) {
+  Snapshot s = consistent_on_three_ms();
+  s.ms[1].curg = 2;  // g2 is runnable, in runnext
+  s.ms[1].on_stack_of = 2;
+  std::vector<Violation> vs = check_invariants(s);
+  EXPECT_EQ(names(vs), (std::vector<std::string>{"m.current-g", "m.current-g"})) << all_details(vs);
+  EXPECT_NE(all_details(vs).find("M1 runs g2, which is runnable"), std::string::npos) << all_details(vs);
+}
+
+TEST(InvariantsSeveralMs, APHeldAndIdleAtOnce) {
+  Snapshot s = consistent_on_three_ms();
+  set_idle(s.procs[1], true);
+  expect_only(s, "sched.p-placement", {"P1 is idle, yet held by M1"});
+}
+
+TEST(InvariantsSeveralMs, APNeitherIdleNorHeld) {
+  Snapshot s = consistent_on_three_ms();
+  set_idle(s.procs[2], false);
+  expect_only(s, "sched.p-placement", {"P2 is neither idle nor held"});
+}
+
+TEST(InvariantsSeveralMs, APOnTheIdleListTwice) {
+  Snapshot s = consistent_on_three_ms();
+  s.procs[2].idle_count = 2;
+  expect_only(s, "sched.p-placement", {"P2 is on the idle P list 2 times"});
+}
+
+TEST(InvariantsSeveralMs, TwoMsHoldingOneP) {
+  Snapshot s = consistent_on_three_ms();
+  set_idle(s.ms[2], false);
+  s.ms[2].p = 1;
+  expect_only(s, "sched.p-placement", {"P1", "2 M(s) name it"});
+}
+
+TEST(InvariantsSeveralMs, AnIdleMHoldingAP) {
+  Snapshot s = consistent_on_three_ms();
+  s.ms[2].p = 2;
+  set_idle(s.procs[2], false);
+  s.procs[2].m = 2;
+  expect_only(s, "sched.m-holds-p", {"M2 is idle, yet holds P2"});
+}
+
+TEST(InvariantsSeveralMs, AnMRunningAGoroutineWithoutAP) {
+  Snapshot s = consistent_on_three_ms();
+  s.ms[1].p = -1;
+  s.procs[1].m = -1;
+  set_idle(s.procs[1], true);
+  expect_only(s, "sched.m-holds-p", {"M1 runs g9 without a P"});
+}
+
+TEST(InvariantsSeveralMs, NmspinningDisagreesWithTheSpinningMs) {
+  Snapshot s = consistent_on_three_ms();
+  set_idle(s.ms[2], false);
+  s.ms[2].spinning = true;
+  expect_only(s, "sched.nmspinning", {"nmspinning is 0, but 1 M(s) spin"});
+}
+
+TEST(InvariantsSeveralMs, TwoMsOnOneGoroutinesStack) {
+  Snapshot s = consistent_on_three_ms();
+  s.ms[1].on_stack_of = 1;
+  expect_only(s, "sched.stack-two-ms", {"M0 and M1 both run on g1's stack"});
+}
+
+TEST(InvariantsSeveralMs, WhileAnotherMIsMidOperationOnlyUnlockedChannelsAreChecked) {
+  // M1 is switched out inside an operation: g9's placement and the locked
+  // c2 may be half done, and are not judged; the free c1 still is.
+  Snapshot s = consistent_on_three_ms();
+  s.quiescent = false;
+  s.ms[1].curg = 0;  // would be m.current-g at a quiescent point
+  Channel& c2 = c_of(s, 2);
+  c2.locked = true;
+  c2.qcount = 7;  // would be chan.qcount-range if it were free
+  EXPECT_TRUE(check_invariants(s).empty()) << all_details(check_invariants(s));
+  Channel& c1 = c_of(s, 1);
+  c1.sendx = 1;  // c1's lock is free: judged
+  expect_only(s, "chan.ring-indices", {"c1"});
+}
+
+TEST(EndState, NotKnownWhileAnotherMIsMidOperation) {
+  Snapshot s = consistent();
+  s.quiescent = false;
+  EndState end = end_state_from_snapshot(s);
+  EXPECT_TRUE(end.blocked.empty());
+  EXPECT_TRUE(end.channels.empty());
+}
+
 TEST(EndState, FromSnapshotListsLiveWaitersAndChannels) {
   EndState end = end_state_from_snapshot(consistent());
   ASSERT_EQ(end.channels.size(), 6u);
@@ -503,6 +641,87 @@ TEST(Oracle, WokenGoroutineTheTraceNeverShowsStillCounts) {
   EndState end;
   end.channels = {{1, 0, false}};
   OracleVerdict v = judge_trace(t, end);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+// Several Ms: events of M0 and M1 interleave. Each channel event carries
+// its place in the channel's order (Event::order), the runtime's ready
+// names the channel (aux).
+Event on_m(Event e, int32_t m, uint64_t order = 0) {
+  e.m = m;
+  e.order = order;
+  return e;
+}
+Event e_ready_by(uint64_t waker, uint64_t g, uint64_t chan) {
+  Event e = e_ready(waker, g);
+  e.aux = static_cast<int64_t>(chan);
+  return e;
+}
+
+TEST(OracleSeveralMs, APartnersReadyAndItsOperationAreLinkedAcrossAnotherMsEvents) {
+  // g2 (M1) parked receiving on unbuffered c1; g1 (M0) hands it 5, and M1's
+  // events for g3 come between g1's ready and g1's send.
+  std::vector<Event> t = {on_m(e_make(1, 1, 0), 0), on_m(e_park(2), 1),         on_m(e_ready_by(1, 2, 1), 0),
+                          on_m(e_run(3), 1),        on_m(e_go(3, 4), 1),        on_m(e_send(1, 1, 5), 0, 1),
+                          on_m(e_run(2), 1),        on_m(e_recv(2, 1, 5), 1, 1)};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(OracleSeveralMs, ChannelOrderNotTraceOrderDecidesFifo) {
+  // g1 (M0) sends 1 then 2 on c1 (cap 2); g2 (M1) receives both. g2's first
+  // receive took effect (order 2) before g1's second send (order 3), yet
+  // its event comes later in the trace: judged by the channel's order.
+  std::vector<Event> t = {on_m(e_make(1, 1, 2), 0), on_m(e_send(1, 1, 1), 0, 1), on_m(e_send(1, 1, 2), 0, 3),
+                          on_m(e_recv(2, 1, 1), 1, 2), on_m(e_recv(2, 1, 2), 1, 4)};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+  // Both sends first in the channel's order, then the receives out of it.
+  t[2].order = 2;
+  t[3].order = 3;
+  t[3].value = 2;
+  t[4].value = 1;
+  EXPECT_NE(find_rule(judge_trace(t), "chan.fifo"), nullptr) << verdict_text(judge_trace(t));
+}
+
+TEST(OracleSeveralMs, AReceiveInTheChannelsOrderBeforeItsSendIsStillCaught) {
+  // The receive's number comes before the send's: it took a value nobody
+  // had sent yet, whatever the trace's order.
+  std::vector<Event> t = {on_m(e_make(1, 1, 1), 0), on_m(e_send(1, 1, 4), 0, 2), on_m(e_recv(2, 1, 4), 1, 1)};
+  expect_one(judge_trace(t), "chan.recv-before-send", 2);
+}
+
+TEST(OracleSeveralMs, AnOperationWhoseEventNeverCameEndsTheChannelsJudgement) {
+  // Order 1 (g1's send, on M0) took effect, but the run ended before its
+  // event: g2's receive of it (order 2) is not a receive of a value never
+  // sent, and the end state of c1 is not judged either.
+  std::vector<Event> t = {on_m(e_make(1, 1, 1), 0), on_m(e_recv(2, 1, 4), 1, 2)};
+  EndState end;
+  end.channels = {{1, 0, false}};
+  OracleVerdict v = judge_trace(t, end);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+  // With every number accounted for, the same receive is judged.
+  t.push_back(on_m(e_send(1, 1, 3), 0, 1));
+  EXPECT_NE(find_rule(judge_trace(t, end), "chan.recv-never-sent"), nullptr) << verdict_text(judge_trace(t, end));
+}
+
+TEST(OracleSeveralMs, AWokenSenderWhosePartnersEventNeverCameIsStillPaired) {
+  // g2 parked sending 6 on unbuffered c1; g1's receive (order 1) took it
+  // and readied g2, but the run ended before g1's kChanRecv: g2's send is
+  // not unpaired, its partner's number says where it took effect.
+  std::vector<Event> t = {on_m(e_make(1, 1, 0), 0), on_m(e_park(2), 1), on_m(e_ready_by(1, 2, 1), 0), on_m(e_run(2), 1),
+                          on_m(e_send(2, 1, 6), 1, 1)};
+  OracleVerdict v = judge_trace(t);
+  EXPECT_TRUE(v.ok()) << verdict_text(v);
+}
+
+TEST(OracleSeveralMs, ATimersReadyIsNotAChannelWake) {
+  // The scheduler (goid 0) readies g2 for its sleep, then sends on c1 for
+  // an after() timer: g2's next operation, a send on c2, is its own.
+  std::vector<Event> t = {on_m(e_make(1, 1, 1), 1),   on_m(e_make(1, 2, 1), 1),    on_m(e_park(2), 1),
+                          on_m(e_ready(0, 2), 0),     on_m(e_send(0, 1, 9), 0, 1), on_m(e_run(2), 1),
+                          on_m(e_send(2, 2, 3), 1, 1)};
+  OracleVerdict v = judge_trace(t);
   EXPECT_TRUE(v.ok()) << verdict_text(v);
 }
 

@@ -6,6 +6,9 @@
 namespace gort::harness {
 
 EndState end_state_from_snapshot(const introspect::Snapshot& snap) {
+  // Another M is inside an operation (its effect may be in the channel but
+  // not yet in the trace): the end is not known.
+  if (!snap.quiescent) return {};
   std::unordered_map<uint64_t, introspect::GStatus> status;
   for (const introspect::Goroutine& g : snap.goroutines) status[g.goid] = g.status;
   auto waiting = [&](uint64_t goid) {

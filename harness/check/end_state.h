@@ -39,6 +39,8 @@ struct EndState {
 
 // Blocked: every live waiter (not a done select's stale sudog) whose G is
 // waiting, with the direction of the queue it is in; channels: all of snap's.
+// Nothing (not known) unless snap is quiescent: with another M inside an
+// operation, a channel may hold what the trace does not show yet.
 EndState end_state_from_snapshot(const introspect::Snapshot& snap);
 
 }  // namespace gort::harness

@@ -80,6 +80,16 @@ const std::vector<Violation>& InvariantChecker::check(const Snapshot& snap) {
   by_goid_.clear();
   for (const Goroutine& g : snap.goroutines) by_goid_.emplace_back(g.goid, &g);
   std::sort(by_goid_.begin(), by_goid_.end());
+  // Another M is inside an operation: only what no operation in flight can
+  // disturb is decided, the rules of each channel whose lock is free.
+  if (!snap.quiescent) {
+    for (const Channel& c : snap.channels) {
+      if (c.locked) continue;
+      check_channel(c);
+      check_lost_wakeups(c);
+    }
+    return out_;
+  }
   for (const Channel& c : snap.channels) check_channel(c);
   for (size_t i = 1; i < by_goid_.size(); i++) {
     if (by_goid_[i].first == by_goid_[i - 1].first) {
@@ -88,6 +98,7 @@ const std::vector<Violation>& InvariantChecker::check(const Snapshot& snap) {
   }
   for (const Goroutine& g : snap.goroutines) check_placement(g);
   check_current_g();
+  check_ms_and_ps();
   for (const Channel& c : snap.channels) check_waiters(c);
   // Every queue slot as (goid, channel), sorted: check_wait_queues looks
   // each waiting G up here instead of walking every channel per G.
@@ -200,22 +211,96 @@ void InvariantChecker::check_placement(const Goroutine& g) {
   }
 }
 
-// One M: it runs current_goid (0: its scheduler), and no other G runs.
+// Each M runs at most its curg, the M taking the snapshot runs
+// current_goid (0: its scheduler), and every running G is some M's curg.
+// (A snapshot without the Ms, as hand-built ones may be, is read as one M
+// running current_goid.)
 void InvariantChecker::check_current_g() {
-  const uint64_t cur_goid = snap_->current_goid;
-  auto current = [cur_goid] { return cur_goid == 0 ? std::string("the scheduler") : g_name(cur_goid); };
+  const Snapshot& snap = *snap_;
+  const uint64_t cur_goid = snap.current_goid;
+  auto current = [cur_goid] { return cur_goid == 0 ? std::string("its scheduler") : g_name(cur_goid); };
+  auto m_name = [](int64_t id) { return "M" + std::to_string(id); };
   if (cur_goid != 0) {
     const Goroutine* cur = find(cur_goid);
     if (cur == nullptr) {
-      report("m.current-g", "the M runs " + current() + ", which is not in the snapshot");
+      report("m.current-g", m_name(snap.current_m) + " runs " + current() + ", which is not in the snapshot");
     } else if (cur->status != GStatus::kRunning) {
-      report("m.current-g", "the M runs " + current() + ", which is " + status_name(cur->status));
+      report("m.current-g", m_name(snap.current_m) + " runs " + current() + ", which is " + status_name(cur->status));
     }
   }
-  for (const Goroutine& g : snap_->goroutines) {
-    if (g.status == GStatus::kRunning && g.goid != cur_goid) {
-      report("m.current-g", g_name(g.goid) + " is running, but the M runs " + current());
+  for (const introspect::Machine& m : snap.ms) {
+    if (m.curg == 0 || m.id == snap.current_m) continue;
+    const Goroutine* g = find(m.curg);
+    if (g == nullptr) {
+      report("m.current-g", m_name(m.id) + " runs " + g_name(m.curg) + ", which is not in the snapshot");
+    } else if (g->status != GStatus::kRunning) {
+      report("m.current-g", m_name(m.id) + " runs " + g_name(m.curg) + ", which is " + status_name(g->status));
     }
+  }
+  for (const Goroutine& g : snap.goroutines) {
+    if (g.status != GStatus::kRunning || g.goid == cur_goid) continue;
+    const bool on_other_m = std::any_of(snap.ms.begin(), snap.ms.end(), [&](const introspect::Machine& m) {
+      return m.curg == g.goid && m.id != snap.current_m;
+    });
+    if (!on_other_m) {
+      report("m.current-g",
+             g_name(g.goid) + " is running, but no M runs it (" + m_name(snap.current_m) + " runs " + current() + ")");
+    }
+  }
+}
+
+// Where the Ps and Ms are (Go's pidle, midle and nmspinning; proc.go):
+//   sched.p-placement   every P is either on the idle list (once) or held
+//                       by exactly the M it names, never both
+//   sched.m-holds-p     an M on the idle M list holds no P and runs no G;
+//                       an M running a G holds a P
+//   sched.nmspinning    the count of spinning Ms is the number of Ms
+//                       flagged spinning
+//   sched.stack-two-ms  no two Ms run on one goroutine's stack
+void InvariantChecker::check_ms_and_ps() {
+  const Snapshot& snap = *snap_;
+  auto m_name = [](int64_t id) { return "M" + std::to_string(id); };
+  auto p_name = [](int32_t id) { return "P" + std::to_string(id); };
+  for (const introspect::Processor& p : snap.procs) {
+    if (p.idle_count > 1) {
+      report("sched.p-placement", p_name(p.id) + " is on the idle P list " + std::to_string(p.idle_count) + " times");
+    }
+    const auto holders =
+        std::count_if(snap.ms.begin(), snap.ms.end(), [&](const introspect::Machine& m) { return m.p == p.id; });
+    if (p.idle_count > 0 && (p.m != -1 || holders != 0)) {
+      report("sched.p-placement",
+             p_name(p.id) + " is idle, yet held by " + m_name(p.m) + " (" + std::to_string(holders) + " M(s) name it)");
+    } else if (p.idle_count == 0 && (p.m == -1 || holders != 1)) {
+      report("sched.p-placement", p_name(p.id) + " is neither idle nor held by exactly one M (it names " +
+                                      (p.m == -1 ? std::string("none") : m_name(p.m)) + ", " + std::to_string(holders) +
+                                      " M(s) name it)");
+    }
+  }
+  int32_t spinning = 0;
+  for (const introspect::Machine& m : snap.ms) {
+    if (m.spinning) spinning++;
+    if (m.idle_count > 1) {
+      report("sched.m-holds-p", m_name(m.id) + " is on the idle M list " + std::to_string(m.idle_count) + " times");
+    }
+    if (m.idle && (m.p != -1 || m.curg != 0)) {
+      report("sched.m-holds-p", m_name(m.id) + " is idle, yet holds " +
+                                    (m.p != -1 ? p_name(m.p) : std::string("no P")) + " and runs " +
+                                    (m.curg != 0 ? g_name(m.curg) : std::string("no G")));
+    }
+    if (m.curg != 0 && m.p == -1) {
+      report("sched.m-holds-p", m_name(m.id) + " runs " + g_name(m.curg) + " without a P");
+    }
+    if (m.on_stack_of == 0) continue;
+    for (const introspect::Machine& other : snap.ms) {
+      if (other.id > m.id && other.on_stack_of == m.on_stack_of) {
+        report("sched.stack-two-ms",
+               m_name(m.id) + " and " + m_name(other.id) + " both run on " + g_name(m.on_stack_of) + "'s stack");
+      }
+    }
+  }
+  if (spinning != snap.nmspinning) {
+    report("sched.nmspinning",
+           "nmspinning is " + std::to_string(snap.nmspinning) + ", but " + std::to_string(spinning) + " M(s) spin");
   }
 }
 

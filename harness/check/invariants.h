@@ -1,12 +1,15 @@
-// The runtime's invariants (channels, goroutine placement, sudogs) that one snapshot of a run with one M
-// can decide (gort/introspect.h): channels, where each goroutine is kept,
-// sudog ownership, and lost wake-ups.
+// The runtime's invariants that one snapshot can decide
+// (gort/introspect.h): channels, where each goroutine is kept, where each
+// P and M is, sudog ownership, and lost wake-ups.
 //
-// Call it at a quiescent point only: no channel lock held and no goroutine
-// half-moved, i.e. from the scheduler (a Chooser's choose(kPickRunnable))
-// or from a goroutine between operations. Elsewhere (inside an event()
-// callback, say, between a partner's dequeue and its goready) a correct
-// runtime may look broken.
+// Call it at a quiescent point of the M taking the snapshot: it holds no
+// runtime lock and has no goroutine half-moved (the scheduler about to
+// resume a G, or a goroutine between operations). Elsewhere (inside an
+// event() callback, say, between a partner's dequeue and its goready) a
+// correct runtime may look broken. With several Ms the others may be in
+// the middle of something: unless the snapshot says every other M is
+// quiescent (Snapshot::quiescent), only the channel rules and lost
+// wake-ups of channels whose lock is free are checked.
 //
 // Names, by family (each rule is stated where it is checked):
 //   chan.qcount-range         0 <= qcount <= dataqsiz
@@ -22,7 +25,11 @@
 //   g.waiting-placement       waiting: on no M, in no run queue, not free
 //   g.dead-placement          dead: on exactly one free list, nowhere else
 //   g.other-placement         idle / syscall / preempted: in no run queue, not free
-//   m.current-g               the M's current G (current_goid) is the one running G
+//   m.current-g               each M's curg is running, and every running G is some M's curg
+//   sched.p-placement         each P is idle (once) or held by exactly one M, never both
+//   sched.m-holds-p           an idle M holds no P and runs no G; an M running a G holds a P
+//   sched.nmspinning          nmspinning == the number of Ms flagged spinning
+//   sched.stack-two-ms        no two Ms run on one goroutine's stack
 //   sudog.owner-waiting       a live waiter's G exists and is waiting
 //   sudog.owned-by-g          a waiter's G lists that sudog among its own
 //   sudog.wait-queues         a waiting G is queued on exactly the channels its sudogs name
@@ -61,6 +68,7 @@ class InvariantChecker {
   static bool one_select_on_both_sides(const introspect::Channel& c);
   void check_placement(const introspect::Goroutine& g);
   void check_current_g();
+  void check_ms_and_ps();
   void check_waiters(const introspect::Channel& c);
   void check_wait_queues(const introspect::Goroutine& g);
   void check_lost_wakeups(const introspect::Channel& c);

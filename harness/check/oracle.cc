@@ -53,13 +53,18 @@ const char* op_name(EventKind k) {
 }
 
 // One completed channel operation, with its place in the linearization:
-// ordered by (at, side, tie). An operation that did not park sits at (its
-// step, 0, 0); a parked one at (its partner's step, -1 or +1, the step of
-// the kGoReady that woke it).
+// ordered by (at, side, tie), where at is an event's place in its
+// channel's order (Event::order) when the trace carries it, else the
+// event's step. An operation that did not park sits at (its own at, 0,
+// 0); a parked one at (its partner's at, -1 or +1, the step of the
+// kGoReady that woke it); with Event::order, a receive from a closed,
+// drained channel that did not park, which carries the number of the
+// operation before it, at (that number, +1, its step).
 struct Op {
   enum class Kind : uint8_t { kSend, kRecv, kClose };
   Kind kind = Kind::kSend;
-  size_t step = 0;  // its own event; a placeholder's: its partner's
+  size_t step = 0;         // its own event; a placeholder's: its partner's
+  size_t effect_step = 0;  // the event it took effect at: its own, or its partner's
   uint64_t goid = 0;
   bool has_value = false;
   int64_t value = 0;
@@ -98,6 +103,9 @@ struct ChannelTrack {
   size_t room_since = 0;      // when a buffered channel last stopped being full
   size_t sends = 0;
   size_t receives = 0;  // with ok = true
+  // An operation took effect whose event the trace does not have (the run
+  // ended first): the replay stopped before it, and the end is not judged.
+  bool unseen = false;
 
   bool unbuffered() const { return made && cap == 0; }
   bool buffered() const { return made && cap > 0; }
@@ -111,6 +119,10 @@ struct GoroutineTrack {
   bool awaiting = false;
   size_t partner_op = 0;
   size_t ready_step = 0;
+  // Woken by a channel operation (kGoReady's aux) whose own event the
+  // trace does not have (the run ended first): with Event::order its
+  // completion still takes its place, its partner's number.
+  bool woken_unlinked = false;
 };
 
 class TraceJudge {
@@ -124,6 +136,8 @@ class TraceJudge {
       if (!seen_.empty()) trace_ = seen_;
     }
     link_partners();
+    ordered_ =
+        std::any_of(trace_.begin(), trace_.end(), [](const Event& e) { return is_chan_op(e.kind) && e.order != 0; });
     for (size_t i = 0; i < trace_.size(); i++) on_event(i);
     add_placeholders();
     for (auto& [id, c] : chans_) replay(id, c);
@@ -278,15 +292,28 @@ class TraceJudge {
   }
 
   // partner_op_[i]: the first channel operation event after i by the same
-  // goroutine with only that goroutine's events in between (kNone if the
-  // goroutine stops first): for a kGoReady, the operation that woke obj.
+  // goroutine with only that goroutine's events in between on its M (kNone
+  // if the goroutine stops first): for a kGoReady, the operation that woke
+  // obj. Other Ms' events may come in between: each M's events are a
+  // sequence of their own.
   void link_partners() {
     partner_op_.assign(trace_.size(), kNone);
-    for (size_t i = trace_.size(); i-- > 1;) {
-      if (trace_[i].goid != trace_[i - 1].goid) continue;
-      partner_op_[i - 1] = is_chan_op(trace_[i].kind) ? i : partner_op_[i];
+    // next_on_m[m]: the index of M m's next event after the current one.
+    std::unordered_map<int32_t, size_t> next_on_m;
+    for (size_t i = trace_.size(); i-- > 0;) {
+      const Event& e = trace_[i];
+      auto it = next_on_m.find(e.m);
+      if (it != next_on_m.end() && trace_[it->second].goid == e.goid) {
+        const size_t next = it->second;
+        partner_op_[i] = is_chan_op(trace_[next].kind) ? next : partner_op_[next];
+      }
+      next_on_m[e.m] = i;
     }
   }
+
+  // An event's place in its channel's order: Event::order when the trace
+  // carries it, else its step.
+  size_t order_of(size_t i) const { return ordered_ ? static_cast<size_t>(trace_[i].order) : i; }
 
   ChannelTrack& chan(uint64_t id, size_t step) {
     ChannelTrack& c = chans_[id];
@@ -316,13 +343,16 @@ class TraceJudge {
         GoroutineTrack& g = gs_[e.goid];
         g.park_step = i;
         g.awaiting = false;
+        g.woken_unlinked = false;
         return;
       }
       case EventKind::kGoReady: {
         // A wake by a channel operation links obj's next event to it; any
-        // other wake (a timer, goid 0) does not.
+        // other wake (a timer, goid 0) does not. A trace with channel
+        // orders names the channel of a channel wake in aux (0: not one).
         GoroutineTrack& g = gs_[e.obj];
-        g.awaiting = partner_op_[i] != kNone;
+        g.awaiting = partner_op_[i] != kNone && (!ordered_ || e.aux != 0);
+        g.woken_unlinked = ordered_ && e.aux != 0 && partner_op_[i] == kNone;
         g.partner_op = partner_op_[i];
         g.ready_step = i;
         return;
@@ -337,7 +367,8 @@ class TraceJudge {
         gs_[e.goid].awaiting = false;
         Op op;
         op.kind = Op::Kind::kClose;
-        op.step = op.at = i;
+        op.step = op.effect_step = i;
+        op.at = order_of(i);
         op.goid = e.goid;
         chan(e.obj, i).ops.push_back(op);
         return;
@@ -352,7 +383,7 @@ class TraceJudge {
       default:
         // Anything else the goroutine does first means its woken operation
         // did not complete (a sender woken by close panics).
-        if (e.goid != 0) gs_[e.goid].awaiting = false;
+        if (e.goid != 0) gs_[e.goid].awaiting = gs_[e.goid].woken_unlinked = false;
         return;
     }
   }
@@ -379,17 +410,27 @@ class TraceJudge {
     ChannelTrack& c = chan(e.obj, i);
     Op op;
     op.kind = e.kind == EventKind::kChanSend ? Op::Kind::kSend : Op::Kind::kRecv;
-    op.step = op.at = i;
+    op.step = op.effect_step = i;
+    op.at = order_of(i);
     op.goid = e.goid;
     op.has_value = e.has_value;
     op.value = e.value;
     op.ok = op.kind == Op::Kind::kSend || e.aux != 0;
+    if (ordered_ && !op.ok) {
+      op.side = 1;
+      op.tie = i;
+    }
     GoroutineTrack& g = gs_[e.goid];
+    if (g.woken_unlinked) {
+      g.woken_unlinked = false;
+      op.side = op.kind == Op::Kind::kSend && c.unbuffered() ? -1 : 1;
+      op.tie = g.ready_step;
+    }
     if (g.awaiting) {
       g.awaiting = false;
       const Event& partner = trace_[g.partner_op];
       if (partner_completes(partner, e)) {
-        place_after_partner(op, c, g.partner_op, g.ready_step);
+        place_after_partner(op, c, g.partner_op, order_of(g.partner_op), g.ready_step);
       } else {
         report(i, "wake.mismatch",
                g_name(e.goid) + " was woken by " + g_name(partner.goid) + "'s " + op_name(partner.kind) + " on " +
@@ -403,8 +444,10 @@ class TraceJudge {
   // A parked operation takes effect inside its partner's: a sender on an
   // unbuffered channel just before the receive that took its value,
   // everything else just after the partner.
-  static void place_after_partner(Op& op, const ChannelTrack& c, size_t partner_op, size_t ready_step) {
-    op.at = partner_op;
+  static void place_after_partner(Op& op, const ChannelTrack& c, size_t partner_op, size_t partner_at,
+                                  size_t ready_step) {
+    op.effect_step = partner_op;
+    op.at = partner_at;
     op.side = op.kind == Op::Kind::kSend && c.unbuffered() ? -1 : 1;
     op.tie = ready_step;
   }
@@ -451,7 +494,7 @@ class TraceJudge {
         continue;
       }
       ChannelTrack& c = chans_[partner.obj];
-      place_after_partner(op, c, g.partner_op, g.ready_step);
+      place_after_partner(op, c, g.partner_op, order_of(g.partner_op), g.ready_step);
       c.ops.push_back(op);
     }
   }
@@ -461,8 +504,13 @@ class TraceJudge {
     std::stable_sort(c.ops.begin(), c.ops.end(), [](const Op& a, const Op& b) { return a.key() < b.key(); });
     c.received.clear();
     const ChanName name{id};
+    const size_t unseen_at = first_unseen(c);
     for (size_t k = 0; k < c.ops.size(); k++) {
       const Op& op = c.ops[k];
+      if (op.at >= unseen_at) {
+        c.unseen = true;
+        break;
+      }
       switch (op.kind) {
         case Op::Kind::kClose:
           if (c.closed_step) {
@@ -496,6 +544,28 @@ class TraceJudge {
     }
   }
 
+  // With Event::order, every number in a channel's order belongs to an
+  // operation that took effect then and has an event of its own (side 0).
+  // A number with none (skipped, or carried only by the parked operations
+  // it completed) is an operation whose event never came: its goroutine's
+  // M was between the operation and its event when the run ended (with
+  // several Ms another M may end it; truncation too). Nothing is known of
+  // the channel from there on. Returns the first such number (SIZE_MAX:
+  // none). Precondition: c.ops sorted.
+  size_t first_unseen(const ChannelTrack& c) const {
+    if (!ordered_) return SIZE_MAX;
+    size_t expected = 1;
+    for (size_t k = 0; k < c.ops.size();) {
+      const size_t at = c.ops[k].at;
+      bool own = false;
+      for (; k < c.ops.size() && c.ops[k].at == at; k++) own = own || (c.ops[k].side == 0 && !c.ops[k].placeholder);
+      if (at < expected) continue;
+      if (at > expected || !own) return expected;
+      expected = at + 1;
+    }
+    return SIZE_MAX;
+  }
+
   void replay_send(const ChanName& name, ChannelTrack& c, const Op& op) {
     if (c.closed_step) {
       report(op.step, "chan.send-after-close",
@@ -503,7 +573,7 @@ class TraceJudge {
                  " completed after its close at " + step_name(*c.closed_step));
       return;
     }
-    if (c.in_flight.empty()) c.nonempty_since = op.at;
+    if (c.in_flight.empty()) c.nonempty_since = op.effect_step;
     c.in_flight.push_back({!op.placeholder, op.has_value, op.value, op.step});
     c.sends++;
     if (c.buffered() && c.in_flight.size() > c.cap) {
@@ -515,7 +585,7 @@ class TraceJudge {
 
   // Takes in_flight[pos] out, noting when a full buffer got room.
   static void take(ChannelTrack& c, size_t pos, const Op& op) {
-    if (c.buffered() && c.in_flight.size() == c.cap) c.room_since = op.at;
+    if (c.buffered() && c.in_flight.size() == c.cap) c.room_since = op.effect_step;
     c.in_flight.erase(c.in_flight.begin() + static_cast<std::ptrdiff_t>(pos));
     c.receives++;
   }
@@ -595,6 +665,7 @@ class TraceJudge {
       auto it = chans_.find(ce.chan);
       if (it == chans_.end()) continue;
       const ChannelTrack& c = it->second;
+      if (c.unseen) continue;
       const std::string name = chan_name(ce.chan);
       if (c.in_flight.size() != ce.qcount) {
         report(end_step, "chan.conservation",
@@ -613,7 +684,7 @@ class TraceJudge {
       assert(b.goid != 0 && b.chan != 0 && "BlockedAtEnd: goid and chan are set");
       by_chan[b.chan].push_back(&b);
       auto it = chans_.find(b.chan);
-      if (it == chans_.end()) continue;
+      if (it == chans_.end() || it->second.unseen) continue;
       const ChannelTrack& c = it->second;
       const std::string who = g_name(b.goid) + (b.in_select ? " (select)" : "");
       const std::string name = chan_name(b.chan);
@@ -634,7 +705,7 @@ class TraceJudge {
     }
     for (const auto& [id, blocked] : by_chan) {
       auto it = chans_.find(id);
-      if (it == chans_.end() || !it->second.unbuffered() || it->second.closed_step) continue;
+      if (it == chans_.end() || !it->second.unbuffered() || it->second.closed_step || it->second.unseen) continue;
       const BlockedAtEnd* pair[2] = {nullptr, nullptr};  // a sender, a receiver of another goroutine
       for (const BlockedAtEnd* s : blocked) {
         if (s->dir != Direction::kSend) continue;
@@ -659,6 +730,7 @@ class TraceJudge {
   std::vector<Event> seen_;
   const EndState& end_;
   std::vector<size_t> partner_op_;
+  bool ordered_ = false;  // the trace's channel events carry Event::order
   std::map<uint64_t, ChannelTrack> chans_;
   std::unordered_map<uint64_t, GoroutineTrack> gs_;
   OracleVerdict out_;

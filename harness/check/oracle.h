@@ -12,13 +12,14 @@
 //     one too, then kSelect (aux = the case, -1 for default);
 //   - a partner completing a parked operation (a send handing its value to
 //     a parked receiver, a receive taking a parked sender's value, a close
-//     waking every waiter) emits kGoReady(goid = partner, obj = parked G)
-//     for each G it wakes, then its own kChanSend / kChanRecv / kChanClose,
-//     with no other goroutine's event in between; conversely, a kGoReady
-//     followed by a channel event of the same goroutine before any other
-//     goroutine's event is such a wake (true while channel operations are
-//     the only goroutines that ready others: sleep's and after()'s timers
-//     ready from the scheduler, goid 0; sync primitives would need a look);
+//     waking every waiter) emits kGoReady(goid = partner, obj = parked G,
+//     aux = the channel) for each G it wakes, then its own kChanSend / kChanRecv / kChanClose,
+//     with no other goroutine's event of the same M (Event::m) in between;
+//     conversely, a kGoReady followed by a channel event of the same
+//     goroutine before any other goroutine's event on that M is such a wake
+//     (true while channel operations are the only goroutines that ready
+//     others: sleep's and after()'s timers ready from the scheduler, goid
+//     0; sync primitives would need a look);
 //   - kGoPark(goid = G) when G parks; kGoRun(goid = G) when it runs again;
 //   - after each completed operation's kChanSend / kChanRecv (and a
 //     select's kSelect), the same goroutine's API-boundary events say what
@@ -33,19 +34,18 @@
 // Sends by the runtime itself (gort::after's timer sends) are not in the
 // trace: a program judged by the oracle must not receive from after().
 //
-// Linearization. An operation that did not park takes effect at its own
-// event. A parked one was completed inside its partner's operation: a
-// woken goroutine's first event after kGoRun is that completion, and it
-// takes effect at the partner's operation (the partner's first channel
-// event after the kGoReady): just after it (the receiver a send handed
-// its value to, a buffered sender whose value went into the slot a
-// receive freed, a receiver woken by close) or, on an unbuffered channel,
-// just before it (the sender whose value the receive took). A woken
-// goroutine whose completion the trace never shows (the run ended first)
-// still counts: its operation took effect, with a value the oracle does
-// not know. So "after" below means after in this order, not in the trace
-// (a parked sender's kChanSend may follow a close that came after its
-// partner's receive, and that is fine).
+// Linearization. Each channel has its own order of operations: the order
+// in which they took effect under its lock, which each channel event
+// carries (Event::order) and which with several Ms differs from the
+// trace's order; a trace without it (hand-built) is read in trace order.
+// An operation that did not park takes effect at its own event. A parked one was completed inside its partner's
+// operation: a woken goroutine's first event after kGoRun is that completion, and it takes effect at the partner's
+// operation (the partner's first channel event after the kGoReady): just after it (the receiver a send handed its value
+// to, a buffered sender whose value went into the slot a receive freed, a receiver woken by close) or, on an unbuffered
+// channel, just before it (the sender whose value the receive took). A woken goroutine whose completion the trace never
+// shows (the run ended first) still counts: its operation took effect, with a value the oracle does not know. So
+// "after" below means after in this order, not in the trace (a parked sender's kChanSend may follow a close that came
+// after its partner's receive, and that is fine).
 //
 // In that order each channel is a FIFO of values in flight. Rules (stable
 // names):

@@ -68,6 +68,14 @@ bad_number "--runs: -3" check --runs -3
 bad_number "--runs: 100000001" check --runs 100000001
 bad_number "--seconds: -5" check --seconds -5
 bad_number "--seconds: nan" check --seconds nan
+bad_number "--procs: 0 is not a whole number from 1 to 64" run ping-pong --procs 0
+bad_number "--procs: 65" run ping-pong --procs 65
+bad_number "--procs: '0' is not a whole number from 1 to 64" check --runs 1 --procs 1,0
+bad_number "--procs: ''" check --runs 1 --procs 1,,2
+bad_number "--procs: 'four'" check --runs 1 --procs four
+expect 2 "a procs value listed twice" -- "$gort" check --runs 1 --procs 2,2
+one_line_error "a procs value listed twice"
+contains "$dir/err.txt" "--procs: 2 is listed twice" "a procs value listed twice is named"
 bad_number "--seconds: 1e400" check --seconds 1e400
 bad_number "--seed: -2" check --runs 1 --seed -2
 bad_number "--jobs: -1" check --runs 1 -j -1
@@ -108,6 +116,23 @@ expect 1 "budget check" -- "$gort" check --runs 2 --scenarios runq-overflow --ma
 contains "$dir/out.txt" "step budget exceeded after 300 steps" "budget check verdict"
 expect 2 "zero budget" -- "$gort" run ping-pong --max-steps 0
 one_line_error "zero budget"
+
+# Several Ps: check runs each scenario at each listed procs and says so; a
+# failing run at procs 2 names it, its replay file records it, and the
+# replay runs at it again; DFS covers the virtual Ms' switches.
+expect 0 "check at procs 2 and 4" -- "$gort" check --runs 2 --procs 2,4 --scenarios ping-pong
+contains "$dir/out.txt" "ok: 1 scenarios at procs 2,4, 4 runs" "check names its procs"
+if ! grep -qE '^ping-pong +2 +2 ' "$dir/out.txt" || ! grep -qE '^ping-pong +4 +2 ' "$dir/out.txt"; then
+  echo "FAIL: check at procs 2,4: not one row per procs"
+  fails=$((fails + 1))
+fi
+expect 1 "budget run at procs 2" -- "$gort" run ping-pong --procs 2 --max-steps 60 --no-shrink --out "$dir/p"
+contains "$dir/out.txt" "FAIL ping-pong (seed 1, strategy random, procs 2," "a failure names its procs"
+contains "$dir/p/ping-pong-seed1-procs2.replay.json" '"procs": 2' "the replay file records procs"
+expect 1 "replay at procs 2" -- "$gort" replay "$dir/p/ping-pong-seed1-procs2.replay.json" --max-steps 60
+contains "$dir/out.txt" "this run: step budget exceeded after 60 steps" "the replay at procs 2 fails alike"
+expect 0 "dfs at procs 2" -- "$gort" run send-on-closed --strategy dfs --depth 1 --procs 2 --faults ""
+contains "$dir/out.txt" "schedules with at most 1 preemptions, all ok (exhaustive)" "dfs at procs 2 is exhaustive"
 
 if [[ $fails -ne 0 ]]; then
   echo "$fails CLI contract check(s) failed"

@@ -56,6 +56,7 @@ bool fault_free_run(uint64_t k) { return k % kFaultFreeEvery >= kFaultFreeEvery 
 // (max when none failed).
 struct Row {
   const harness::Scenario* scenario = nullptr;
+  uint32_t procs = 1;
   uint64_t runs = 0, random_runs = 0, pct_runs = 0, faults = 0, failures = 0, injected_panics = 0;
   uint64_t crashes = 0, timeouts = 0;
   uint64_t first_failing_k = std::numeric_limits<uint64_t>::max();
@@ -107,8 +108,11 @@ std::string select_scenarios(const ScenarioList& all, const std::string& only,
 }
 
 // Everything about the check that does not change while it runs.
+// Invariant: scenarios and procs have one entry per row (a scenario at
+// one GOMAXPROCS value), scenario-major.
 struct Plan {
   std::vector<const harness::Scenario*> scenarios;
+  std::vector<uint32_t> procs;
   harness::Shard shard;
   CheckFlags check;
   RunFlags flags;
@@ -118,6 +122,7 @@ struct Plan {
   // Run k of scenario i: a pure function of (i, k).
   harness::RunSpec spec_for(uint32_t i, uint64_t k) const {
     RunFlags f = flags;
+    f.procs = procs[i];
     // Alternate the strategies unless one was asked for.
     if (f.strategy == "random" && !flags.verify_determinism && k % 2 == 1) f.strategy = "pct";
     harness::RunSpec spec;
@@ -153,9 +158,13 @@ uint32_t batch_size(const Row& row, uint64_t remaining, unsigned workers) {
 
 class Check {
  public:
-  explicit Check(Plan plan) : plan_(std::move(plan)), progress_(progress_total(plan_)) {
+  Check(Plan plan, uint32_t procs_per_scenario)
+      : plan_(std::move(plan)), progress_(progress_total(plan_)), procs_per_scenario_(procs_per_scenario) {
     rows_.resize(plan_.scenarios.size());
-    for (size_t i = 0; i < rows_.size(); i++) rows_[i].scenario = plan_.scenarios[i];
+    for (size_t i = 0; i < rows_.size(); i++) {
+      rows_[i].scenario = plan_.scenarios[i];
+      rows_[i].procs = plan_.procs[i];
+    }
   }
 
   void run_in_process();
@@ -175,7 +184,8 @@ class Check {
   std::vector<Row> rows_;
   harness::ProgressBar progress_;
   uint64_t done_ = 0;
-  uint64_t restarts_ = 0;  // workers restarted after a crash or a timeout
+  uint64_t restarts_ = 0;        // workers restarted after a crash or a timeout
+  uint32_t procs_per_scenario_;  // rows per scenario (--procs values)
 };
 
 void Check::run_in_process() {
@@ -268,8 +278,8 @@ void Check::report(uint32_t i) {
   harness::RunOutcome out = first.run(spec);
   printf("\n");
   if (out.ok()) {
-    printf("FAIL %s (seed %" PRIu64 ", strategy %s): %s\n", row.scenario->name, spec.seed,
-           harness::strategy_name(spec.strategy), row.first_failure.c_str());
+    printf("FAIL %s (seed %" PRIu64 ", strategy %s, procs %u): %s\n", row.scenario->name, spec.seed,
+           harness::strategy_name(spec.strategy), spec.procs, row.first_failure.c_str());
     printf(
         "not reproduced: the seed passed when run again in a fresh process, so the failure depends on what earlier "
         "runs left in the worker that ran it (its stack pool, its signal state); run the scenario with --in-process "
@@ -281,8 +291,8 @@ void Check::report(uint32_t i) {
 
 int Check::summarize(double seconds, uint64_t restarts, unsigned workers) {
   progress_.finish();
-  printf("%-20s %7s %-11s %7s %13s %9s %12s\n", "scenario", "runs", "strategies", "faults", "inj. panics", "failures",
-         "schedules/s");
+  printf("%-20s %5s %7s %-11s %7s %13s %9s %12s\n", "scenario", "procs", "runs", "strategies", "faults", "inj. panics",
+         "failures", "schedules/s");
   uint64_t total_runs = 0, total_failures = 0;
   std::vector<harness::JunitCase> cases;
   for (const Row& r : rows_) {
@@ -296,12 +306,13 @@ int Check::summarize(double seconds, uint64_t restarts, unsigned workers) {
     // its neighbours' when workers run several scenarios at once).
     double rate =
         r.worker_seconds > 0 ? static_cast<double>(r.timed_runs) / r.worker_seconds * (workers ? workers : 1) : 0.0;
-    printf("%-20s %7" PRIu64 " %-11s %7" PRIu64 " %13s %9" PRIu64 " %12.0f\n", r.scenario->name, r.runs,
+    printf("%-20s %5u %7" PRIu64 " %-11s %7" PRIu64 " %13s %9" PRIu64 " %12.0f\n", r.scenario->name, r.procs, r.runs,
            strategies.c_str(), r.faults, injected, r.failures, rate);
     total_runs += r.runs;
     total_failures += r.failures;
     harness::JunitCase c;
-    c.name = r.scenario->name;
+    c.name = r.procs == 1 ? std::string(r.scenario->name)
+                          : std::string(r.scenario->name) + " procs=" + std::to_string(r.procs);
     c.seconds = s;
     c.runs = r.runs;
     if (r.failures > 0) {
@@ -325,8 +336,15 @@ int Check::summarize(double seconds, uint64_t restarts, unsigned workers) {
     if (restarts > 0) printf(", %" PRIu64 " restarted after a crash or a timeout", restarts);
     printf("\n");
   }
-  printf("\n%s: %zu scenarios, %" PRIu64 " runs, %" PRIu64 " failing, %.2f s\n", total_failures == 0 ? "ok" : "FAILED",
-         rows_.size(), total_runs, total_failures, seconds);
+  std::string procs_text;
+  // The first scenario's rows carry the --procs list, in order.
+  for (uint32_t i = 0; i < procs_per_scenario_ && i < plan_.procs.size(); i++) {
+    if (i > 0) procs_text += ",";
+    procs_text += std::to_string(plan_.procs[i]);
+  }
+  printf("\n%s: %zu scenarios at procs %s, %" PRIu64 " runs, %" PRIu64 " failing, %.2f s\n",
+         total_failures == 0 ? "ok" : "FAILED", rows_.size() / procs_per_scenario_, procs_text.c_str(), total_runs,
+         total_failures, seconds);
   if (!plan_.check.junit.empty()) {
     if (std::string err = harness::write_junit(plan_.check.junit, "gort check", cases); !err.empty()) {
       fprintf(stderr, "gort: %s\n", err.c_str());
@@ -339,6 +357,26 @@ int Check::summarize(double seconds, uint64_t restarts, unsigned workers) {
 
 }  // namespace
 
+std::string parse_procs_list(const std::string& text, std::vector<uint32_t>* out) {
+  out->clear();
+  std::stringstream items(text);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    bool digits = !item.empty() && item.size() <= 3 && item.find_first_not_of("0123456789") == std::string::npos;
+    uint32_t n = digits ? static_cast<uint32_t>(std::stoul(item)) : 0;
+    if (n < 1 || n > kMaxProcs) {
+      return "--procs: '" + item + "' is not a whole number from 1 to " + std::to_string(kMaxProcs) +
+             " (a comma-separated list, e.g. 1,2,4)";
+    }
+    for (uint32_t seen : *out) {
+      if (seen == n) return "--procs: " + item + " is listed twice";
+    }
+    out->push_back(n);
+  }
+  if (out->empty() || text.back() == ',') return "--procs: '" + text + "' names no GOMAXPROCS value (e.g. 1,2,4)";
+  return "";
+}
+
 int cmd_check(const ScenarioList& all, const CheckFlags& check, const RunFlags& flags) {
   Plan plan;
   plan.check = check;
@@ -348,8 +386,17 @@ int cmd_check(const ScenarioList& all, const CheckFlags& check, const RunFlags& 
   } else if (std::string err = harness::shard_from_environment(&plan.shard); !err.empty()) {
     return bad_input(err);
   }
-  if (std::string err = select_scenarios(all, check.only, &plan.scenarios); !err.empty()) return bad_input(err);
-  if (plan.scenarios.empty()) return bad_input("no scenarios to check");
+  std::vector<const harness::Scenario*> selected;
+  if (std::string err = select_scenarios(all, check.only, &selected); !err.empty()) return bad_input(err);
+  if (selected.empty()) return bad_input("no scenarios to check");
+  std::vector<uint32_t> procs;
+  if (std::string err = parse_procs_list(check.procs, &procs); !err.empty()) return bad_input(err);
+  for (const harness::Scenario* s : selected) {
+    for (uint32_t n : procs) {
+      plan.scenarios.push_back(s);
+      plan.procs.push_back(n);
+    }
+  }
   if (flags.strategy == "dfs") return bad_input("check runs random and pct; use gort run SCENARIO --strategy dfs");
   // Validate the flags once, on the first scenario, before any run.
   {
@@ -365,7 +412,7 @@ int cmd_check(const ScenarioList& all, const CheckFlags& check, const RunFlags& 
   }
 
   auto start = Clock::now();
-  Check run(std::move(plan));
+  Check run(std::move(plan), static_cast<uint32_t>(procs.size()));
   if (flags.in_process) {
     run.run_in_process();
     return run.summarize(seconds_since(start), 0, 0);

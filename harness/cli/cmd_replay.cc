@@ -34,6 +34,7 @@ int cmd_replay(const ScenarioList& scenarios, const std::string& path, const Run
   spec.depth = f.depth;
   spec.faults = f.fault_plan;
   spec.max_steps = flags.max_steps;
+  spec.procs = f.procs;
   spec.check_invariants = !flags.no_invariants;
   IsolatedRuns isolated(flags);
   harness::RunOutcome out = isolated.run_checked(spec);

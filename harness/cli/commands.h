@@ -33,6 +33,7 @@ struct RunFlags {
   // runtime's crash or hang then takes gort with it).
   bool in_process = false;
   double run_timeout = 10;  // seconds one run may take in a child before it is a timeout
+  uint32_t procs = 1;       // --procs: GOMAXPROCS of gort run (Config::procs)
 };
 
 // The scenarios a gort binary knows: gort's built-in list, or the list a
@@ -54,7 +55,14 @@ struct CheckFlags {
   std::string junit;  // JUnit XML path
   std::string only;   // comma-separated scenario names ("" all)
   unsigned jobs = 0;  // worker processes (0: one per online CPU)
+  // --procs: every scenario runs at each of these GOMAXPROCS values, the
+  // time budget split evenly over them.
+  std::string procs = "1,2,4";
 };
+
+// "1,2,4" -> {1, 2, 4}: distinct whole numbers from 1 to kMaxProcs, in
+// the order given; "" or a one-line error.
+std::string parse_procs_list(const std::string& text, std::vector<uint32_t>* out);
 int cmd_check(const ScenarioList& scenarios, const CheckFlags& check, const RunFlags& flags);
 
 int cmd_replay(const ScenarioList& scenarios, const std::string& path, const RunFlags& flags);

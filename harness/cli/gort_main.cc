@@ -126,6 +126,9 @@ int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
   add_whole_number(run, "--seed", run_seed, uint64_t{0}, UINT64_MAX,
                    "the seed: in sim mode, with the strategy, the whole schedule");
   add_run_flags(run, run_flags, true);
+  add_whole_number(run, "--procs", run_flags.procs, 1u, gort::kMaxProcs,
+                   "GOMAXPROCS: Ps, so Ms that run goroutines at once (sim: virtual Ms whose every runtime lock "
+                   "and atomic is a scheduling point)");
 
   auto* check = app.add_subcommand("check", "run every scenario under a budget; non-zero exit on any failure");
   gort::cli::CheckFlags check_flags;
@@ -143,6 +146,9 @@ int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
                    "worker processes that run the runs (0, the default: one per online CPU); a worker that crashes "
                    "or hangs is replaced and its run reported");
   add_run_flags(check, check_run_flags, true);
+  check->add_option("--procs", check_flags.procs,
+                    "comma-separated GOMAXPROCS values every scenario runs at, the time budget split over them "
+                    "(default: 1,2,4)");
 
   auto* replay = app.add_subcommand("replay", "reproduce a recorded run from its replay file");
   std::string replay_path;

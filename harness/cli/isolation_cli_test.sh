@@ -15,19 +15,19 @@ fails=0
 source "$(dirname "${BASH_SOURCE[0]}")/cli_test_lib.sh"
 
 # check: the crashes and the hangs are failures; the healthy scenarios pass.
-expect 1 "check over crashing scenarios" -- "$selftest" check --runs 12 -j 2 --run-timeout 0.3 \
+expect 1 "check over crashing scenarios" -- "$selftest" check --runs 12 --procs 1 -j 2 --run-timeout 0.3 \
   --scenarios crash-on-order,spin-forever,well-behaved \
   --junit "$dir/junit.xml" --out "$dir/f"
 cp "$dir/out.txt" "$dir/check.txt"
 contains "$dir/check.txt" "crash (SIGABRT)" "check names the crash"
 contains "$dir/check.txt" "timeout: the run was still going after 0.3 s" "check names the timeout"
 contains "$dir/check.txt" "restarted after a crash or a timeout" "check says workers were replaced"
-contains "$dir/check.txt" "FAILED: 3 scenarios, 36 runs" "check ran every run"
-if ! grep -qE '^well-behaved +12 .* 0 +[0-9]+$' "$dir/check.txt"; then
+contains "$dir/check.txt" "FAILED: 3 scenarios at procs 1, 36 runs" "check ran every run"
+if ! grep -qE '^well-behaved +1 +12 .* 0 +[0-9]+$' "$dir/check.txt"; then
   echo "FAIL: well-behaved's row is not 12 runs, 0 failures"
   fails=$((fails + 1))
 fi
-if ! grep -qE '^spin-forever +12 .* 12 +[0-9]+$' "$dir/check.txt"; then
+if ! grep -qE '^spin-forever +1 +12 .* 12 +[0-9]+$' "$dir/check.txt"; then
   echo "FAIL: spin-forever's row is not 12 runs, 12 failures"
   fails=$((fails + 1))
 fi
@@ -57,13 +57,13 @@ contains "$dir/out.txt" "step budget exceeded after 5" "run ends the livelock in
 contains "$dir/out.txt" "reproduce: gort replay $dir/l/spin-on-try-recv-seed2.replay.json" "the livelock's replay file"
 expect 1 "replay of a livelock" -- "$selftest" replay "$dir/l/spin-on-try-recv-seed2.replay.json" --max-steps 5000
 contains "$dir/out.txt" "this run: step budget exceeded" "replay ends the livelock in the budget"
-expect 1 "check of a livelock" -- "$selftest" check --runs 4 --scenarios spin-on-try-recv --max-steps 5000 --out "$dir/l"
-contains "$dir/out.txt" "FAILED: 1 scenarios, 4 runs, 4 failing" "check ends every livelocked run"
+expect 1 "check of a livelock" -- "$selftest" check --runs 4 --procs 1 --scenarios spin-on-try-recv --max-steps 5000 --out "$dir/l"
+contains "$dir/out.txt" "FAILED: 1 scenarios at procs 1, 4 runs, 4 failing" "check ends every livelocked run"
 
 # Two runs in every eight run without injected panics: of 16 runs of a
 # scenario whose plan panics at its only yield point, 12 end in the panic.
-expect 0 "check of the fault-free share" -- "$selftest" check --runs 16 --scenarios yields-once
-if ! grep -qE '^yields-once +16 .* 12 \(75%\) +0 ' "$dir/out.txt"; then
+expect 0 "check of the fault-free share" -- "$selftest" check --runs 16 --procs 1 --scenarios yields-once
+if ! grep -qE '^yields-once +1 +16 .* 12 \(75%\) +0 ' "$dir/out.txt"; then
   echo "FAIL: yields-once: not 12 of 16 runs ended in the injected panic"
   sed 's/^/  | /' "$dir/out.txt"
   fails=$((fails + 1))

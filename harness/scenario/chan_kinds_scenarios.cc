@@ -324,15 +324,25 @@ void chan_churn() {
   auto u = make_chan<int>();
   scenario_check(!u.try_send(v) && !u.try_recv().ready, "chan-churn: an unbuffered channel with no partner was ready");
   // An unbuffered try_send reaches a parked receiver, a try_recv a parked
-  // sender (goroutines 2 and 3: the first two this run starts).
+  // sender (each goroutine says its goid first: with several Ps goids are
+  // not dense).
   auto got = make_chan<int>(1);
-  go([=] { got.send(u.recv()); });
-  while (goroutine_state(2).exists && !goroutine_state(2).waiting) gosched();
+  auto ids = make_chan<uint64_t>(2);
+  go([=] {
+    ids.send(goid());
+    got.send(u.recv());
+  });
+  const uint64_t receiver = ids.recv();
+  while (goroutine_state(receiver).exists && !goroutine_state(receiver).waiting) gosched();
   int x = 41;
   scenario_check(u.try_send(x), "chan-churn: try_send missed a parked receiver");
   scenario_check(got.recv() == 41, "chan-churn: the parked receiver got the wrong value");
-  go([=] { u.send(42); });
-  while (goroutine_state(3).exists && !goroutine_state(3).waiting) gosched();
+  go([=] {
+    ids.send(goid());
+    u.send(42);
+  });
+  const uint64_t sender = ids.recv();
+  while (goroutine_state(sender).exists && !goroutine_state(sender).waiting) gosched();
   auto t = u.try_recv();
   scenario_check(t.ready && t.ok && t.value == 42, "chan-churn: try_recv missed a parked sender");
 }

@@ -50,6 +50,7 @@ std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const
   const Scenario& s = *spec.scenario;
   printf("FAIL %s (seed %" PRIu64 ", strategy %s", s.name, spec.seed, strategy_name(spec.strategy));
   if (spec.strategy == StrategyKind::kPct) printf(", depth %u", spec.depth);
+  if (spec.procs != 1) printf(", procs %u", spec.procs);
   if (!spec.faults.empty()) printf(", faults %s", spec.faults.to_string().c_str());
   printf("): %s\n", outcome.verdict.c_str());
   if (!outcome.faults_fired.empty()) {
@@ -105,7 +106,8 @@ std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const
     printf("no replay file: %s\n", err.c_str());
     return "";
   }
-  std::string base = options.out_dir + "/" + s.name + "-seed" + std::to_string(spec.seed);
+  std::string base = options.out_dir + "/" + s.name + "-seed" + std::to_string(spec.seed) +
+                     (spec.procs != 1 ? "-procs" + std::to_string(spec.procs) : std::string());
   ReplayFile file;
   file.scenario = s.name;
   file.scenario_fingerprint = scenario_fingerprint(s);
@@ -113,6 +115,7 @@ std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const
   file.strategy = strategy_name(spec.strategy);
   file.depth = spec.depth;
   file.stack_size = s.stack_size;
+  file.procs = spec.procs;
   file.fault_plan = spec.faults;
   file.decisions = decisions;
   file.faults_fired = shrunk_run.faults_fired;

@@ -108,6 +108,7 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   cfg.stack_size = spec.scenario->stack_size;
   cfg.stack_pool = spec.pool;
   cfg.max_steps = spec.max_steps;
+  cfg.procs = spec.procs;
   void (*program)() = spec.scenario->program;
   RunOutcome out;
   out.result = run(cfg, [&checker, program] {

@@ -53,6 +53,7 @@ struct RunSpec {
   ReplayFallback replay_fallback = ReplayFallback::kRandom;  // past the recording's end
   Strategy* dfs = nullptr;                // the BoundedDfs, with kDfs (not owned; next() is the caller's)
   uint64_t max_steps = kDefaultMaxSteps;  // the step budget (Config::max_steps), >= 1
+  uint32_t procs = 1;                     // GOMAXPROCS (Config::procs), 1..kMaxProcs
   bool check_invariants = true;
   uint32_t check_every = 1;  // at every N-th quiescent point
   StackPool* pool = nullptr;

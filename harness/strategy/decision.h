@@ -18,29 +18,44 @@
 
 namespace gort::harness {
 
-// Choice kinds (hooks.h) as decision kinds 0..kChoiceKinds-1, then the
-// fault sites: kChoiceKinds + FaultSite. The numbers are part of the replay
-// file format (version 1): extend hooks.h's enums at their ends only.
-inline constexpr int kChoiceKinds = 5;
-static_assert(static_cast<int>(Choice::kPreempt) == kChoiceKinds - 1, "a Choice kind was added: update kChoiceKinds");
+// Decision kinds are part of the replay file format (version 1): the first
+// five Choice kinds (kRunqPut .. kPreempt) are 0..4, the fault sites
+// follow at 5 + FaultSite, and the Choice kinds added later (kRunM,
+// kStealOrder, ...) come after the fault sites, so that every number a
+// file written before them holds keeps its meaning. Extend hooks.h's enums
+// at their ends only.
+inline constexpr int kFirstChoiceKinds = 5;
+inline constexpr int kChoiceKinds = 7;
+static_assert(static_cast<int>(Choice::kPreempt) == kFirstChoiceKinds - 1, "the first Choice kinds moved");
+static_assert(static_cast<int>(Choice::kStealOrder) == kChoiceKinds - 1,
+              "a Choice kind was added: update kChoiceKinds");
 static_assert(static_cast<int>(FaultSite::kClockJump) == kFaultSites - 1, "FaultSite enum and kFaultSites disagree");
 inline constexpr int kDecisionKinds = kChoiceKinds + kFaultSites;
 
 enum class DecisionKind : uint8_t {};
 
-inline constexpr DecisionKind decision_kind(Choice c) { return static_cast<DecisionKind>(c); }
+inline constexpr DecisionKind decision_kind(Choice c) {
+  const int v = static_cast<int>(c);
+  return static_cast<DecisionKind>(v < kFirstChoiceKinds ? v : v + kFaultSites);
+}
 inline constexpr DecisionKind decision_kind(FaultSite s) {
-  return static_cast<DecisionKind>(kChoiceKinds + static_cast<int>(s));
+  return static_cast<DecisionKind>(kFirstChoiceKinds + static_cast<int>(s));
 }
 inline constexpr bool is_valid(DecisionKind k) { return static_cast<int>(k) < kDecisionKinds; }
 inline constexpr bool is_fault(DecisionKind k) {
-  return static_cast<int>(k) >= kChoiceKinds && static_cast<int>(k) < kDecisionKinds;
+  return static_cast<int>(k) >= kFirstChoiceKinds && static_cast<int>(k) < kFirstChoiceKinds + kFaultSites;
 }
 // Precondition: !is_fault(k) (resp. is_fault(k)).
-inline constexpr Choice as_choice(DecisionKind k) { return static_cast<Choice>(k); }
-inline constexpr FaultSite as_fault_site(DecisionKind k) {
-  return static_cast<FaultSite>(static_cast<int>(k) - kChoiceKinds);
+inline constexpr Choice as_choice(DecisionKind k) {
+  const int v = static_cast<int>(k);
+  return static_cast<Choice>(v < kFirstChoiceKinds ? v : v - kFaultSites);
 }
+inline constexpr FaultSite as_fault_site(DecisionKind k) {
+  return static_cast<FaultSite>(static_cast<int>(k) - kFirstChoiceKinds);
+}
+static_assert(as_choice(decision_kind(Choice::kRunM)) == Choice::kRunM, "decision kinds round-trip");
+static_assert(!is_fault(decision_kind(Choice::kStealOrder)), "a new Choice kind is not a fault site");
+static_assert(as_fault_site(decision_kind(FaultSite::kClockJump)) == FaultSite::kClockJump, "fault kinds round-trip");
 
 // "preempt", "pick-runnable", ..., or "fault:clock-jump"; "?" when invalid.
 std::string decision_kind_name(DecisionKind k);
@@ -65,7 +80,7 @@ struct FiredFault {
 
 // How far a list is from Go's default schedule.
 size_t count_nonzero(std::span<const Decision> d);
-size_t count_preemptions(std::span<const Decision> d);  // kPreempt answered 1
+size_t count_preemptions(std::span<const Decision> d);  // kPreempt answered 1, kRunM answered another M
 size_t count_faults(std::span<const Decision> d);       // fault decisions that fired
 
 }  // namespace gort::harness

@@ -8,6 +8,8 @@
 #include <optional>
 #include <sstream>
 
+#include "gort/gort.h"
+
 namespace gort::harness {
 namespace {
 
@@ -135,7 +137,7 @@ std::string replay_json(const ReplayFile& f) {
   o << "  \"seed\": " << f.seed << ",\n";
   o << "  \"strategy\": " << quote(f.strategy) << ",\n";
   o << "  \"depth\": " << f.depth << ",\n";
-  o << "  \"config\": {\"stack_size\": " << f.stack_size << "},\n";
+  o << "  \"config\": {\"stack_size\": " << f.stack_size << ", \"procs\": " << f.procs << "},\n";
   o << "  \"fault_plan\": " << quote(f.fault_plan.to_string()) << ",\n";
   o << "  \"decisions\": [";
   for (size_t i = 0; i < f.decisions.size(); i++) {
@@ -213,6 +215,12 @@ ReplayRead parse_replay(std::string_view text, std::string_view source) {
   ok = ok && (config = r.field(root, "config")) != nullptr;
   ok = ok && (config->is_object() || r.fail("\"config\": expected an object"));
   ok = ok && r.unsigned_int(*config, "stack_size", UINT64_MAX, f.stack_size, "\"config\": ");
+  uint64_t procs = 1;
+  if (ok && config->contains("procs")) {
+    ok = r.unsigned_int(*config, "procs", kMaxProcs, procs, "\"config\": ") &&
+         (procs >= 1 || r.fail("\"config\": \"procs\": 0 is not a GOMAXPROCS (1.." + std::to_string(kMaxProcs) + ")"));
+  }
+  f.procs = static_cast<uint32_t>(procs);
   ok = ok && r.string(root, "fault_plan", plan_text);
   if (ok) {
     FaultPlanParse plan = FaultPlan::parse(plan_text);

@@ -4,12 +4,14 @@
 //   {"format": "gort-replay", "version": 1,
 //    "scenario": "chan-ping-pong", "scenario_fingerprint": "...",
 //    "seed": 7, "strategy": "pct", "depth": 3,
-//    "config": {"stack_size": 65536},
+//    "config": {"stack_size": 65536, "procs": 2},
 //    "fault_plan": "panic-at-yield:p=0.05",
 //    "decisions": [[kind, n, chosen], ...],
 //    "faults_fired": [{"site": "panic-at-yield", "step": 120}, ...],
 //    "failure": "panic: send on closed channel"}
 //
+// config.procs (GOMAXPROCS) may be missing: files written before several
+// Ms existed ran one P, and read as 1.
 // kind is a DecisionKind number (decision.h: the Choice kinds, then the
 // fault sites). scenario_fingerprint is whatever the caller uses to notice
 // that the scenario changed since the recording (Replay copes either way).
@@ -45,6 +47,7 @@ struct ReplayFile {
   std::string strategy;  // "random", "pct", "dfs", "fuzz", "replay"
   uint32_t depth = 0;    // PCT's depth; DFS's preemption bound; else 0
   uint64_t stack_size = 0;
+  uint32_t procs = 1;  // GOMAXPROCS of the run (Config::procs)
   FaultPlan fault_plan;
   std::vector<Decision> decisions;
   std::vector<FiredFault> faults_fired;
