@@ -30,8 +30,9 @@ class Runtime;
 //   status == kDead      =>  fn == nullptr; on exactly one gfree list
 //   sched is meaningful only while status != kRunning
 // Owned by its Runtime (allgs), never freed before the Runtime; a dead G
-// keeps its stack for the next newproc. Single M: no lock protects a G;
-// with several Ms, status is the lock (only casgstatus changes it).
+// keeps its stack for the next newproc. No lock protects a G: its status
+// is the lock (only casgstatus changes it), so that with several Ms the M
+// that moves a G out of a status owns it until it sets the next.
 struct G {
   gort_gobuf sched{};                         // saved context while not running
   platform::StackMapping stack;               // [stack.lo, stack.hi) usable, guard below

@@ -25,8 +25,11 @@ class Runtime;
 //   qcount < dataqsiz implies sendq is empty (a sender would have buffered);
 //   closed implies sendq is empty (close woke every sender).
 // Both queues are non-empty at once only for one G selecting on both sides.
-// lock protects every field but the lifetime ones, which belong to the run
-// (one M now; an atomic refcount once there are several).
+// lock protects every field but the lifetime ones, which belong to the run:
+// refs changes only in the goroutine copying or dropping a handle, with no
+// platform operation in between, so it is exact with virtual Ms (they
+// switch only at platform operations); Ms on OS threads will need it
+// atomic.
 struct hchan {
   uint32_t qcount = 0;
   uint32_t dataqsiz = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -227,6 +228,25 @@ TEST(ReplayFile, MissingFileIsAnError) {
 }
 
 // ---- shrinking
+
+// A failure that one M switch explains as well as two preemptions: the
+// shrink drops the M switches first, so it reports the preemptions (a
+// plain ddmin over everything would keep the switch, the smaller set).
+TEST(Shrink, MSwitchesGoFirst) {
+  std::vector<Decision> failing;
+  for (uint32_t i = 0; i < 10; i++) failing.push_back(Decision::choice(Choice::kRunM, 2, 1));
+  for (uint32_t i = 0; i < 10; i++) failing.push_back(Decision::choice(Choice::kPreempt, 2, 1));
+  auto still_fails = [](const std::vector<Decision>& d) {
+    return d.size() > 16 && (d[3].chosen != 0 || (d[15].chosen != 0 && d[16].chosen != 0));
+  };
+  ShrinkResult r = shrink(failing, still_fails);
+  ASSERT_TRUE(r.stats.input_failed);
+  for (size_t i = 0; i < r.decisions.size(); i++) {
+    EXPECT_EQ(r.decisions[i].chosen, (i == 15 || i == 16) ? 1u : 0u) << "entry " << i;
+  }
+  EXPECT_EQ(r.stats.preemptions_before, 20u);  // an M switch counts as one
+  EXPECT_EQ(r.stats.preemptions_after, 2u);
+}
 
 TEST(Shrink, DdminFindsTheTwoEntriesThatMatter) {
   std::vector<Decision> failing;
@@ -479,6 +499,51 @@ TEST(Perfetto, ValidJsonWithOneTrackPerGoroutine) {
   EXPECT_FALSE(back.is_discarded());
   EXPECT_EQ(back, j);
   std::remove(path.c_str());
+}
+
+Event on(Event e, int32_t m) {
+  e.m = m;
+  return e;
+}
+
+TEST(Perfetto, SeveralMsGetATrackEachAndRunGoroutinesSideBySide) {
+  TraceRecorder t(TraceOptions{.keep_all = true});
+  uint64_t s = 0;
+  t.record(s++, on(ev(EventKind::kGoRun, 1), 0));                      // 0: M0 runs g1
+  t.record(s++, on(ev(EventKind::kGoCreate, 1, 2), 0));                // 1
+  t.record(s++, on(ev(EventKind::kMStart, 0, 1), 1));                  // 2: M1 starts
+  t.record(s++, on(ev(EventKind::kMSpin, 0, 0, 0, 1), 1));             // 3: and spins
+  t.record(s++, on(ev(EventKind::kMSpin, 0, 0, 0, 0), 1));             // 4
+  t.record(s++, on(ev(EventKind::kGoRun, 2), 1));                      // 5: M1 runs g2; g1 still runs on M0
+  t.record(s++, Decision::fault(FaultSite::kPanicAfterChanOp, true));  // 6: on M1's g2
+  t.record(s++, on(ev(EventKind::kGoExit, 2), 1));                     // 7
+  t.record(s++, on(ev(EventKind::kMIdle, 0, 1), 1));                   // 8: M1 idles to the end
+  t.record(s++, on(ev(EventKind::kGoPark, 1), 0));                     // 9: g1 parks
+
+  nlohmann::json j = nlohmann::json::parse(perfetto_json(t.entries()));
+  std::set<std::string> m_tracks;
+  std::vector<std::string> spans;
+  for (const auto& e : j["traceEvents"]) {
+    if (e["name"] == "thread_name" && e["pid"] == 2) m_tracks.insert(e["args"]["name"].get<std::string>());
+    if (e["ph"] == "X") {
+      spans.push_back(std::to_string(e["pid"].get<int>()) + "/" + std::to_string(e["tid"].get<int64_t>()) + " " +
+                      e["name"].get<std::string>() + " " + std::to_string(e["ts"].get<uint64_t>()) + ".." +
+                      std::to_string(e["ts"].get<uint64_t>() + e["dur"].get<uint64_t>()));
+    }
+    if (e.value("cat", "") == "fault") EXPECT_EQ(e["tid"], 2);
+  }
+  EXPECT_EQ(m_tracks, (std::set<std::string>{"M0", "M1"}));
+  std::sort(spans.begin(), spans.end());
+  EXPECT_EQ(spans, (std::vector<std::string>{"1/1 running 0..9", "1/2 running 5..7", "2/0 g1 0..9", "2/1 g2 5..7",
+                                             "2/1 idle 8..10", "2/1 spinning 3..4"}));
+}
+
+TEST(Perfetto, OneMHasNoMTracks) {
+  TraceRecorder t(TraceOptions{.keep_all = true});
+  t.record(0, ev(EventKind::kGoRun, 1));
+  t.record(1, ev(EventKind::kGoExit, 1));
+  nlohmann::json j = nlohmann::json::parse(perfetto_json(t.entries()));
+  for (const auto& e : j["traceEvents"]) EXPECT_NE(e["pid"], 2) << e.dump();
 }
 
 }  // namespace

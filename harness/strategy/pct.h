@@ -36,6 +36,15 @@
 //    yielder below every initial priority, above the change points' (the
 //    most recent yielder lowest), as the paper does for spin loops: without
 //    it a goroutine spinning on gosched would starve the one it waits for.
+//  - Several Ms: kRunM (which virtual M runs on at a scheduling point of
+//    the runtime's own code) and kStealOrder are answered uniformly at
+//    random too. A priority per M with change points over the scheduling
+//    points, the paper's scheme with Ms as threads, was measured against
+//    this on the nine several-M mutants: it caught them later (runnext-
+//    steal-no-cas at schedule 1,220 instead of 51, select-claim-not-atomic
+//    at 1,652 instead of 202) and missed timer-sleeper-looks-first within
+//    2,000 schedules. These races need a switch inside a window of one or
+//    two scheduling points, which a uniform answer opens at every point.
 // Faults: per the fault plan, as every strategy.
 #ifndef GORT_HARNESS_STRATEGY_PCT_H
 #define GORT_HARNESS_STRATEGY_PCT_H

@@ -6,13 +6,19 @@
 // metadata event (tid 0, "scheduler", when events happen there). Time is
 // the step number, shown as microseconds. A goroutine's running spans are
 // complete events (ph "X") from its kGoRun to its next kGoPark,
-// kGoPreempt or kGoExit, or to the next kGoRun (one M runs one goroutine
-// at a time). Channel operations are instant events (ph "i", category
+// kGoPreempt or kGoExit, or to the next kGoRun on the same M (an M runs
+// one goroutine at a time; Event::m says which). Channel operations are instant events (ph "i", category
 // "chan"); fired faults (fault decisions answered 1) are instants named
 // "fault <site>" in category "fault" on the running goroutine's track;
 // goroutine creation, readying, panics, recovers and Goexits are instants
 // in category "goroutine". The runtime's own kFault events repeat the
 // fault decisions and are left out.
+//
+// A run with several Ms gets a second process ("Ms", pid 2) with a track
+// per M ("M0", "M1", ...): spans named "gN" while it runs goroutine N,
+// "spinning" from kMSpin 1 to kMSpin 0, "idle" from kMIdle to kMWake
+// (category "m"). A fault decision belongs to the M of the event before
+// it.
 #ifndef GORT_HARNESS_STRATEGY_PERFETTO_H
 #define GORT_HARNESS_STRATEGY_PERFETTO_H
 

@@ -29,11 +29,12 @@ class Shrinker {
 
   double elapsed() const { return limits_.now_seconds() - start_; }
 
-  // best_ with every non-zero entry outside keep (indices, ascending) set to 0.
-  std::vector<Decision> only(const std::vector<size_t>& keep) const {
+  // best_ with every entry of among (indices, ascending) that is not in
+  // keep (a subsequence of among) set to 0.
+  std::vector<Decision> only(const std::vector<size_t>& keep, const std::vector<size_t>& among) const {
     std::vector<Decision> out = best_;
     size_t k = 0;
-    for (size_t i = 0; i < out.size(); i++) {
+    for (size_t i : among) {
       if (k < keep.size() && keep[k] == i) {
         k++;
       } else {
@@ -51,10 +52,22 @@ class Shrinker {
     return out;
   }
 
-  // (a) ddmin over the non-zero entries.
-  void ddmin() {
-    std::vector<size_t> keep = nonzero();
+  // The M switches: kRunM answered with another M than the running one.
+  std::vector<size_t> m_switches() const {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < best_.size(); i++) {
+      if (best_[i].chosen != 0 && !is_fault(best_[i].kind) && as_choice(best_[i].kind) == Choice::kRunM) {
+        out.push_back(i);
+      }
+    }
+    return out;
+  }
+
+  // (a) ddmin over among (non-zero entries), every other entry kept.
+  void ddmin(const std::vector<size_t>& among) {
+    std::vector<size_t> keep = among;
     if (keep.empty()) return;
+    auto only = [this, &among](const std::vector<size_t>& k) { return this->only(k, among); };
     if (test(only({}))) {
       best_ = only({});
       return;
@@ -177,7 +190,11 @@ ShrinkResult shrink(std::vector<Decision> failing, const StillFails& still_fails
   Shrinker s(std::move(failing), still_fails, limits);
   stats.input_failed = s.test(s.best_);
   if (stats.input_failed) {
-    s.ddmin();
+    // M switches first: a run with several Ms records hundreds of them, and
+    // a schedule that needs fewer is easier to read than one that needs
+    // fewer goroutine preemptions.
+    s.ddmin(s.m_switches());
+    s.ddmin(s.nonzero());
     s.zero_one_by_one();
     s.lower_values();
     s.trim();

@@ -4,8 +4,10 @@
 // same way the original failure was judged. Entries are set to 0 (Go's
 // default, for faults: no fault) rather than removed, so that every later
 // entry still answers the same question. In order:
-//  (a) delta debugging (ddmin, Zeller and Hildebrandt, TSE 2002) over the
-//      non-zero entries: which subset must stay non-zero;
+//  (a) delta debugging (ddmin, Zeller and Hildebrandt, TSE 2002), first
+//      over the M switches alone (kRunM answered with another M), the rest
+//      kept, then over every non-zero entry: which subset must stay
+//      non-zero;
 //  (b) each remaining non-zero entry set to 0, one by one;
 //  (c) each remaining value lowered to the smallest that still fails;
 //  (d) trailing entries trimmed (the shortest prefix that still fails;
