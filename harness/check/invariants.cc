@@ -17,6 +17,8 @@ using introspect::Waiter;
 
 std::string chan_name(uint64_t id) { return "c" + std::to_string(id); }
 std::string g_name(uint64_t goid) { return "g" + std::to_string(goid); }
+std::string m_name(int64_t id) { return "M" + std::to_string(id); }
+std::string p_name(int32_t id) { return "P" + std::to_string(id); }
 
 const char* status_name(GStatus s) {
   switch (s) {
@@ -219,7 +221,6 @@ void InvariantChecker::check_current_g() {
   const Snapshot& snap = *snap_;
   const uint64_t cur_goid = snap.current_goid;
   auto current = [cur_goid] { return cur_goid == 0 ? std::string("its scheduler") : g_name(cur_goid); };
-  auto m_name = [](int64_t id) { return "M" + std::to_string(id); };
   if (cur_goid != 0) {
     const Goroutine* cur = find(cur_goid);
     if (cur == nullptr) {
@@ -259,8 +260,6 @@ void InvariantChecker::check_current_g() {
 //   sched.stack-two-ms  no two Ms run on one goroutine's stack
 void InvariantChecker::check_ms_and_ps() {
   const Snapshot& snap = *snap_;
-  auto m_name = [](int64_t id) { return "M" + std::to_string(id); };
-  auto p_name = [](int32_t id) { return "P" + std::to_string(id); };
   for (const introspect::Processor& p : snap.procs) {
     if (p.idle_count > 1) {
       report("sched.p-placement", p_name(p.id) + " is on the idle P list " + std::to_string(p.idle_count) + " times");

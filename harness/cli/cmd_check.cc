@@ -109,10 +109,12 @@ std::string select_scenarios(const ScenarioList& all, const std::string& only,
 
 // Everything about the check that does not change while it runs.
 // Invariant: scenarios and procs have one entry per row (a scenario at
-// one GOMAXPROCS value), scenario-major.
+// one GOMAXPROCS value), scenario-major: each scenario once per entry of
+// procs_list, in its order.
 struct Plan {
   std::vector<const harness::Scenario*> scenarios;
   std::vector<uint32_t> procs;
+  std::vector<uint32_t> procs_list;  // --procs
   harness::Shard shard;
   CheckFlags check;
   RunFlags flags;
@@ -158,8 +160,7 @@ uint32_t batch_size(const Row& row, uint64_t remaining, unsigned workers) {
 
 class Check {
  public:
-  Check(Plan plan, uint32_t procs_per_scenario)
-      : plan_(std::move(plan)), progress_(progress_total(plan_)), procs_per_scenario_(procs_per_scenario) {
+  explicit Check(Plan plan) : plan_(std::move(plan)), progress_(progress_total(plan_)) {
     rows_.resize(plan_.scenarios.size());
     for (size_t i = 0; i < rows_.size(); i++) {
       rows_[i].scenario = plan_.scenarios[i];
@@ -184,8 +185,7 @@ class Check {
   std::vector<Row> rows_;
   harness::ProgressBar progress_;
   uint64_t done_ = 0;
-  uint64_t restarts_ = 0;        // workers restarted after a crash or a timeout
-  uint32_t procs_per_scenario_;  // rows per scenario (--procs values)
+  uint64_t restarts_ = 0;  // workers restarted after a crash or a timeout
 };
 
 void Check::run_in_process() {
@@ -337,13 +337,9 @@ int Check::summarize(double seconds, uint64_t restarts, unsigned workers) {
     printf("\n");
   }
   std::string procs_text;
-  // The first scenario's rows carry the --procs list, in order.
-  for (uint32_t i = 0; i < procs_per_scenario_ && i < plan_.procs.size(); i++) {
-    if (i > 0) procs_text += ",";
-    procs_text += std::to_string(plan_.procs[i]);
-  }
+  for (uint32_t n : plan_.procs_list) procs_text += (procs_text.empty() ? "" : ",") + std::to_string(n);
   printf("\n%s: %zu scenarios at procs %s, %" PRIu64 " runs, %" PRIu64 " failing, %.2f s\n",
-         total_failures == 0 ? "ok" : "FAILED", rows_.size() / procs_per_scenario_, procs_text.c_str(), total_runs,
+         total_failures == 0 ? "ok" : "FAILED", rows_.size() / plan_.procs_list.size(), procs_text.c_str(), total_runs,
          total_failures, seconds);
   if (!plan_.check.junit.empty()) {
     if (std::string err = harness::write_junit(plan_.check.junit, "gort check", cases); !err.empty()) {
@@ -389,10 +385,9 @@ int cmd_check(const ScenarioList& all, const CheckFlags& check, const RunFlags& 
   std::vector<const harness::Scenario*> selected;
   if (std::string err = select_scenarios(all, check.only, &selected); !err.empty()) return bad_input(err);
   if (selected.empty()) return bad_input("no scenarios to check");
-  std::vector<uint32_t> procs;
-  if (std::string err = parse_procs_list(check.procs, &procs); !err.empty()) return bad_input(err);
+  if (std::string err = parse_procs_list(check.procs, &plan.procs_list); !err.empty()) return bad_input(err);
   for (const harness::Scenario* s : selected) {
-    for (uint32_t n : procs) {
+    for (uint32_t n : plan.procs_list) {
       plan.scenarios.push_back(s);
       plan.procs.push_back(n);
     }
@@ -412,7 +407,7 @@ int cmd_check(const ScenarioList& all, const CheckFlags& check, const RunFlags& 
   }
 
   auto start = Clock::now();
-  Check run(std::move(plan), static_cast<uint32_t>(procs.size()));
+  Check run(std::move(plan));
   if (flags.in_process) {
     run.run_in_process();
     return run.summarize(seconds_since(start), 0, 0);

@@ -6,10 +6,7 @@
 namespace gort::harness {
 namespace {
 
-bool is_preemption(const Decision& d) {
-  // An M switch at a scheduling point counts against the bound like a preemption.
-  return (d.kind == decision_kind(Choice::kPreempt) || d.kind == decision_kind(Choice::kRunM)) && d.chosen != 0;
-}
+bool is_preemption(const Decision& d) { return can_preempt(d.kind) && d.chosen != 0; }
 
 }  // namespace
 
@@ -53,8 +50,7 @@ void BoundedDfs::next() {
     Decision& d = path_.back();
     bool was_preemption = is_preemption(d);
     size_t before = preemptions - (was_preemption ? 1 : 0);
-    bool adds_preemption =
-        (d.kind == decision_kind(Choice::kPreempt) || d.kind == decision_kind(Choice::kRunM)) && d.chosen == 0;
+    bool adds_preemption = can_preempt(d.kind) && d.chosen == 0;
     if (d.chosen + 1 < d.n && (!adds_preemption || before + 1 <= max_preemptions_)) {
       d.chosen++;
       return;

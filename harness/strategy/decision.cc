@@ -15,11 +15,8 @@ size_t count_nonzero(std::span<const Decision> d) {
 }
 
 size_t count_preemptions(std::span<const Decision> d) {
-  return static_cast<size_t>(std::count_if(d.begin(), d.end(), [](const Decision& x) {
-    // A switch to another M at a scheduling point is a preemption of the
-    // running M, and counts as one (DFS's bound, shrink reports).
-    return (x.kind == decision_kind(Choice::kPreempt) || x.kind == decision_kind(Choice::kRunM)) && x.chosen != 0;
-  }));
+  return static_cast<size_t>(
+      std::count_if(d.begin(), d.end(), [](const Decision& x) { return can_preempt(x.kind) && x.chosen != 0; }));
 }
 
 size_t count_faults(std::span<const Decision> d) {

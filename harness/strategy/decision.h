@@ -57,6 +57,13 @@ static_assert(as_choice(decision_kind(Choice::kRunM)) == Choice::kRunM, "decisio
 static_assert(!is_fault(decision_kind(Choice::kStealOrder)), "a new Choice kind is not a fault site");
 static_assert(as_fault_site(decision_kind(FaultSite::kClockJump)) == FaultSite::kClockJump, "fault kinds round-trip");
 
+// Answers of this kind other than 0 preempt: a goroutine (kPreempt) or the
+// running M (kRunM, a switch to another M at a scheduling point). DFS's
+// bound and the reports count both.
+inline constexpr bool can_preempt(DecisionKind k) {
+  return k == decision_kind(Choice::kPreempt) || k == decision_kind(Choice::kRunM);
+}
+
 // "preempt", "pick-runnable", ..., or "fault:clock-jump"; "?" when invalid.
 std::string decision_kind_name(DecisionKind k);
 
