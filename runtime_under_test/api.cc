@@ -161,17 +161,26 @@ void yield_point() {
 
 uint64_t goid() { return current_goroutine("gort::goid")->goid; }
 
-int num_goroutine() { return current_goroutine("gort::num_goroutine")->rt->ngoroutines; }
+int num_goroutine() {
+  // Acquire: a goroutine counted out has done everything it did (goexit0).
+  return current_goroutine("gort::num_goroutine")->rt->ngoroutines.load(std::memory_order_acquire);
+}
 
 GoroutineState goroutine_state(uint64_t goid) {
   rt::Runtime& r = *current_goroutine("gort::goroutine_state")->rt;
   GoroutineState st;
+  // Other Ms change these Gs as we read: each field is read once, atomically.
+  r.allglock.lock();
   for (const auto& g : r.allgs) {
-    if (g->is_g0 || g->goid != goid || g->status == rt::Gstatus::kDead || g->status == rt::Gstatus::kIdle) continue;
+    const rt::Gstatus status = rt::load_acquire(g->status);
+    if (g->is_g0 || rt::load_relaxed(g->goid) != goid || status == rt::Gstatus::kDead || status == rt::Gstatus::kIdle) {
+      continue;
+    }
     st.exists = true;
-    st.waiting = g->status == rt::Gstatus::kWaiting;
-    st.wait_reason = st.waiting ? rt::waitreason_string(g->waitreason) : "";
+    st.waiting = status == rt::Gstatus::kWaiting;
+    st.wait_reason = st.waiting ? rt::waitreason_string(rt::load_relaxed(g->waitreason)) : "";
   }
+  r.allglock.unlock();
   return st;
 }
 

@@ -23,14 +23,15 @@ namespace {
 // Go's maxAlloc on 64-bit Linux: a bigger buffer can never be allocated.
 constexpr uint64_t kMaxAlloc = uint64_t{1} << 48;
 
-bool chanparkcommit(G*, void* lock) {
+// Releases, on g0, the lock the parking G held (chan_lock_released_by_park).
+bool chanparkcommit(G*, void* lock) GORT_NO_THREAD_SAFETY_ANALYSIS {
   static_cast<platform::Lock*>(lock)->unlock();
   return true;
 }
 
 // Parks the current G on q of c (c locked) until a partner or close wakes
 // it. Returns whether a value was passed (false: c was closed).
-bool park_on(hchan* c, waitq& q, void* ep, WaitReason reason) {
+bool park_on(hchan* c, waitq& q, void* ep, WaitReason reason) GORT_RELEASE(c->lock) {
   Runtime& rt = *c->rt;
   G* gp = getg();
   sudog* sg = acquire_sudog(rt, getm()->p);
@@ -43,6 +44,7 @@ bool park_on(hchan* c, waitq& q, void* ep, WaitReason reason) {
   q.enqueue(sg);
   chan_check(c);
   gopark(chanparkcommit, &c->lock, reason);
+  chan_lock_released_by_park(c);
   assert(gp->waiting == sg && "chan: woken with a different sudog");
   gp->waiting = nullptr;
   gp->param = nullptr;
@@ -95,7 +97,7 @@ size_t block_align(const detail::ElemOps* ops) { return ops->align > alignof(hch
 
 size_t block_header(size_t align) { return (sizeof(hchan) + align - 1) & ~(align - 1); }
 
-void* alloc_block(Runtime& rt, size_t bytes, size_t align) {
+void* alloc_block(Runtime& rt, size_t bytes, size_t align) GORT_REQUIRES(rt.heaplock) {
   if (align > alignof(std::max_align_t)) return ::operator new(bytes, std::align_val_t(align), std::nothrow);
   size_t cls = (bytes + kClassBytes - 1) / kClassBytes;
   if (cls > Runtime::kCachedClasses) return std::malloc(bytes);
@@ -108,7 +110,7 @@ void* alloc_block(Runtime& rt, size_t bytes, size_t align) {
   return std::malloc(cls * kClassBytes);
 }
 
-void free_block(Runtime& rt, void* b, size_t bytes, size_t align) {
+void free_block(Runtime& rt, void* b, size_t bytes, size_t align) GORT_REQUIRES(rt.heaplock) {
   if (align > alignof(std::max_align_t)) {
     ::operator delete(b, std::align_val_t(align));
     return;
@@ -126,6 +128,7 @@ void free_block(Runtime& rt, void* b, size_t bytes, size_t align) {
 }  // namespace
 
 void release_chan_blocks(Runtime& rt) {
+  rt.heaplock.lock();
   for (size_t i = 0; i < Runtime::kCachedClasses; i++) {
     while (void* b = rt.chan_blocks[i]) {
       rt.chan_blocks[i] = *static_cast<void**>(b);
@@ -133,6 +136,7 @@ void release_chan_blocks(Runtime& rt) {
     }
     rt.chan_blocks_cached[i] = 0;
   }
+  rt.heaplock.unlock();
 }
 
 hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
@@ -145,7 +149,9 @@ hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
   }
   size_t align = block_align(ops);
   size_t header = block_header(align);
+  rt.heaplock.lock();
   void* block = alloc_block(rt, header + mem, align);
+  rt.heaplock.unlock();
   // coverage-excluded-next: malloc failed: the machine is out of memory
   if (block == nullptr) fatal(rt, "out of memory", "runtime: cannot allocate a channel buffer\n");
   auto* c = new (block) hchan;
@@ -154,18 +160,23 @@ hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
   c->dataqsiz = static_cast<uint32_t>(size);
   c->ops = ops;
   c->rt = &rt;
-  c->refs = 1;
+  chan_ref_add(c);
+  rt.heaplock.lock();
   c->id = rt.next_chan_id++;
   c->live_next = rt.live_chans;
   if (rt.live_chans != nullptr) rt.live_chans->live_prev = c;
   rt.live_chans = c;
+  rt.heaplock.unlock();
   return c;
 }
 
 void chan_free(hchan* c) {
   Runtime& rt = *c->rt;
   uint32_t i = c->recvx;
+  // The elements go first, outside the lock: one may be the last handle
+  // to another channel, freed (under the lock) right here.
   for (uint32_t n = 0; n < c->qcount; n++, i = ring_next(c, i)) elem_destroy(c->ops, c->slot(i));
+  rt.heaplock.lock();
   if (c->live_prev != nullptr)
     c->live_prev->live_next = c->live_next;
   else
@@ -175,6 +186,7 @@ void chan_free(hchan* c) {
   size_t bytes = block_header(align) + static_cast<size_t>(c->dataqsiz) * c->ops->size;
   c->~hchan();
   free_block(rt, c, bytes, align);
+  rt.heaplock.unlock();
 }
 
 // Inlined into the public entry points below (the only callers outside
@@ -187,7 +199,7 @@ void chan_free(hchan* c) {
   }
   // Fast path: a non-blocking send that cannot proceed fails without the lock.
   // coverage-excluded-next: dead here: chansend_nonblocking makes this check first; a timer's channel is never full
-  if (!block && !c->closed && chan_full(c)) return false;
+  if (!block && !chan_closed_unlocked(c) && chan_full(c)) return false;
 
   chan_lock(c);
   if (c->closed) {
@@ -238,7 +250,7 @@ void chan_free(hchan* c) {
   // closed (then it is drained: the zero value, not ok).
   if (!block && chan_empty(c)) {
     // coverage-excluded-next: dead here: chanrecv_nonblocking makes this check first, and only it calls with !block
-    if (!c->closed) return false;
+    if (!chan_closed_unlocked(c)) return false;
     if (chan_empty(c)) {
       if (ep != nullptr) c->ops->assign_zero(ep);
       took_no_effect(c);
@@ -295,7 +307,7 @@ void closechan(hchan* c) {
     chan_unlock(c);
     panic_runtime_error(*c->rt, "close of closed channel");
   }
-  c->closed = true;
+  set_relaxed(c->closed, true);
   took_effect(c, nullptr);
 
   // Every receiver gets the zero value, every sender a panic (once it runs).
@@ -387,11 +399,11 @@ ChanRef makechan(const ElemOps* ops, int64_t size) {
 // any run, or in a later one) the channel is gone, or will be freed by its
 // own run's end, so a copy or a destruction there does nothing.
 void chan_retain(ChanRef ref) {
-  if (of_current_run(ref)) ref.c->refs++;
+  if (of_current_run(ref)) rt::chan_ref_add(ref.c);
 }
 
 void chan_release(ChanRef ref) {
-  if (of_current_run(ref) && --ref.c->refs == 0) rt::chan_free(ref.c);
+  if (of_current_run(ref) && rt::chan_ref_drop(ref.c)) rt::chan_free(ref.c);
 }
 
 void chansend(ChanRef ref, void* elem) {
@@ -409,7 +421,7 @@ bool chansend_nonblocking(ChanRef ref, void* elem) {
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
   // Go's fast path: an open channel that would block fails at once, unlocked.
-  if (c != nullptr && !c->closed && rt::chan_full(c)) return false;
+  if (c != nullptr && !rt::chan_closed_unlocked(c) && rt::chan_full(c)) return false;
   if (!rt::chansend(c, elem, /*block=*/false)) return false;
   op_done(gp, EventKind::kChanSend, c, elem, 0);
   return true;
@@ -431,7 +443,7 @@ bool chanrecv_nonblocking(ChanRef ref, void* elem, bool* ok) {
   rt::count_step(*gp->rt);
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
-  if (c != nullptr && !c->closed && rt::chan_empty(c)) {
+  if (c != nullptr && !rt::chan_closed_unlocked(c) && rt::chan_empty(c)) {
     *ok = false;
     return false;
   }

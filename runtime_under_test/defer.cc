@@ -39,7 +39,9 @@ void defer_free(P* pp, DeferRecord* d) {
 [[gnu::noinline]] DeferRecord* defer_refill(Runtime& rt, P* pp) {
   auto chunk = std::make_unique<DeferRecord[]>(kDeferChunk);
   for (size_t i = 0; i < kDeferChunk; i++) defer_free(pp, &chunk[i]);
+  rt.heaplock.lock();
   rt.defer_chunks.push_back(std::move(chunk));
+  rt.heaplock.unlock();
   return pp->deferpool;
 }
 

@@ -2,6 +2,7 @@
 #ifndef GORT_G_H
 #define GORT_G_H
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "platform/fiber.h"
 #include "platform/platform.h"
 #include "platform/stack_memory.h"
+#include "relaxed.h"
 #include "sudog.h"
 #include "timer.h"
 #include "waitreason.h"
@@ -29,6 +31,9 @@ class Runtime;
 //   status == kWaiting   =>  in no run queue; waitreason says why
 //   status == kDead      =>  fn == nullptr; on exactly one gfree list
 //   sched is meaningful only while status != kRunning
+// status, goid and waitreason are read by other Ms (goroutine_state, the
+// dump) through relaxed.h; status is stored with release and read with
+// acquire there, so that a G seen dead or parked has done what it did.
 // Owned by its Runtime (allgs), never freed before the Runtime; a dead G
 // keeps its stack for the next newproc. No lock protects a G: its status
 // is the lock (only casgstatus changes it), so that with several Ms the M

@@ -24,7 +24,7 @@ void gfput(Runtime& rt, P* pp, G* gp) {
 }
 
 G* gfget(Runtime& rt, P* pp) {
-  if (pp->gfree == nullptr && rt.sched.gfree.size > 0) {
+  if (pp->gfree == nullptr && rt.sched.gfree.size_unlocked() > 0) {
     rt.sched.lock.lock();
     while (pp->gfree_count < kGfreeLocalMax / 2 && rt.sched.gfree.size > 0) {
       G* g = rt.sched.gfree.pop_front();

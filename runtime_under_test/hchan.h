@@ -26,10 +26,8 @@ class Runtime;
 //   closed implies sendq is empty (close woke every sender).
 // Both queues are non-empty at once only for one G selecting on both sides.
 // lock protects every field but the lifetime ones, which belong to the run:
-// refs changes only in the goroutine copying or dropping a handle, with no
-// platform operation in between, so it is exact with virtual Ms (they
-// switch only at platform operations); Ms on OS threads will need it
-// atomic.
+// refs changes in whichever goroutine copies or drops a handle (see
+// chan_ref_add); live_prev, live_next and id are the run's heaplock's.
 struct hchan {
   uint32_t qcount = 0;
   uint32_t dataqsiz = 0;
@@ -44,7 +42,13 @@ struct hchan {
 
   // Lifetime: handles (Chan<T>) count references; the run frees the rest.
   Runtime* rt = nullptr;
+#if defined(GORT_PLATFORM_SIM)
+  // Exact without an atomic: virtual Ms switch only at platform
+  // operations, and none comes between a handle's read and write of it.
   int64_t refs = 0;
+#else
+  platform::Atomic<int64_t> refs{0};
+#endif
   // Creation order within the run: select locks channels in this order
   // (Go sorts by address; an order that no allocator can perturb keeps sim
   // runs a pure function of their seed).
@@ -57,6 +61,29 @@ struct hchan {
 
   void* slot(uint32_t i) const { return buf + static_cast<size_t>(i) * ops->size; }
 };
+
+// A handle to c was copied.
+inline void chan_ref_add(hchan* c) {
+#if defined(GORT_PLATFORM_SIM)
+  c->refs++;
+#else
+  c->refs.fetch_add(1, std::memory_order_relaxed);
+#endif
+}
+
+// A handle to c was dropped; true if it was the last (the caller frees c).
+// On threads, as any reference count: the drop releases this thread's
+// uses of the channel, and the last one acquires every other thread's
+// before the channel is freed (acq_rel on the decrement rather than a
+// separate fence, which ThreadSanitizer does not model; on x86 the same
+// instruction).
+inline bool chan_ref_drop(hchan* c) {
+#if defined(GORT_PLATFORM_SIM)
+  return --c->refs == 0;
+#else
+  return c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1;
+#endif
+}
 
 // A trivially copyable element's bytes: the common sizes as fixed-size
 // copies the compiler turns into plain moves, no call (Go's typedmemmove).
@@ -108,8 +135,12 @@ inline uint32_t ring_next(const hchan* c, uint32_t i) { return i + 1 == c->dataq
 
 // Would a send block / would a receive block, read without the lock: the
 // fast paths of non-blocking operations (Go's full/empty).
-inline bool chan_full(const hchan* c) { return c->dataqsiz == 0 ? c->recvq.empty() : c->qcount == c->dataqsiz; }
-inline bool chan_empty(const hchan* c) { return c->dataqsiz == 0 ? c->sendq.empty() : c->qcount == 0; }
+// qcount and closed are stored through set_relaxed for these readers.
+inline bool chan_full(const hchan* c) {
+  return c->dataqsiz == 0 ? c->recvq.empty() : load_relaxed(c->qcount) == c->dataqsiz;
+}
+inline bool chan_empty(const hchan* c) { return c->dataqsiz == 0 ? c->sendq.empty() : load_relaxed(c->qcount) == 0; }
+inline bool chan_closed_unlocked(const hchan* c) { return load_relaxed(c->closed); }
 
 // The moves of a channel operation, shared by chan.cc and select.cc; each
 // is called with c locked.
@@ -118,7 +149,7 @@ inline bool chan_empty(const hchan* c) { return c->dataqsiz == 0 ? c->sendq.empt
 inline void buf_put(hchan* c, void* ep) {
   elem_construct(c->ops, c->slot(c->sendx), ep);
   c->sendx = ring_next(c, c->sendx);
-  c->qcount++;
+  set_relaxed(c->qcount, c->qcount + 1);
 }
 
 // Out of the buffer's head (qcount > 0); ep may be null (value dropped).
@@ -127,7 +158,7 @@ inline void buf_take(hchan* c, void* ep) {
   if (ep != nullptr) elem_assign(c->ops, ep, qp);
   elem_destroy(c->ops, qp);
   c->recvx = ring_next(c, c->recvx);
-  c->qcount--;
+  set_relaxed(c->qcount, c->qcount - 1);
 }
 
 // A send meeting a parked receiver: straight into its variable.
@@ -189,8 +220,11 @@ void chansend_from_timer(hchan* c, void* ep);
 void chan_check(const hchan* c);
 
 // The wait/wake hand-off both chan.cc and select.cc use.
-void chan_lock(hchan* c);
-void chan_unlock(hchan* c);
+void chan_lock(hchan* c) GORT_ACQUIRE(c->lock);
+void chan_unlock(hchan* c) GORT_RELEASE(c->lock);
+// A G parked with c's lock as gopark's lock: park_m released it on g0,
+// after the switch, where the analysis cannot follow. This tells it so.
+inline void chan_lock_released_by_park(hchan* c) GORT_RELEASE(c->lock) GORT_NO_THREAD_SAFETY_ANALYSIS { (void)c; }
 
 }  // namespace gort::rt
 

@@ -35,18 +35,39 @@ M* mget(Runtime& rt) {
   return mp;
 }
 
-#if defined(GORT_PLATFORM_SIM)
 // Where a new M starts: on its g0, with the P startm handed it.
 [[noreturn]] void mstart_new(void* arg) {
   auto* mp = static_cast<M*>(arg);
+#if defined(GORT_PLATFORM_SIM)
   landed_fresh(mp->g0);
+#else
+  landed_fresh(mp->g0, &mp->native_fiber);
+#endif
   mp->quiescent = false;
   Runtime& rt = *mp->g0->rt;
+  stop_if_ending(rt);
   trace_event(rt, EventKind::kMStart, 0, static_cast<uint64_t>(mp->id));
   P* pp = mp->nextp;
   mp->nextp = nullptr;
   acquirep(mp, pp);
   schedule();
+}
+
+#if !defined(GORT_PLATFORM_SIM)
+// The body of an M's OS thread (Go's mstart on a new thread): the thread's
+// own stack enters the M's g0 and comes back here when the M stops.
+void mstart_thread(void* arg) {
+  auto* mp = static_cast<M*>(arg);
+  Runtime& rt = *mp->g0->rt;
+  setm(mp);
+  platform::reset_held_locks();
+  platform::tls_os.ending = &rt.ending;
+  // coverage-excluded-next: sigaltstack or mmap failed
+  if (!mp->altstack.install()) fputs("gort: warning: no alternate signal stack on a new M\n", stderr);
+  enter_g0(mp, mstart_new);
+  mp->altstack.uninstall();
+  platform::tls_os = platform::OsThreadState{};
+  setm(nullptr);
 }
 #endif
 
@@ -58,7 +79,7 @@ void acquirep(M* mp, P* pp) {
   assert(pp->status == Pstatus::kIdle);
   mp->p = pp;
   pp->m = mp;
-  pp->status = Pstatus::kRunning;
+  set_p_status(pp, Pstatus::kRunning);
 }
 
 P* releasep(M* mp) {
@@ -66,7 +87,7 @@ P* releasep(M* mp) {
   assert(pp != nullptr && "releasep: M has no P");
   assert(pp->m == mp && pp->status == Pstatus::kRunning);
   pp->m = nullptr;
-  pp->status = Pstatus::kIdle;
+  set_p_status(pp, Pstatus::kIdle);
   mp->p = nullptr;
   return pp;
 }
@@ -145,6 +166,7 @@ void stopm(Runtime& rt) {
   mp->quiescent = true;
   mp->park.sleep();
   mp->quiescent = false;
+  stop_if_ending(rt);
   mp->park.clear();
   P* pp = mp->nextp;
   assert(pp != nullptr && "stopm: woken without a P");
@@ -170,27 +192,36 @@ void resetspinning(Runtime& rt) {
 
 void newm(Runtime& rt, P* pp, bool spinning) {
   assert(pp != nullptr);
+  auto owned = std::make_unique<M>();
+  M* mp = owned.get();
+  mp->g0 = malg_g0(rt);
+  mp->nextp = pp;
+  mp->spinning = spinning;
+  // os: allm grows under sched.lock, in slots reserved up front (see
+  // Runtime::allm). sim: no other virtual M runs until this one yields.
+  if constexpr (!platform::kSimulated) rt.sched.lock.lock();
   // coverage-excluded-begin: a broken runtime: Ms started and never reused
   if (rt.allm.size() >= kMaxMs) {
+    owned.reset();  // the run ends here: the M never existed
     char pre[128];
     snprintf(pre, sizeof pre, "runtime: program exceeds %u-thread limit\n", kMaxMs);
     fatal(rt, "thread exhaustion", pre);
   }
   // coverage-excluded-end
-#if defined(GORT_PLATFORM_SIM)
-  auto owned = std::make_unique<M>();
-  M* mp = owned.get();
   mp->id = static_cast<int64_t>(rt.allm.size());
-  mp->g0 = malg_g0(rt);
-  mp->nextp = pp;
-  mp->spinning = spinning;
-  mp->eh = rt.m0().eh;  // the one OS thread's exception state
   rt.allm.push_back(std::move(owned));
   rt.result.ms++;
+  if constexpr (!platform::kSimulated) rt.sched.lock.unlock();
+#if defined(GORT_PLATFORM_SIM)
+  rt.nms.store(rt.nms.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  mp->eh = rt.m0().eh;  // the one OS thread's exception state
   rt.vms->add(mp, mstart_new);
 #else
-  // coverage-excluded-next: unreachable: os runs resolve Config::procs to 1 (one M needs no other)
-  (void)spinning, fatal(rt, "newm: several Ms on OS threads are not built yet (Config::procs is 1 in os builds)");
+  // Published once allm holds it: the M ending a run counts and wakes
+  // allm[0, nms).
+  rt.nms.fetch_add(1, std::memory_order_release);
+  // coverage-excluded-next: the OS refused a thread (resource limits)
+  if (!mp->thread.start(mstart_thread, mp)) fatal(rt, "newosproc", "runtime: failed to create new OS thread\n");
 #endif
 }
 
@@ -201,13 +232,17 @@ void checkdead(Runtime& rt) {
   if (run > 0) return;
   // coverage-excluded-begin: a broken runtime: its counts of Ms or Gs disagree with its queues
   if (run < 0) fatal(rt, "checkdead: inconsistent counts");
+  rt.allglock.lock();
+  bool runnable = false;
   for (const auto& g : rt.allgs) {
-    if (!g->is_g0 && (g->status == Gstatus::kRunnable || g->status == Gstatus::kRunning)) {
-      fatal(rt, "checkdead: runnable g");
-    }
+    runnable = runnable || (!g->is_g0 && (g->status == Gstatus::kRunnable || g->status == Gstatus::kRunning));
   }
+  rt.allglock.unlock();
+  if (runnable) fatal(rt, "checkdead: runnable g");
   // coverage-excluded-end
-  if (rt.ngoroutines == 0) fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
+  if (rt.ngoroutines.load(std::memory_order_relaxed) == 0) {
+    fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
+  }
   // Go returns while a timer is pending: some M sleeps for it. (If none
   // does, that is a lost timer: in sim the virtual Ms then all block and
   // the runtime deadlock is reported.)

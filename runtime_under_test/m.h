@@ -32,7 +32,7 @@ struct M {
   G* g0 = nullptr;
   G* curg = nullptr;
   P* p = nullptr;
-  P* nextp = nullptr;  // the P startm handed over, taken when it wakes
+  P* nextp = nullptr;      // the P startm handed over, taken when it wakes
   M* schedlink = nullptr;  // next on sched.midle
   bool spinning = false;   // looking for work (counted in sched.nmspinning)
   // The OS thread's own context: run() switches from it to g0 and the run
@@ -51,6 +51,21 @@ struct M {
   // a second fault before the run ends is the process's, not the run's.
   bool claimed_fault = false;
   platform::FaultInfo fault;  // the claimed fault, for its report on g0
+  // Counted by this M alone and summed into the Result when the run ends
+  // (no shared counter on the hot path).
+  uint64_t switches = 0;            // goroutines it started running (execute)
+  uint64_t goroutines_created = 0;  // go statements it ran
+
+#if !defined(GORT_PLATFORM_SIM)
+  // --- OS thread (os) ---
+  // Steps this M may take before it draws more from the run's pool
+  // (Runtime::steps_pool): the budget without a shared counter per step.
+  uint64_t steps_left = 0;
+  platform::OsThread thread;  // not started for m0, the caller's thread
+  // This thread's alternate signal stack (a stack overflow is reported on
+  // it); m0's is the Runtime's.
+  platform::AltStack altstack;
+#endif
 
   // --- virtual thread (sim) ---
   // Invariant: while this M is not the running virtual thread, vctx is its
@@ -60,11 +75,11 @@ struct M {
   gort_gobuf vctx{};
   G* vg = nullptr;
   platform::CxxEhState veh;
-  bool vstarted = false;       // has run (else vctx starts it fresh)
+  bool vstarted = false;  // has run (else vctx starts it fresh)
   const void* blocked_on = nullptr;
   int64_t deadline = -1;
-  bool timed_out = false;      // its last block ended by its deadline
-  bool quiescent = true;       // switched out at its safe point, or idle
+  bool timed_out = false;          // its last block ended by its deadline
+  bool quiescent = true;           // switched out at its safe point, or idle
   platform::HeldLocks held_locks;  // lock ranking (platform/lockrank.h)
 };
 

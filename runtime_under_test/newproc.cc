@@ -13,19 +13,22 @@
 namespace gort::rt {
 namespace {
 
-G* malg(Runtime& rt, size_t stack_size) {
+G* malg(Runtime& rt, size_t stack_size, bool is_g0) {
   auto owned = std::make_unique<G>();
   G* gp = owned.get();
   gp->rt = &rt;
+  gp->is_g0 = is_g0;  // before allgs publishes it
+  // The stack pool is the run's, shared by its Ms: allglock guards it too.
+  rt.allglock.lock();
+  const bool mapped = rt.stacks->get(stack_size, rt.config.guard_size, &gp->stack);
+  if (mapped) rt.allgs.push_back(std::move(owned));
+  rt.allglock.unlock();
   // coverage-excluded-next: mmap failed: the machine is out of memory
-  if (!rt.stacks->get(stack_size, rt.config.guard_size, &gp->stack)) {
-    fatal(rt, "out of memory", "runtime: cannot map a goroutine stack (mmap failed)\n");
-  }
+  if (!mapped) fatal(rt, "out of memory", "runtime: cannot map a goroutine stack (mmap failed)\n");
   // A pooled stack may carry the tools' verdicts on frames a previous run
   // abandoned (a virtual M switched out mid-call when its run ended).
   platform::unpoison_stack(gp->stack.lo, gp->stack.usable());
   platform::fiber_create(&gp->fiber, gp->stack.lo, gp->stack.usable());
-  rt.allgs.push_back(std::move(owned));
   casgstatus(gp, Gstatus::kIdle, Gstatus::kDead);
   return gp;
 }
@@ -37,7 +40,7 @@ void assign_goid(Runtime& rt, P* pp, G* gp) {
     pp->goidcache = rt.sched.goidgen.fetch_add(kGoidCacheBatch) + 1;
     pp->goidcacheend = pp->goidcache + kGoidCacheBatch;
   }
-  gp->goid = pp->goidcache++;
+  set_relaxed(gp->goid, pp->goidcache++);  // goroutine_state reads it from other Ms
 }
 
 void goroutine_body(void* arg) {
@@ -73,12 +76,12 @@ void goexit0(G* gp) {
   gp->resumed_from_park = false;
   gp->m = nullptr;
   mp->curg = nullptr;
-  gp->waitreason = WaitReason::kZero;
+  set_relaxed(gp->waitreason, WaitReason::kZero);
   gp->param = nullptr;
   assert(gp->eh.caught == nullptr && "a goroutine ended inside a catch handler");
   gp->eh = platform::CxxEhState{};
-  platform::tsan_renew(&gp->fiber);  // its frames were abandoned at goexit
-  rt.ngoroutines--;
+  platform::tsan_renew(&gp->fiber);                        // its frames were abandoned at goexit
+  rt.ngoroutines.fetch_sub(1, std::memory_order_release);  // num_goroutine acquires
   gfput(rt, mp->p, gp);
   schedule();
 }
@@ -87,14 +90,12 @@ void goexit0(G* gp) {
 
 G* malg_g0(Runtime& rt) {
   // g0 runs only the scheduler, but ASan and debug builds have big frames.
-  G* gp = malg(rt, std::max<size_t>(rt.config.stack_size, 256 * 1024));
-  gp->is_g0 = true;
-  return gp;
+  return malg(rt, std::max<size_t>(rt.config.stack_size, 256 * 1024), /*is_g0=*/true);
 }
 
 G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
   if (ops == nullptr || fn == nullptr) fatal(rt, "go of nil func value");
-  if (static_cast<uint32_t>(rt.ngoroutines) >= rt.config.max_goroutines) {
+  if (static_cast<uint32_t>(rt.ngoroutines.load(std::memory_order_relaxed)) >= rt.config.max_goroutines) {
     char pre[128];
     snprintf(pre, sizeof pre, "runtime: more than %u goroutines (raise Config::max_goroutines)\n",
              rt.config.max_goroutines);
@@ -103,7 +104,7 @@ G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
   P* pp = getm()->p;
   assert(pp != nullptr && "newproc1: an M without a P creates no goroutine");
   G* gp = gfget(rt, pp);
-  if (gp == nullptr) gp = malg(rt, rt.config.stack_size);
+  if (gp == nullptr) gp = malg(rt, rt.config.stack_size, /*is_g0=*/false);
   assert(gp->status == Gstatus::kDead && gp->fn == nullptr);
 
   // The function lives at the top of the new stack, as Go copies a go
@@ -119,8 +120,8 @@ G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
 
   assign_goid(rt, pp, gp);
   casgstatus(gp, Gstatus::kDead, Gstatus::kRunnable);
-  rt.ngoroutines++;
-  rt.result.goroutines_created++;
+  rt.ngoroutines.fetch_add(1, std::memory_order_relaxed);
+  getm()->goroutines_created++;
   return gp;
 }
 

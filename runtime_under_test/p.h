@@ -2,6 +2,7 @@
 #ifndef GORT_P_H
 #define GORT_P_H
 
+#include <atomic>
 #include <cstdint>
 
 #include "g.h"
@@ -33,25 +34,38 @@ enum class Pstatus : uint8_t { kIdle, kRunning };
 // status are protected by sched.lock.
 struct P {
   int32_t id = 0;
-  Pstatus status = Pstatus::kIdle;
-  M* m = nullptr;     // the M holding this P
-  P* link = nullptr;  // next on sched.pidle
+  Pstatus status = Pstatus::kIdle;  // relaxed atomic access: sysmon reads it (p_status)
+  M* m = nullptr;                   // the M holding this P
+  P* link = nullptr;                // next on sched.pidle
   platform::Atomic<uint32_t> runqhead{0};
   platform::Atomic<uint32_t> runqtail{0};
   platform::Atomic<G*> runq[kLocalRunqSize] = {};
   platform::Atomic<G*> runnext{nullptr};
   // Incremented by every execute that does not inherit a time slice; the
-  // global queue is checked first every 61 ticks (fairness).
-  uint32_t schedtick = 0;
+  // global queue is checked first every 61 ticks (fairness). Written only
+  // by the owner; sysmon reads it from its own thread (an unchanged tick
+  // means one G has run all along), hence relaxed atomic.
+  platform::Atomic<uint32_t> schedtick{0};
+  // Set by sysmon (a G ran too long) or by the M ending the run; honoured,
+  // and cleared, at the next yield point of the G running on this P (os
+  // builds; in sim the chooser preempts).
+  platform::Atomic<bool> preempt{false};
   G* gfree = nullptr;
   int32_t gfree_count = 0;
   uint64_t goidcache = 0;
   uint64_t goidcacheend = 0;
   sudog* sudogcache = nullptr;  // free sudogs, linked by waitlink
   platform::Lock timers_lock{platform::LockRank::kTimers};
-  TimerHeap timers;  // GUARDED_BY(timers_lock)
+  TimerHeap timers;                         // GUARDED_BY(timers_lock)
   struct DeferRecord* deferpool = nullptr;  // free defer records, linked by link
 };
+
+// A P's status as another thread (sysmon) may read it while its owner
+// changes it: relaxed atomic accesses, plain moves on every CPU.
+inline Pstatus p_status(const P* pp) {
+  return std::atomic_ref<Pstatus>(const_cast<Pstatus&>(pp->status)).load(std::memory_order_relaxed);
+}
+inline void set_p_status(P* pp, Pstatus s) { std::atomic_ref<Pstatus>(pp->status).store(s, std::memory_order_relaxed); }
 
 }  // namespace gort::rt
 

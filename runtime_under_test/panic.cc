@@ -203,6 +203,7 @@ void gopanic(G* gp, PanicValue v) {
   preprint_panics(gp);
   // Go's fatalpanic, for the whole chain: every value is text by now.
   Runtime& rt = *gp->rt;
+  claim_run_end(rt);
   std::string& out = rt.result.output;
   append_panics(out, gp->panic);
   rt.result.panic = p.value.to_string();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "context.h"
 #include "g.h"
 #include "gort/gort.h"
 #include "gort/select.h"
@@ -38,6 +39,13 @@ G* globrunqget(Runtime& rt, P* pp, int32_t max);
 // pass (after its owner had its chance), and to run its due timers on the
 // last pass. *ran_timers: some timer ran (new work may be runnable).
 G* steal_work(Runtime& rt, P* pp, bool* ran_timers);
+// Steals half of victim's local queue (and its runnext, if steal_runnext
+// and the queue is empty) into pp's, and returns one G of it (null: none).
+G* runqsteal(Runtime& rt, P* pp, P* victim, bool steal_runnext);
+// The strides coprime to count (Go's randomOrder.coprimes), into out
+// (room for kMaxProcs); returns how many. Walking the Ps from any start
+// with any of them visits each exactly once.
+uint32_t coprimes(uint32_t count, uint32_t* out);
 
 // --- Ps and Ms (idle.cc): all of these but wakep and resetspinning
 // require or take sched.lock as they say ---
@@ -89,13 +97,29 @@ G* malg_g0(Runtime& rt);
 // --- the step budget (schedule.cc) ---
 // Ends the run: "fatal error: step budget exceeded ...".
 [[noreturn]] void step_budget_exceeded(Runtime& rt);
+#if !defined(GORT_PLATFORM_SIM)
+// os: the current M's allowance is spent: it draws the next batch from the
+// run's pool, or ends the run when the pool is empty.
+void steps_refill(Runtime& rt, M* mp);
+#endif
 // One step of the run (Config::max_steps says which passes count). Called
 // first thing on entry, before any lock is taken or anything is owned, so
 // that the fatal error abandons nothing of the runtime's own.
 inline void count_step(Runtime& rt) {
+#if defined(GORT_PLATFORM_SIM)
   if (--rt.steps_left == 0) [[unlikely]]
     step_budget_exceeded(rt);
+#else
+  M* mp = getm();
+  if (mp->steps_left == 0) [[unlikely]]
+    steps_refill(rt, mp);
+  mp->steps_left--;
+#endif
 }
+// Steps taken so far (Result::steps); os: exact only once every M stopped.
+uint64_t steps_taken(const Runtime& rt);
+// Goroutine switches so far, over every M.
+uint64_t total_switches(const Runtime& rt);
 
 // --- scheduling (schedule.cc) ---
 [[noreturn]] void schedule();
@@ -133,6 +157,19 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
 [[noreturn]] void fatal_foreign_chan(Runtime& rt);
 // Ends the run with status (main returned: 0).
 [[noreturn]] void exit_run(Runtime& rt, int status);
+// The current M is about to write the run's end into its Result (an
+// unrecovered panic's lines): os: it claims the end first, and stops here
+// if another M claimed it (fatal and exit_run claim it themselves).
+void claim_run_end(Runtime& rt);
+// os: if the run is ending, the current M stops here (m0 ends the run once
+// the others have stopped); otherwise, and always in sim, returns.
+void stop_if_ending(Runtime& rt);
+// os: sysmon, the thread that asks a G running too long to yield
+// (sysmon.cc); started and stopped by run().
+void sysmon_start(Runtime& rt);
+void sysmon_stop(Runtime& rt);
+// os: a yield point found its P asked to yield (by sysmon, or because the
+// run is ending): the G yields, as Go's gopreempt_m (yield.h calls it).
 // Go's goroutine dump: "goroutine N [status]:" for every live G.
 std::string goroutine_dump(const Runtime& rt);
 

@@ -1,5 +1,7 @@
 #include "runtime.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -108,12 +110,15 @@ uint64_t new_run_id() {
   return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
-// The number of Ps a run gets: Config::procs, or the platform's default.
+// The number of Ps a run gets: Config::procs, or the platform's default:
+// in os the online CPUs, as Go's GOMAXPROCS (capped at kMaxProcs); in sim
+// one, so that a seed's schedule does not depend on the machine.
 uint32_t resolve_procs(uint32_t asked) {
-  if constexpr (platform::kSimulated) return asked == 0 ? 1 : asked;
-  // Ms on OS threads are not built yet: an os run has one M and one P,
-  // whatever it asked for (docs/ARCHITECTURE.md, "Several Ms").
-  return 1;
+  if (asked != 0) return asked;
+  if constexpr (platform::kSimulated) return 1;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 1) cpus = 1;
+  return cpus > static_cast<long>(kMaxProcs) ? kMaxProcs : static_cast<uint32_t>(cpus);
 }
 
 void mstart(void* arg) {
@@ -158,6 +163,7 @@ Runtime::Runtime(const Config& cfg) : config(cfg), run_id(new_run_id()), decider
     sched.pidle = allp[i].get();
   }
   sched.npidle.store(static_cast<int32_t>(procs - 1), std::memory_order_relaxed);
+  allm.reserve(kMaxMs);  // never reallocated: other threads read allm[0, nms)
   allm.push_back(std::make_unique<M>());
   acquirep(allm.front().get(), allp.front().get());
   result.procs = procs;
@@ -165,6 +171,11 @@ Runtime::Runtime(const Config& cfg) : config(cfg), run_id(new_run_id()), decider
 }
 
 Runtime::~Runtime() {
+#if !defined(GORT_PLATFORM_SIM)
+  // Every M has stopped (run() joined them); a Runtime that never ran has
+  // no thread to join.
+  for (auto& m : allm) m->thread.join();
+#endif
   for (auto& g : allgs) {
     // A G that never ran, or was abandoned mid-run when the run ended,
     // still owns its function object: destroy it, as the G would have.
@@ -197,6 +208,11 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
 #if defined(GORT_PLATFORM_SIM)
   vms = std::make_unique<VirtualMs>(*this, &first);
   platform::tls_sim.threads = vms.get();
+#else
+  steps_pool.store(steps_granted, std::memory_order_relaxed);
+  platform::reset_held_locks();
+  platform::tls_os.ending = &ending;
+  sysmon_start(*this);
 #endif
   MainStart start{this, ops, main};
   starting = &start;
@@ -204,12 +220,60 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
   starting = nullptr;
 #if defined(GORT_PLATFORM_SIM)
   platform::tls_sim = platform::SimThreadState{};
+#else
+  // Every other M has stopped (end_run waited): their threads end now.
+  rt::sysmon_stop(*this);
+  for (auto& m : allm) m->thread.join();
+  platform::tls_os = platform::OsThreadState{};
+  platform::reset_held_locks();
 #endif
   setm(nullptr);
   setg(nullptr);
   altstack_.uninstall();
-  result.steps = steps_granted - steps_left;
+  result.steps = steps_taken(*this);
+  result.switches = total_switches(*this);
+  result.goroutines_created = 0;
+  for (const auto& m : allm) result.goroutines_created += m->goroutines_created;
   return std::move(result);
 }
+
+uint64_t steps_taken(const Runtime& rt) {
+#if defined(GORT_PLATFORM_SIM)
+  return rt.steps_granted - rt.steps_left;
+#else
+  uint64_t undrawn = rt.steps_pool.load(std::memory_order_relaxed);
+  const int32_t n = rt.nms.load(std::memory_order_acquire);
+  for (int32_t i = 0; i < n; i++) undrawn += rt.allm[static_cast<size_t>(i)]->steps_left;
+  return rt.steps_granted - undrawn;
+#endif
+}
+
+uint64_t total_switches(const Runtime& rt) {
+  uint64_t n = 0;
+  const int32_t ms = rt.nms.load(std::memory_order_acquire);
+  for (int32_t i = 0; i < ms; i++) n += rt.allm[static_cast<size_t>(i)]->switches;
+  return n;
+}
+
+#if !defined(GORT_PLATFORM_SIM)
+void steps_refill(Runtime& rt, M* mp) {
+  assert(mp->steps_left == 0);
+  // Batches small enough that a budget ends close to where it says, large
+  // enough that the shared counter is touched once per thousand steps.
+  constexpr uint64_t kBatch = 1024;
+  uint64_t pool = rt.steps_pool.load(std::memory_order_relaxed);
+  uint64_t take = 0;
+  do {
+    // The pool counts the step that exceeds the budget (steps_granted is
+    // max_steps + 1): taking it ends the run.
+    if (pool <= 1) {
+      rt.steps_pool.store(0, std::memory_order_relaxed);
+      step_budget_exceeded(rt);
+    }
+    take = pool - 1 < kBatch ? pool - 1 : kBatch;
+  } while (!rt.steps_pool.compare_exchange_weak(pool, pool - take, std::memory_order_relaxed));
+  mp->steps_left = take;
+}
+#endif
 
 }  // namespace gort::rt

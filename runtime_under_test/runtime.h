@@ -45,8 +45,14 @@ class Runtime {
   // path is one decrement and a branch. config.max_steps + 1, or, with no
   // limit, more than any run takes. Invariant: steps taken so far =
   // steps_granted - steps_left (Result::steps at the end).
-  uint64_t steps_left = UINT64_MAX;
+  uint64_t steps_left = UINT64_MAX;  // sim: the one counter
   uint64_t steps_granted = UINT64_MAX;
+#if !defined(GORT_PLATFORM_SIM)
+  // os: the steps no M has drawn yet; each M draws a batch into its own
+  // M::steps_left (count_step), so the steps taken are steps_granted -
+  // steps_pool - the Ms' undrawn allowances.
+  platform::Atomic<uint64_t> steps_pool{UINT64_MAX};
+#endif
   Config config;
   // This run's id, unique within the process (never 0): what a channel
   // handle is checked against before its channel is read (gort/chan.h).
@@ -59,8 +65,11 @@ class Runtime {
   // GOMAXPROCS Ps, by id; fixed for the run.
   std::vector<std::unique_ptr<P>> allp;
   // Every M started, by id; m0 (allm[0]) is the OS thread that called run().
-  // Ms are never freed before the Runtime. Grows under sched.lock.
+  // Ms are never freed before the Runtime. Grows under sched.lock, within
+  // its reserved kMaxMs slots (never reallocated), and nms is published
+  // after the new M is in place: any thread may read allm[0, nms).
   std::vector<std::unique_ptr<M>> allm;
+  platform::Atomic<int32_t> nms{1};
   M& m0() { return *allm.front(); }
   const M& m0() const { return *allm.front(); }
 #if defined(GORT_PLATFORM_SIM)
@@ -68,27 +77,52 @@ class Runtime {
   std::unique_ptr<VirtualMs> vms;
 #endif
   // Every G ever created (never shrinks; dead Gs are reused). Owns them.
-  std::vector<std::unique_ptr<G>> allgs;
+  // allglock guards the vector (not the Gs: each G's status is its lock).
+  platform::OsOnlyLock allglock{platform::LockRank::kAllg};
+  std::vector<std::unique_ptr<G>> allgs GORT_GUARDED_BY(allglock);
   G* main_g = nullptr;
-  int32_t ngoroutines = 0;  // Gs that are not dead (g0 excluded)
+  platform::Atomic<int32_t> ngoroutines{0};  // Gs that are not dead (g0 excluded); relaxed
+  // The run's own allocations, shared by every M: heaplock guards them
+  // (Go's mheap lock). The Ps' caches in front keep it off the hot paths.
+  platform::OsOnlyLock heaplock{platform::LockRank::kHeap};
   // Every sudog ever made (reused through the Ps' caches). Owns them.
-  std::vector<std::unique_ptr<sudog>> sudogs;
+  std::vector<std::unique_ptr<sudog>> sudogs GORT_GUARDED_BY(heaplock);
   // Channels not yet freed, in a list the run frees at its end.
-  struct hchan* live_chans = nullptr;
-  uint64_t next_chan_id = 1;
+  struct hchan* live_chans GORT_GUARDED_BY(heaplock) = nullptr;
+  uint64_t next_chan_id GORT_GUARDED_BY(heaplock) = 1;
   // Dead channels' memory, by 64-byte size class, for the next makechan
   // (chan.cc); released when the run ends.
   static constexpr size_t kCachedClasses = 8;
   static constexpr uint32_t kCachedPerClass = 256;
-  void* chan_blocks[kCachedClasses] = {};
-  uint32_t chan_blocks_cached[kCachedClasses] = {};
+  void* chan_blocks[kCachedClasses] GORT_GUARDED_BY(heaplock) = {};
+  uint32_t chan_blocks_cached[kCachedClasses] GORT_GUARDED_BY(heaplock) = {};
   // Timers of after(); freed to free_timers when they fire.
-  std::vector<std::unique_ptr<Timer>> timer_pool;
-  Timer* free_timers = nullptr;  // linked through arg
-  uint64_t next_timer_seq = 1;
+  std::vector<std::unique_ptr<Timer>> timer_pool GORT_GUARDED_BY(heaplock);
+  Timer* free_timers GORT_GUARDED_BY(heaplock) = nullptr;  // linked through arg
+  platform::Atomic<uint64_t> next_timer_seq{1};            // relaxed: only its uniqueness matters
   // Defer records, carved into the Ps' pools (defer.cc).
-  std::vector<std::unique_ptr<struct DeferRecord[]>> defer_chunks;
-  Result result;  // filled as the run ends
+  std::vector<std::unique_ptr<struct DeferRecord[]>> defer_chunks GORT_GUARDED_BY(heaplock);
+  // Filled as the run ends. Written by the M that claimed the end (fatal.cc:
+  // only one M ever writes its output), the counters summed from the Ms.
+  Result result;
+
+#if !defined(GORT_PLATFORM_SIM)
+  // --- the end of a run with Ms on OS threads (fatal.cc) ---
+  // 0 while the run goes on; 1 once an M claimed its end (end_claim). Every
+  // other M stops at its next check (schedule, an idle or timer sleep, a
+  // lock's slow path, a yield point) and counts itself in nstopped; m0,
+  // which must return from run(), then waits for end_ready, set once the
+  // ender has written the Result.
+  platform::Atomic<uint32_t> ending{0};
+  platform::Atomic<M*> ender{nullptr};
+  platform::Atomic<uint32_t> nstopped{0};
+  platform::Atomic<uint32_t> end_ready{0};
+  // sysmon (sysmon.cc): a thread beside the Ms that asks a G running for
+  // too long to yield; stopped and joined by run() before it returns.
+  platform::OsThread sysmon_thread;
+  platform::Note sysmon_note;
+  platform::Atomic<uint32_t> sysmon_quit{0};
+#endif
 
  private:
   StackPoolImpl own_stacks_{0};  // used when config.stack_pool is null: keeps nothing

@@ -11,11 +11,15 @@
 namespace gort::rt {
 
 // An intrusive FIFO of Gs linked by schedlink. Invariant: size counts the
-// Gs from head to tail; head == nullptr <=> size == 0.
+// Gs from head to tail; head == nullptr <=> size == 0. Changed under its
+// owner's lock; size may be read without it (Go's racy glance at
+// sched.runqsize before it takes the lock: relaxed atomic accesses).
 struct GQueue {
   G* head = nullptr;
   G* tail = nullptr;
   int32_t size = 0;
+
+  int32_t size_unlocked() const { return load_relaxed(size); }
 
   void push_back(G* gp) {
     gp->schedlink = nullptr;
@@ -24,7 +28,7 @@ struct GQueue {
     else
       head = gp;
     tail = gp;
-    size++;
+    set_relaxed(size, size + 1);
   }
   G* pop_front() {
     G* gp = head;
@@ -32,7 +36,7 @@ struct GQueue {
     head = gp->schedlink;
     if (head == nullptr) tail = nullptr;
     gp->schedlink = nullptr;
-    size--;
+    set_relaxed(size, size - 1);
     return gp;
   }
 };

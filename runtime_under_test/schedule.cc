@@ -22,10 +22,10 @@ G* pick_own(Runtime& rt, P* pp, bool* inherit_time) {
   for (;;) {
     Source candidates[4];
     int n = 0;
-    bool global = rt.sched.runq.size > 0;
+    bool global = rt.sched.runq.size_unlocked() > 0;
     // Every 61st tick the global queue goes first, so that two Gs that keep
     // each other runnable on the local queue cannot starve it.
-    if (pp->schedtick % 61 == 0 && global) candidates[n++] = Source::kGlobalFair;
+    if (pp->schedtick.load(std::memory_order_relaxed) % 61 == 0 && global) candidates[n++] = Source::kGlobalFair;
     // Mutant runnext-ignored: the G in runnext is never a candidate.
     if (pp->runnext.load(std::memory_order_relaxed) != nullptr && !mutant_active(rt, Mutant::kRunnextIgnored)) {
       candidates[n++] = Source::kRunnext;
@@ -128,6 +128,7 @@ bool sleep_for_timer(Runtime& rt, M* mp) {
   mp->quiescent = true;
   mp->park.sleep_until(deadline);
   mp->quiescent = false;
+  stop_if_ending(rt);
   rt.sched.lock.lock();
   rt.sched.timer_sleeper = nullptr;
   P* pp = pidleget(rt);
@@ -147,6 +148,7 @@ bool sleep_for_timer(Runtime& rt, M* mp) {
 G* findrunnable(Runtime& rt, bool* inherit_time) {
   M* mp = getm();
   for (;;) {
+    stop_if_ending(rt);
     P* pp = mp->p;
     assert(pp != nullptr && pp->m == mp);
     runtimers(rt, pp, rt.clock.now());
@@ -260,7 +262,7 @@ void casgstatus(G* gp, Gstatus from, Gstatus to) {
     fatal(*gp->rt, gp->status != from ? "casgstatus: bad incoming values" : "casgstatus: illegal transition", pre);
   }
   // coverage-excluded-end
-  gp->status = to;
+  set_release(gp->status, to);  // goroutine_state reads it from other Ms (g.h)
 }
 
 void execute(G* gp, bool inherit_time) {
@@ -268,9 +270,10 @@ void execute(G* gp, bool inherit_time) {
   casgstatus(gp, Gstatus::kRunnable, Gstatus::kRunning);
   gp->m = mp;
   mp->curg = gp;
-  if (!inherit_time) mp->p->schedtick++;
+  if (!inherit_time)
+    mp->p->schedtick.store(mp->p->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   Runtime& rt = *gp->rt;
-  rt.result.switches++;
+  mp->switches++;
   count_step(rt);
   trace_event(rt, EventKind::kGoRun, gp->goid);
 #if defined(GORT_PLATFORM_SIM)
@@ -284,7 +287,7 @@ void execute(G* gp, bool inherit_time) {
 void step_budget_exceeded(Runtime& rt) {
   char pre[160];
   snprintf(pre, sizeof pre, "runtime: more than %llu steps (Config::max_steps), %llu of them goroutine switches\n",
-           static_cast<unsigned long long>(rt.config.max_steps), static_cast<unsigned long long>(rt.result.switches));
+           static_cast<unsigned long long>(rt.config.max_steps), static_cast<unsigned long long>(total_switches(rt)));
   fatal(rt, "step budget exceeded: a livelock or a run too long for its budget", pre);
 }
 // coverage-excluded-end
@@ -294,6 +297,7 @@ void schedule() {
   assert(getg() == mp->g0 && "schedule: not on g0");
   assert(mp->curg == nullptr && "schedule: M still has a current G");
   Runtime& rt = *mp->g0->rt;
+  stop_if_ending(rt);
   bool inherit_time = false;
   G* gp = findrunnable(rt, &inherit_time);
   // This M runs a goroutine now: if it was the spinning one, another may
@@ -308,7 +312,7 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
   assert(gp != mp->g0 && gp->status == Gstatus::kRunning);
   mp->waitunlockf = unlockf;
   mp->waitlock = lock;
-  gp->waitreason = reason;
+  set_relaxed(gp->waitreason, reason);  // goroutine_state reads it from other Ms
   mcall(park_m);
   gp->resumed_from_park = true;  // for the after-wake-up fault site
 }
@@ -319,7 +323,7 @@ void goready(G* gp, uint64_t by_chan) {
   // stack serves and the hot path skips two switches.
   Runtime& rt = *gp->rt;
   casgstatus(gp, Gstatus::kWaiting, Gstatus::kRunnable);
-  gp->waitreason = WaitReason::kZero;
+  set_relaxed(gp->waitreason, WaitReason::kZero);
   if (rt.decider.tracing()) {
     G* waker = getg();
     trace_event(rt, EventKind::kGoReady, waker != nullptr && !waker->is_g0 ? waker->goid : 0, gp->goid,

@@ -19,7 +19,10 @@
 namespace gort::rt {
 namespace {
 
-void sellock(const SelectCase* cases, const uint16_t* lockorder, int n) {
+// The three functions below take or release an array of channel locks,
+// which the thread-safety analysis cannot name: it is off for them; lock
+// ranking checks the order at run time instead.
+void sellock(const SelectCase* cases, const uint16_t* lockorder, int n) GORT_NO_THREAD_SAFETY_ANALYSIS {
   hchan* last = nullptr;
   for (int i = 0; i < n; i++) {
     hchan* c = cases[lockorder[i]].c;
@@ -28,7 +31,7 @@ void sellock(const SelectCase* cases, const uint16_t* lockorder, int n) {
   }
 }
 
-void selunlock(const SelectCase* cases, const uint16_t* lockorder, int n) {
+void selunlock(const SelectCase* cases, const uint16_t* lockorder, int n) GORT_NO_THREAD_SAFETY_ANALYSIS {
   // Backwards, like Go: the last unlock may free the select's own frame in
   // Go; here it keeps the order symmetric with sellock.
   for (int i = n - 1; i >= 0; i--) {
@@ -40,7 +43,7 @@ void selunlock(const SelectCase* cases, const uint16_t* lockorder, int n) {
 
 // gopark's commit for a select: all the channels unlock only once the G is
 // waiting, so that no partner can find it half-parked.
-bool selparkcommit(G* gp, void*) {
+bool selparkcommit(G* gp, void*) GORT_NO_THREAD_SAFETY_ANALYSIS {
   hchan* last = nullptr;
   for (sudog* sg = gp->waiting; sg != nullptr; sg = sg->waitlink) {
     if (sg->c != last && last != nullptr) chan_unlock(last);
@@ -145,11 +148,11 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
       return -1;
     }
     // Pass 2: a sudog on every channel, in lock order, then park.
-    P* pp = getm()->p;
+    P* const parked_on = getm()->p;  // the wake-up may come back on another M and P
     sudog** nextp = &gp->waiting;
     for (int k = 0; k < norder; k++) {
       int i = lockorder[k];
-      sudog* s = acquire_sudog(rt, pp);
+      sudog* s = acquire_sudog(rt, parked_on);
       s->g = gp;
       s->is_select = true;
       s->elem = cases[i].elem;
@@ -174,6 +177,7 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
     bool success = false;
     sudog* s = gp->waiting;
     gp->waiting = nullptr;
+    P* const pp = getm()->p;  // this M's P now: the sudogs go to its cache
     for (int k = 0; k < norder; k++) {
       int i = lockorder[k];
       if (s == won) {

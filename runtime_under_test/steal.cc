@@ -19,8 +19,8 @@ uint32_t gcd(uint32_t a, uint32_t b) {
   return a;
 }
 
-// The strides coprime to count (Go's randomOrder.coprimes): walking the Ps
-// from any start with one of them visits each exactly once.
+}  // namespace
+
 uint32_t coprimes(uint32_t count, uint32_t* out) {
   assert(count >= 1 && count <= kMaxProcs);
   uint32_t n = 0;
@@ -30,6 +30,8 @@ uint32_t coprimes(uint32_t count, uint32_t* out) {
   assert(n >= 1);
   return n;
 }
+
+namespace {
 
 // Copies half of victim's local queue (at least one G, or its runnext when
 // steal_runnext and the queue is empty) into thief's ring from slot
@@ -48,7 +50,7 @@ uint32_t runqgrab(Runtime& rt, P* victim, P* thief, uint32_t batch_head, bool st
       if (next == nullptr) return 0;
       // The owner may be about to run it (it readied it and is about to
       // park): give it its chance before taking it, as Go does.
-      if (victim->status == Pstatus::kRunning) owner_chance();
+      if (p_status(victim) == Pstatus::kRunning) owner_chance();
       // coverage-excluded-begin: the mutants build only: mutant runnext-steal-no-cas
       if (mutant_active(rt, Mutant::kRunnextStealNoCas)) {
         next = victim->runnext.load(std::memory_order_acquire);
@@ -78,7 +80,8 @@ uint32_t runqgrab(Runtime& rt, P* victim, P* thief, uint32_t batch_head, bool st
   }
 }
 
-// Steals half of victim's queue into pp's and returns one G of it.
+}  // namespace
+
 G* runqsteal(Runtime& rt, P* pp, P* victim, bool steal_runnext) {
   uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
   uint32_t n = runqgrab(rt, victim, pp, t, steal_runnext);
@@ -93,8 +96,6 @@ G* runqsteal(Runtime& rt, P* pp, P* victim, bool steal_runnext) {
   pp->runqtail.store(t + n, std::memory_order_release);
   return gp;
 }
-
-}  // namespace
 
 G* steal_work(Runtime& rt, P* pp, bool* ran_timers) {
   const uint32_t count = static_cast<uint32_t>(rt.sched.gomaxprocs);
@@ -118,7 +119,7 @@ G* steal_work(Runtime& rt, P* pp, bool* ran_timers) {
         if (G* gp = runqget_head(rt, pp)) return gp;
       }
       // An idle P has nothing to steal (its queue emptied as it went idle).
-      if (victim->status == Pstatus::kIdle) continue;
+      if (p_status(victim) == Pstatus::kIdle) continue;
       if (G* gp = runqsteal(rt, pp, victim, last)) return gp;
     }
   }

@@ -13,13 +13,13 @@ void waitq::enqueue(sudog* sg) {
     sg->prev = nullptr;
     sg->next = first;
     first->prev = sg;
-    first = sg;
+    set_relaxed(first, sg);
     return;
   }
   sg->next = nullptr;
   sg->prev = last;
   if (last == nullptr)
-    first = sg;
+    set_relaxed(first, sg);
   else
     last->next = sg;
   last = sg;
@@ -31,7 +31,7 @@ void waitq::remove(sudog* sg) {
   if (sg->prev != nullptr)
     sg->prev->next = sg->next;
   else
-    first = sg->next;
+    set_relaxed(first, sg->next);
   if (sg->next != nullptr)
     sg->next->prev = sg->prev;
   else
@@ -43,7 +43,7 @@ sudog* waitq::dequeue() {
   for (;;) {
     sudog* sg = first;
     if (sg == nullptr) return nullptr;
-    first = sg->next;
+    set_relaxed(first, sg->next);
     if (first == nullptr)
       last = nullptr;
     else
@@ -76,8 +76,12 @@ sudog* acquire_sudog(Runtime& rt, P* pp) {
     sg->waitlink = nullptr;
     return sg;
   }
-  rt.sudogs.push_back(std::make_unique<sudog>());
-  return rt.sudogs.back().get();
+  auto owned = std::make_unique<sudog>();
+  sg = owned.get();
+  rt.heaplock.lock();
+  rt.sudogs.push_back(std::move(owned));
+  rt.heaplock.unlock();
+  return sg;
 }
 
 void release_sudog(P* pp, sudog* sg) {

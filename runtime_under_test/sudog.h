@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "relaxed.h"
+
 namespace gort::rt {
 
 struct G;
@@ -37,7 +39,9 @@ struct waitq {
   sudog* first = nullptr;
   sudog* last = nullptr;
 
-  bool empty() const { return first == nullptr; }
+  // Read without the lock by the non-blocking fast paths (chan_full):
+  // first is stored through set_relaxed.
+  bool empty() const { return load_relaxed(first) == nullptr; }
   void enqueue(sudog* sg);
   // Pops the first sudog whose G can still take it: a sudog of a select
   // that another case already won is dropped on the way (Go's dequeue).

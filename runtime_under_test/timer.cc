@@ -55,7 +55,7 @@ Timer* TimerHeap::pop_min() {
 
 void addtimer(Runtime& rt, P* pp, Timer* t) {
   pp->timers_lock.lock();
-  t->seq = rt.next_timer_seq++;
+  t->seq = rt.next_timer_seq.fetch_add(1, std::memory_order_relaxed);
   pp->timers.push(t);
   pp->timers_lock.unlock();
   // Go's wakeNetPoller: an M sleeping until a later timer must wake to
@@ -99,8 +99,10 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
     pp->timers_lock.lock();
     if (t->owned_by_runtime) {
       t->f = nullptr;
+      rt.heaplock.lock();
       t->arg = rt.free_timers;
       rt.free_timers = t;
+      rt.heaplock.unlock();
     }
     ran++;
   }
@@ -109,6 +111,7 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
 }
 
 Timer* new_runtime_timer(Runtime& rt) {
+  rt.heaplock.lock();
   Timer* t = rt.free_timers;
   if (t != nullptr) {
     rt.free_timers = static_cast<Timer*>(t->arg);
@@ -116,6 +119,7 @@ Timer* new_runtime_timer(Runtime& rt) {
     rt.timer_pool.push_back(std::make_unique<Timer>());
     t = rt.timer_pool.back().get();
   }
+  rt.heaplock.unlock();
   *t = Timer{};
   t->owned_by_runtime = true;
   return t;

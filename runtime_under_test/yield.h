@@ -1,5 +1,7 @@
 // Yield points, injected faults and the event trace (the harness' view of
-// a run, hooks.h). In os builds every call here compiles to nothing.
+// a run, hooks.h). In os builds the trace and the faults compile to
+// nothing, and a yield point is one load: the P's preempt flag (sysmon's
+// request, or the run ending).
 #ifndef GORT_YIELD_H
 #define GORT_YIELD_H
 
@@ -47,17 +49,38 @@ inline void trace_chan_value(Runtime& rt, EventKind kind, uint64_t goid, uint64_
 }
 
 void yield_point_steered(G* gp, FaultSite panic_site);
+#if !defined(GORT_PLATFORM_SIM)
+void preempt_requested(G* gp);  // sysmon.cc
+#endif
+
+// os: honours a request to yield on gp's P.
+inline void check_preempt(G* gp) {
+#if !defined(GORT_PLATFORM_SIM)
+  if (gp->m->p->preempt.load(std::memory_order_relaxed)) [[unlikely]]
+    preempt_requested(gp);
+#else
+  (void)gp;
+#endif
+}
 void preempt_point_steered(G* gp);
 void fault_point_steered(G* gp, FaultSite panic_site);
 
 // A yield point on the current G: the chooser may jump the clock, inject a
 // panic at panic_site, or preempt the G (Go's gopreempt_m).
 inline void yield_point(G* gp, FaultSite panic_site) {
-  if constexpr (platform::kSteerable) yield_point_steered(gp, panic_site);
+  if constexpr (platform::kSteerable) {
+    yield_point_steered(gp, panic_site);
+  } else {
+    check_preempt(gp);
+  }
 }
 // A yield point where no panic may be injected (a go statement).
 inline void preempt_point(G* gp) {
-  if constexpr (platform::kSteerable) preempt_point_steered(gp);
+  if constexpr (platform::kSteerable) {
+    preempt_point_steered(gp);
+  } else {
+    check_preempt(gp);
+  }
 }
 // An injected-panic site with no preemption (after an operation completes).
 inline void fault_point(G* gp, FaultSite panic_site) {

@@ -315,51 +315,54 @@ TEST(ChanTest, TestSelfSelect) {
 // select-sender and one select-receiver over all four, each retiring a
 // channel from its select (by making it nil) after N values, all finish.
 // N is Go's 1e5 in os, its -short 1e4 in sim (which runs several seeds).
+// os runs it at Go's GOMAXPROCS 10 too.
 TEST(ChanTest, TestSelectStress) {
-  spec::expect_ok([] {
-    constexpr int N = spec::kSim ? 10000 : 100000;
-    std::array<Chan<int>, 4> c = {make_chan<int>(), make_chan<int>(), make_chan<int>(2), make_chan<int>(3)};
-    auto wg = make_chan<int>(10);
-    for (int k = 0; k < 4; k++) {
-      gort::go([ck = c[k], wg] {
-        for (int i = 0; i < N; i++) ck.send(0);
-        wg.send(1);
-      });
-      gort::go([ck = c[k], wg] {
-        for (int i = 0; i < N; i++) require(ck.recv() == 0, "received a value never sent");
-        wg.send(1);
-      });
-    }
-    gort::go([c, wg] {
-      std::array<Chan<int>, 4> c1 = c;
-      std::array<int, 4> n = {0, 0, 0, 0};
-      constexpr int order[4] = {3, 2, 0, 1};
-      for (int i = 0; i < 4 * N; i++) {
-        std::array<int, 4> v = {0, 0, 0, 0};
-        int k = gort::select(
-            {send_case(c1[3], v[3]), send_case(c1[2], v[2]), send_case(c1[0], v[0]), send_case(c1[1], v[1])});
-        require(k >= 0 && k < 4, str("select returned ", k));
-        int ch = order[k];
-        require(!c1[ch].is_nil(), "select chose a nil channel");
-        if (++n[ch] == N) c1[ch] = Chan<int>();
-      }
-      wg.send(1);
-    });
-    gort::go([c, wg] {
-      std::array<Chan<int>, 4> c1 = c;
-      std::array<int, 4> n = {0, 0, 0, 0};
-      for (int i = 0; i < 4 * N; i++) {
-        int v = -1;
-        int k = gort::select({recv_case(c1[0], v), recv_case(c1[1], v), recv_case(c1[2], v), recv_case(c1[3], v)});
-        require(k >= 0 && k < 4, str("select returned ", k));
-        require(!c1[k].is_nil(), "select chose a nil channel");
-        require(v == 0, "received a value never sent");
-        if (++n[k] == N) c1[k] = Chan<int>();
-      }
-      wg.send(1);
-    });
-    for (int i = 0; i < 10; i++) wg.recv();
-  });
+  spec::expect_ok(
+      [] {
+        constexpr int N = spec::kSim ? 10000 : 100000;
+        std::array<Chan<int>, 4> c = {make_chan<int>(), make_chan<int>(), make_chan<int>(2), make_chan<int>(3)};
+        auto wg = make_chan<int>(10);
+        for (int k = 0; k < 4; k++) {
+          gort::go([ck = c[k], wg] {
+            for (int i = 0; i < N; i++) ck.send(0);
+            wg.send(1);
+          });
+          gort::go([ck = c[k], wg] {
+            for (int i = 0; i < N; i++) require(ck.recv() == 0, "received a value never sent");
+            wg.send(1);
+          });
+        }
+        gort::go([c, wg] {
+          std::array<Chan<int>, 4> c1 = c;
+          std::array<int, 4> n = {0, 0, 0, 0};
+          constexpr int order[4] = {3, 2, 0, 1};
+          for (int i = 0; i < 4 * N; i++) {
+            std::array<int, 4> v = {0, 0, 0, 0};
+            int k = gort::select(
+                {send_case(c1[3], v[3]), send_case(c1[2], v[2]), send_case(c1[0], v[0]), send_case(c1[1], v[1])});
+            require(k >= 0 && k < 4, str("select returned ", k));
+            int ch = order[k];
+            require(!c1[ch].is_nil(), "select chose a nil channel");
+            if (++n[ch] == N) c1[ch] = Chan<int>();
+          }
+          wg.send(1);
+        });
+        gort::go([c, wg] {
+          std::array<Chan<int>, 4> c1 = c;
+          std::array<int, 4> n = {0, 0, 0, 0};
+          for (int i = 0; i < 4 * N; i++) {
+            int v = -1;
+            int k = gort::select({recv_case(c1[0], v), recv_case(c1[1], v), recv_case(c1[2], v), recv_case(c1[3], v)});
+            require(k >= 0 && k < 4, str("select returned ", k));
+            require(!c1[k].is_nil(), "select chose a nil channel");
+            require(v == 0, "received a value never sent");
+            if (++n[k] == N) c1[k] = Chan<int>();
+          }
+          wg.send(1);
+        });
+        for (int i = 0; i < 10; i++) wg.recv();
+      },
+      {.os_extra_procs = 10});
 }
 
 // Ports Go's runtime/chan_test.go TestSelectFairness: with two always-ready

@@ -120,23 +120,27 @@ inline void wait_only_main() {
 
 // ---- outside the run ----------------------------------------------------
 
-// GOMAXPROCS values each sim test runs at: one P, and several virtual Ms
-// whose runtime code interleaves at every lock and atomic. A run with
-// several Ms costs several times one with one M (every idle M spins and
-// steals, every lock is a scheduling point), so those run a fifth of the
-// test's seeds (at least one); gort check explores them further.
-inline constexpr uint32_t kSimProcs[] = {1, 2, 4};
+// GOMAXPROCS values each test runs at: one P, and several Ms (OS threads
+// in os; in sim virtual Ms whose runtime code interleaves at every lock and
+// atomic). A sim run with several Ms costs several times one with one M
+// (every idle M spins and steals, every lock is a scheduling point), so
+// those run a fifth of the test's seeds (at least one); gort check explores
+// them further. os runs once at each.
+inline constexpr uint32_t kProcs[] = {1, 2, 4};
 inline constexpr int seeds_at(uint32_t procs, int seeds) {
   return procs == 1 ? seeds : (seeds / 5 > 0 ? seeds / 5 : 1);
 }
 
 struct Options {
-  int seeds = kSeeds;     // sim: seeds 1..seeds at each of kSimProcs (os: one run, seed 1)
+  int seeds = kSeeds;     // sim: seeds 1..seeds at each of kProcs (os: one run at each, seed 1)
   size_t stack_size = 0;  // 0: the Config default
+  // os: one more run at this GOMAXPROCS, where Go's test sets its own
+  // (0: none).
+  uint32_t os_extra_procs = 0;
 };
 
 struct Run {
-  std::string label;  // "sim seed 3" or "os"
+  std::string label;  // "sim procs 2 seed 3" or "os procs 2"
   gort::Result result;
 };
 
@@ -146,12 +150,14 @@ inline gort::StackPool& stack_pool() {
   return pool;
 }
 
-// Runs program (a copyable callable: each run gets a fresh copy) under
-// several seeds in sim, once in os, calling check(run) after each run.
+// Runs program (a copyable callable: each run gets a fresh copy) at each
+// of kProcs, under several seeds in sim, once in os, calling check(run)
+// after each run.
 template <class F, class Check>
 void for_each_run(const F& program, Options opt, Check check) {
-  for (uint32_t procs : kSimProcs) {
-    if (!kSim && procs != 1) break;
+  std::vector<uint32_t> all_procs(std::begin(kProcs), std::end(kProcs));
+  if (!kSim && opt.os_extra_procs != 0) all_procs.push_back(opt.os_extra_procs);
+  for (uint32_t procs : all_procs) {
     const int n = kSim ? seeds_at(procs, opt.seeds) : 1;
     for (int seed = 1; seed <= n; seed++) {
       gort::Config cfg;
@@ -160,7 +166,7 @@ void for_each_run(const F& program, Options opt, Check check) {
       cfg.stack_pool = &stack_pool();
       cfg.mutant = gort::mutant_from_environment();  // `gort mutants` runs this suite once per mutant
       if (opt.stack_size != 0) cfg.stack_size = opt.stack_size;
-      Run run{kSim ? str("sim procs ", procs, " seed ", seed) : std::string("os"), gort::run(cfg, program)};
+      Run run{kSim ? str("sim procs ", procs, " seed ", seed) : str("os procs ", procs), gort::run(cfg, program)};
       check(static_cast<const Run&>(run));
     }
   }

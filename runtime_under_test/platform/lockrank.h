@@ -4,7 +4,8 @@
 // global order). Taking one out of order is a fatal error that names both
 // locks, so a lock-order inversion is caught the first time either order
 // runs, not only when two Ms happen to deadlock on it. Checked in sim
-// builds, where each virtual M keeps its held locks.
+// builds, where each virtual M keeps its held locks, and in os builds with
+// assertions on (each OS thread keeps its own).
 #ifndef GORT_PLATFORM_LOCKRANK_H
 #define GORT_PLATFORM_LOCKRANK_H
 
@@ -18,6 +19,8 @@ enum class LockRank : uint8_t {
   kHchan = 1,   // a channel's lock (several at once: select, in channel order)
   kTimers = 2,  // a P's timer heap
   kSched = 3,   // the scheduler: global run queue, idle Ps and Ms, dead Gs
+  kAllg = 4,    // the list of every G (os builds only; a leaf)
+  kHeap = 5,    // channel memory, sudogs, timers, defer records (os builds only; a leaf)
 };
 
 inline const char* lock_rank_name(LockRank r) {
@@ -28,11 +31,15 @@ inline const char* lock_rank_name(LockRank r) {
       return "timers";
     case LockRank::kSched:
       return "sched";
+    case LockRank::kAllg:
+      return "allg";
+    case LockRank::kHeap:
+      return "heap";
   }
   return "?";  // coverage-excluded: a value outside the enum: only a corrupted lock has one
 }
 
-inline constexpr int kLockRanks = 4;  // ranks are 1..kLockRanks-1
+inline constexpr int kLockRanks = 6;  // ranks are 1..kLockRanks-1
 
 // How many locks of each rank one M holds (a select holds one per channel,
 // so counts, not a list). Invariant: held[r] >= 0.

@@ -4,11 +4,12 @@
 // here, never from std::mutex, std::atomic, the clock or an RNG directly.
 // The implementation is a compile-time choice (GORT_PLATFORM_SIM), so the
 // os build pays nothing for the seam:
-//   os/   real futexes, std::atomic, CLOCK_MONOTONIC; decisions are Go's
-//         defaults (option 0), or fastrand where Go itself randomises.
+//   os/   real futexes, std::atomic, CLOCK_MONOTONIC, an OS thread per M;
+//         decisions are Go's defaults (option 0), or a per-thread fastrand
+//         where Go itself randomises.
 //   sim/  deterministic simulation: one OS thread, virtual time, and every
-//         decision asked of the harness' Chooser. A later issue turns each
-//         lock, atomic and futex operation into a scheduling point here.
+//         decision asked of the harness' Chooser; every lock, atomic and
+//         Note operation is a scheduling point between virtual Ms.
 // Memory for stacks, signal handling and sanitizer annotations are the same
 // on both and live beside this file.
 #ifndef GORT_PLATFORM_PLATFORM_H

@@ -3,6 +3,7 @@
 // in spec_tests/, against the public API.)
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,7 +22,9 @@ Runtime& current() { return *getg()->rt; }
 
 int live_channels(Runtime& rt) {
   int n = 0;
+  rt.heaplock.lock();
   for (hchan* c = rt.live_chans; c != nullptr; c = c->live_next) n++;
+  rt.heaplock.unlock();
   return n;
 }
 
@@ -48,9 +51,11 @@ TEST(Chan, RandomProgramsKeepTheInvariantsUnderEverySchedule) {
   // asserts the hchan invariants as it unlocks (chan_check), and
   // conservation is checked at the end: every value sent is received once.
   for (uint64_t seed = 1; seed <= 200; seed++) {
-    Config cfg;
+    Config cfg = testing_support::one_p();
     cfg.seed = seed;
-    int64_t sent_sum = 0, recv_sum = 0;
+    cfg.procs = seed % 4 == 0 ? 2 : 1;  // a quarter of the seeds on two Ms
+    // Atomic: at 2 Ps the goroutines run on two Ms at once.
+    std::atomic<int64_t> sent_sum{0}, recv_sum{0};
     Result r = run(cfg, [&] {
       std::vector<Chan<int>> cs = {make_chan<int>(0), make_chan<int>(1), make_chan<int>(3)};
       auto done = make_chan<int>(4);
@@ -90,14 +95,14 @@ TEST(Chan, RandomProgramsKeepTheInvariantsUnderEverySchedule) {
       }
     });
     ASSERT_EQ(r.exit_status, 0) << "seed " << seed << ": " << r.output;
-    ASSERT_EQ(sent_sum, recv_sum) << "seed " << seed << ": a value was lost or duplicated";
+    ASSERT_EQ(sent_sum.load(), recv_sum.load()) << "seed " << seed << ": a value was lost or duplicated";
   }
 }
 
 TEST(Chan, LastHandleFreesTheChannelAndDestroysBufferedValuesOnce) {
   int live = 0;
   int channels_after = -1;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     {
       auto c = make_chan<Counted>(4);
       c.send(Counted(&live));
@@ -115,7 +120,7 @@ TEST(Chan, LastHandleFreesTheChannelAndDestroysBufferedValuesOnce) {
 TEST(Chan, TheRunFreesWhatAbandonedGoroutinesStillHold) {
   int live = 0;
   Chan<Counted> escaped;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     auto c = make_chan<Counted>(2);
     c.send(Counted(&live));
     escaped = c;  // a handle that outlives the run
@@ -137,7 +142,7 @@ TEST(Chan, TheRunFreesWhatAbandonedGoroutinesStillHold) {
 TEST(ChanHandles, AHandleFromAnEndedRunIsInertWhenCopiedOrDroppedInTheNext) {
   Chan<int> kept;
   Chan<int> kept_unbuffered;
-  ASSERT_EQ(run(Config{},
+  ASSERT_EQ(run(testing_support::one_p(),
                 [&] {
                   kept = make_chan<int>(3);
                   kept.send(1);
@@ -148,7 +153,7 @@ TEST(ChanHandles, AHandleFromAnEndedRunIsInertWhenCopiedOrDroppedInTheNext) {
   // The next run: a channel of its own first, so that the allocator may
   // hand it the block the kept handle still points at.
   int got = -1;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     auto mine = make_chan<int>(3);
     Chan<int> copy = kept;  // a copy made in the wrong run
     kept = Chan<int>{};     // the original dropped here
@@ -164,7 +169,7 @@ TEST(ChanHandles, AHandleFromAnEndedRunIsInertWhenCopiedOrDroppedInTheNext) {
 
 TEST(ChanHandles, UsingAHandleFromAnEndedRunIsAFatalErrorOfTheRunUsingIt) {
   Chan<int> kept;
-  ASSERT_EQ(run(Config{}, [&] { kept = make_chan<int>(1); }).exit_status, 0);
+  ASSERT_EQ(run(testing_support::one_p(), [&] { kept = make_chan<int>(1); }).exit_status, 0);
   struct Use {
     const char* what;
     std::function<void(Chan<int>&)> f;
@@ -185,7 +190,7 @@ TEST(ChanHandles, UsingAHandleFromAnEndedRunIsAFatalErrorOfTheRunUsingIt) {
   };
   for (const Use& use : uses) {
     bool after_use = false;
-    Result r = run(Config{}, [&] {
+    Result r = run(testing_support::one_p(), [&] {
       use.f(kept);
       after_use = true;
     });
@@ -194,7 +199,7 @@ TEST(ChanHandles, UsingAHandleFromAnEndedRunIsAFatalErrorOfTheRunUsingIt) {
     EXPECT_NE(r.output.find("goroutine 1 [running]:"), std::string::npos) << use.what << "\n" << r.output;
     EXPECT_FALSE(after_use) << use.what;
     // And the run after it is unaffected.
-    Result next = run(Config{}, [] {
+    Result next = run(testing_support::one_p(), [] {
       auto c = make_chan<int>(1);
       c.send(5);
       if (c.recv() != 5) panic("lost value");
@@ -209,7 +214,7 @@ TEST(ChanHandles, UsingAHandleFromAnEndedRunIsAFatalErrorOfTheRunUsingIt) {
 
 TEST(ChanHandlesDeathTest, UsingAHandleOutsideAnyRunAbortsWithAMessage) {
   Chan<int> kept;
-  ASSERT_EQ(run(Config{}, [&] { kept = make_chan<int>(1); }).exit_status, 0);
+  ASSERT_EQ(run(testing_support::one_p(), [&] { kept = make_chan<int>(1); }).exit_status, 0);
   EXPECT_DEATH((void)kept.len(), "Chan::len called outside gort::run");
   EXPECT_DEATH(kept.send(1), "Chan::send called outside gort::run");
 }
@@ -218,27 +223,29 @@ TEST(ChanHandles, AfterChannelsFromAnEndedRunAreInertToo) {
   // time.After's channel is a Chan like any other; its pending timer held a
   // reference that the run's end dropped with the timer.
   Chan<int64_t> kept;
-  ASSERT_EQ(run(Config{}, [&] { kept = after(std::chrono::hours(1)); }).exit_status, 0);
-  Result r = run(Config{}, [&] { kept = Chan<int64_t>{}; });
+  ASSERT_EQ(run(testing_support::one_p(), [&] { kept = after(std::chrono::hours(1)); }).exit_status, 0);
+  Result r = run(testing_support::one_p(), [&] { kept = Chan<int64_t>{}; });
   EXPECT_EQ(r.exit_status, 0) << r.output;
 }
 
 TEST(Chan, SudogsAreReusedNotLeaked) {
   size_t sudogs = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     auto c = make_chan<int>();
     go([c] {
       for (int i = 0; i < 10'000; i++) c.send(i);
     });
     for (int i = 0; i < 10'000; i++) c.recv();
+    current().heaplock.lock();
     sudogs = current().sudogs.size();
+    current().heaplock.unlock();
   });
   ASSERT_EQ(r.exit_status, 0) << r.output;
   EXPECT_LE(sudogs, 2u);
 }
 
 TEST(Select, TheWinnerLeavesNoSudogOnTheOtherChannels) {
-  Result r = run(Config{}, [] {
+  Result r = run(testing_support::one_p(), [] {
     auto a = make_chan<int>(), b = make_chan<int>(), c = make_chan<int>();
     uint64_t selector = 0;
     go([&] {
@@ -260,7 +267,7 @@ TEST(Select, ChannelsAreLockedInCreationOrderWhateverTheCaseOrder) {
   // Lock order is by channel id; with the ids known, a select lists its
   // cases in any order and locks a, b, c. (Observed through the ids the
   // sudogs of a parked select carry, which pass 2 enqueues in lock order.)
-  Result r = run(Config{}, [] {
+  Result r = run(testing_support::one_p(), [] {
     auto a = make_chan<int>(), b = make_chan<int>(), c = make_chan<int>();
     uint64_t selector = 0;
     std::vector<uint64_t> ids;
@@ -299,7 +306,7 @@ TEST(Timers, SleepersWakeInDeadlineOrderUnderGosPolicy) {
 }
 
 TEST(Timers, NoDeadlockWhileATimerIsPending) {
-  Result r = run(Config{}, [] {
+  Result r = run(testing_support::one_p(), [] {
     auto c = make_chan<int>();
     go([c] {
       // A day of virtual time in sim; in os, real time, so a short nap.
@@ -315,7 +322,7 @@ TEST(Timers, NoDeadlockWhileATimerIsPending) {
 TEST(Timers, SimTimeIsVirtual) {
   if (!platform::kSimulated) GTEST_SKIP() << "os platform: real time, a day of sleep would take a day";
   int64_t slept = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     int64_t t0 = nanotime();
     sleep(std::chrono::hours(24));
     slept = nanotime() - t0;
@@ -326,7 +333,7 @@ TEST(Timers, SimTimeIsVirtual) {
 
 TEST(Timers, AfterChannelsFreeWithTheirTimers) {
   int channels_after = -1;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     for (int i = 0; i < 100; i++) after(std::chrono::milliseconds(i)).recv();
     channels_after = live_channels(current());
   });

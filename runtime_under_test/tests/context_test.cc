@@ -5,6 +5,7 @@
 
 #include "arch/arch.h"
 #include "proc.h"
+#include "test_support.h"
 
 namespace gort::rt {
 namespace {
@@ -14,7 +15,7 @@ bool on_stack_of(const G* gp, uintptr_t sp) { return sp > gp->stack.lo && sp <= 
 TEST(Context, SystemstackRunsOnG0ReturnsItsResultAndNests) {
   bool outer_on_g0 = false, inner_on_g0 = false, g_is_g0 = false, back_on_g = false;
   uintptr_t result = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     G* gp = getg();
     M* mp = getm();
     struct Args {
@@ -53,7 +54,7 @@ TEST(Context, CurrentGAndMAreSetOnlyInsideARun) {
   EXPECT_EQ(getg(), nullptr);
   EXPECT_EQ(getm(), nullptr);
   G* seen = nullptr;
-  Result r = run(Config{}, [&] { seen = getg(); });
+  Result r = run(testing_support::one_p(), [&] { seen = getg(); });
   ASSERT_EQ(r.exit_status, 0);
   EXPECT_NE(seen, nullptr);
   EXPECT_EQ(getg(), nullptr);
@@ -62,7 +63,7 @@ TEST(Context, CurrentGAndMAreSetOnlyInsideARun) {
 
 TEST(Context, GoroutinesRunOnTheirOwnStacks) {
   int on_own = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     for (int i = 0; i < 8; i++) {
       go([&] {
         gosched();

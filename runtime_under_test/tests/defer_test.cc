@@ -32,7 +32,7 @@ ChainState chains() {
 TEST(DeferChains, EmptyAgainAfterNormalReturnRecoveryAndNestedPanics) {
   std::vector<ChainState> seen;
   const detail::Activation* main_top = nullptr;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     main_top = getg()->top_activation;
     func([&](Frame& f) { f.defer([] {}); });
     seen.push_back(chains());
@@ -62,7 +62,7 @@ TEST(DeferChains, EmptyAgainAfterNormalReturnRecoveryAndNestedPanics) {
 
 TEST(DeferChains, ActivationChainWhileAPanicRunsADeferredCall) {
   std::vector<detail::ActivationKind> kinds;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     func([&](Frame& f) {
       f.defer([&] {
         for (const detail::Activation* a = getg()->top_activation; a != nullptr; a = a->parent)
@@ -79,7 +79,8 @@ TEST(DeferChains, ActivationChainWhileAPanicRunsADeferredCall) {
 
 TEST(DeferPool, RecordsAreReusedNotAllocatedPerDefer) {
   size_t chunks_after_first = 0, chunks_at_end = 0;
-  Result r = run(Config{}, [&] {
+  // Reads the run's heap counts from its one goroutine (heaplock: no other M).
+  Result r = run(testing_support::one_p(), [&]() GORT_NO_THREAD_SAFETY_ANALYSIS {
     Runtime& rt = *getg()->rt;
     func([&](Frame& f) { f.defer([] {}); });
     chunks_after_first = rt.defer_chunks.size();
@@ -103,7 +104,7 @@ TEST(DeferPool, RecordsAreReusedNotAllocatedPerDefer) {
 // put its record among an inner frame's and run it at the wrong time:
 // gort refuses it (Go cannot express it).
 TEST(DeferChains, DeferOnAnOuterFrameIsAFatalError) {
-  Result r = run(Config{}, [&] { func([&](Frame& outer) { func([&] { outer.defer([] {}); }); }); });
+  Result r = run(testing_support::one_p(), [&] { func([&](Frame& outer) { func([&] { outer.defer([] {}); }); }); });
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.fatal_error.find("defer on a frame that is not the innermost one"), std::string::npos) << r.output;
 }
@@ -116,7 +117,7 @@ TEST(DeferChains, DeferOnAnOuterFrameIsAFatalError) {
 TEST(CxxExceptionState, EachGoroutineKeepsItsOwnHandledException) {
   std::string g1_after, g2_saw;
   int g1_uncaught = -1;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     G* g1 = nullptr;
     bool g1_parked = false;
     go([&] {
@@ -174,7 +175,7 @@ struct Counted {
 TEST(PanicValueOwnership, ARecoveredValueOutlivesThePanicThatCarriedIt) {
   Counted::live = 0;
   PanicValue seen;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     func([&](Frame& f) {
       f.defer([&] { seen = recover(); });
       panic(Counted(7));

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gort/gort.h"
+#include "test_support.h"
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -45,7 +46,7 @@ constexpr size_t kStack = 64 * 1024;
 // The run after a fault works: goroutines, channels, a panic recovered.
 void expect_next_run_works() {
   int got = 0;
-  Result next = run(Config{}, [&] {
+  Result next = run(testing_support::one_p(), [&] {
     auto c = make_chan<int>();
     go([c] { c.send(42); });
     got = c.recv();
@@ -63,12 +64,14 @@ TEST(Faults, AFrameBiggerThanTheGuardIsThatGoroutinesStackOverflow) {
   GTEST_SKIP() << "this compiler has no -fstack-clash-protection for this CPU (README, \"Stack overflow\"): a frame "
                   "bigger than the guard may skip it and write into other memory";
 #endif
-  Config cfg;
+  Config cfg = testing_support::one_p();
   cfg.stack_size = kStack;
   for (int i = 0; i < 3; i++) {  // the thread's signal state survives each
     Result r = run(cfg, [] {
+      // Main waits for ever: the overflow, on whichever M, ends the run.
+      Chan<int> never = make_chan<int>();
       go([] { hundred_kib_frame(1); });
-      gosched();
+      never.recv();
     });
     EXPECT_EQ(r.exit_status, 2);
     EXPECT_EQ(r.fatal_error, "stack overflow");
@@ -102,7 +105,7 @@ TEST(Faults, AWriteToAnInaccessiblePageIsAFatalErrorOfTheRunInGosWords) {
   ASSERT_NE(p, MAP_FAILED);
   auto* target = static_cast<volatile int*>(p);
   for (int i = 0; i < 2; i++) {
-    Result r = run(Config{}, [target] {
+    Result r = run(testing_support::one_p(), [target] {
       go([target] { *target = 1; });
       gosched();
     });
@@ -116,7 +119,7 @@ TEST(Faults, ANilPointerWriteIsAFatalErrorOfTheRun) {
   SKIP_UNDER_VALGRIND();
   // The address comes from memory, so the compiler cannot see the null.
   static volatile uintptr_t nil_field = 8;
-  Result r = run(Config{}, [] {
+  Result r = run(testing_support::one_p(), [] {
     go([] { *reinterpret_cast<volatile int*>(nil_field) = 1; });
     gosched();
   });
@@ -132,7 +135,7 @@ TEST(Faults, ABusErrorIsAFatalErrorOfTheRun) {
   void* p = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, fileno(f), 0);
   ASSERT_NE(p, MAP_FAILED);
   auto* target = static_cast<volatile int*>(p);
-  Result r = run(Config{}, [target] {
+  Result r = run(testing_support::one_p(), [target] {
     go([target] { *target = 1; });
     gosched();
   });
@@ -146,7 +149,7 @@ TEST(FaultsDeathTest, AFaultOutsideAnyRunIsTheProcesssAsBefore) {
   SKIP_UNDER_VALGRIND();
   // gort claims faults only on a thread inside a run; elsewhere the
   // disposition from before gort's first run decides (here: death).
-  ASSERT_EQ(run(Config{}, [] {}).exit_status, 0);  // the handler is installed
+  ASSERT_EQ(run(testing_support::one_p(), [] {}).exit_status, 0);  // the handler is installed
   static volatile uintptr_t nil_field = 8;
   EXPECT_DEATH(*reinterpret_cast<volatile int*>(nil_field) = 1, "");
 }

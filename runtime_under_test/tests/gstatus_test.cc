@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "proc.h"
+#include "test_support.h"
 
 namespace gort::rt {
 namespace {
@@ -18,7 +19,7 @@ using S = Gstatus;
 // and Gpreempted, which arrive with system calls and async preemption.
 TEST(Gstatus, LegalEdgesAreGosThatHaveCode) {
   const std::set<std::pair<S, S>> legal = {
-      {S::kIdle, S::kDead},        {S::kDead, S::kRunnable}, {S::kRunnable, S::kRunning}, {S::kRunning, S::kRunnable},
+      {S::kIdle, S::kDead},       {S::kDead, S::kRunnable}, {S::kRunnable, S::kRunning}, {S::kRunning, S::kRunnable},
       {S::kRunning, S::kWaiting}, {S::kRunning, S::kDead},  {S::kWaiting, S::kRunnable},
   };
   for (int a = 0; a < kGstatusCount; a++) {
@@ -41,24 +42,24 @@ TEST(Gstatus, NamesAreGos) {
 }
 
 TEST(Gstatus, IllegalEdgeIsAFatalErrorNamingBothStates) {
-  Result r = run(Config{}, [] { casgstatus(getg(), S::kRunning, S::kIdle); });
+  Result r = run(testing_support::one_p(), [] { casgstatus(getg(), S::kRunning, S::kIdle); });
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_EQ(r.fatal_error, "casgstatus: illegal transition");
   EXPECT_NE(r.output.find("Grunning -> Gidle"), std::string::npos) << r.output;
 }
 
 TEST(Gstatus, WrongBeliefAboutCurrentStateIsAFatalError) {
-  Result r = run(Config{}, [] { casgstatus(getg(), S::kWaiting, S::kRunnable); });
+  Result r = run(testing_support::one_p(), [] { casgstatus(getg(), S::kWaiting, S::kRunnable); });
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_EQ(r.fatal_error, "casgstatus: bad incoming values");
   EXPECT_NE(r.output.find("goroutine 1 is Grunning, wanted Gwaiting -> Grunnable"), std::string::npos) << r.output;
 }
 
 TEST(Gstatus, AfterAFatalErrorTheNextRunIsClean) {
-  Result bad = run(Config{}, [] { casgstatus(getg(), S::kRunning, S::kIdle); });
+  Result bad = run(testing_support::one_p(), [] { casgstatus(getg(), S::kRunning, S::kIdle); });
   ASSERT_EQ(bad.exit_status, 2);
   int ran = 0;
-  Result good = run(Config{}, [&] {
+  Result good = run(testing_support::one_p(), [&] {
     go([&] { ran++; });
     gosched();
     ran++;

@@ -18,12 +18,14 @@ TEST(Lifecycle, HundredThousandGoroutinesReuseAFewStacks) {
   constexpr int kTotal = 100'000, kBatch = 1000;
   int finished = 0;
   size_t gs_ever = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     for (int done = 0; done < kTotal; done += kBatch) {
       for (int i = 0; i < kBatch; i++) go([&] { finished++; });
       while (num_goroutine() > 1) gosched();
     }
+    current().allglock.lock();
     gs_ever = current().allgs.size();
+    current().allglock.unlock();
   });
   ASSERT_EQ(r.exit_status, 0) << r.output;
   EXPECT_EQ(finished, kTotal);
@@ -35,7 +37,7 @@ TEST(Lifecycle, HundredThousandGoroutinesReuseAFewStacks) {
 TEST(Lifecycle, MainIsGoroutineOneAndGoidsAreUniqueAcrossBatches) {
   std::set<uint64_t> ids;
   uint64_t main_id = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     main_id = goid();
     for (int i = 0; i < 100; i++) go([&] { ids.insert(goid()); });
     while (num_goroutine() > 1) gosched();
@@ -80,7 +82,7 @@ TEST(Lifecycle, AThousandRuntimesInARowEachIndependent) {
   // issue's figure of 10,000 runs lives in RuntimesByTheTenThousand.
   for (int i = 0; i < 1000; i++) {
     int ran = 0;
-    Result r = run(Config{}, [&] {
+    Result r = run(testing_support::one_p(), [&] {
       go([&] { ran++; });
       gosched();
     });
@@ -93,7 +95,7 @@ TEST(Lifecycle, AThousandRuntimesInARowEachIndependent) {
 TEST(Lifecycle, RuntimesByTheTenThousand) {
   int fatal_runs = 0;
   for (int i = 0; i < 10'000; i++) {
-    Result r = run(Config{}, [i] {
+    Result r = run(testing_support::one_p(), [i] {
       go([] {});
       if (i % 100 == 0) gopark(nullptr, nullptr, WaitReason::kTest);  // a deadlock now and then
       gosched();
@@ -111,7 +113,7 @@ TEST(Lifecycle, RuntimesByTheTenThousand) {
 TEST(Lifecycle, OversizedGoroutineFunctionIsGosFatalError) {
   // The function is moved onto the new stack; more than a quarter of the
   // stack for it is Go's "arguments too large" (64 KiB stacks: 16 KiB).
-  Result r = run(Config{}, [] {
+  Result r = run(testing_support::one_p(), [] {
     std::array<char, 20 * 1024> big{};
     go([big] { (void)big[0]; });
   });
@@ -120,7 +122,7 @@ TEST(Lifecycle, OversizedGoroutineFunctionIsGosFatalError) {
 }
 
 TEST(Lifecycle, EscapedExceptionEndsTheRunLikeAPanic) {
-  Result r = run(Config{}, [] {
+  Result r = run(testing_support::one_p(), [] {
     go([] { throw std::runtime_error("boom"); });
     gosched();
   });
@@ -131,7 +133,7 @@ TEST(Lifecycle, EscapedExceptionEndsTheRunLikeAPanic) {
 
 TEST(Lifecycle, ExceptionsCaughtInsideAGoroutineAreOrdinary) {
   int caught = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     for (int i = 0; i < 10; i++) {
       go([&] {
         try {

@@ -11,7 +11,7 @@ namespace {
 TEST(Park, ReadyWakesAParkedGoroutine) {
   G* parked = nullptr;
   std::vector<int> steps;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     go([&] {
       parked = getg();
       steps.push_back(1);
@@ -43,7 +43,7 @@ bool commit(G* gp, void* arg) {
 TEST(Park, UnlockFunctionRunsAfterTheGoroutineIsWaiting) {
   Commit c;
   G* parked = nullptr;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     go([&] {
       parked = getg();
       gopark(commit, &c, WaitReason::kTest);
@@ -60,7 +60,7 @@ TEST(Park, UnlockFunctionSayingNoResumesAtOnce) {
   Commit c;
   c.allow = false;
   bool resumed = false;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     gopark(commit, &c, WaitReason::kTest);  // nobody else could wake main
     resumed = true;
   });
@@ -70,7 +70,7 @@ TEST(Park, UnlockFunctionSayingNoResumesAtOnce) {
 }
 
 TEST(Deadlock, AllAsleepIsGosFatalErrorWithADump) {
-  Result r = run(Config{}, [] {
+  Result r = run(testing_support::one_p(), [] {
     go([] { gopark(nullptr, nullptr, WaitReason::kChanReceive); });
     gosched();
     gopark(nullptr, nullptr, WaitReason::kChanSend);
@@ -87,7 +87,7 @@ TEST(Deadlock, AllAsleepIsGosFatalErrorWithADump) {
 
 TEST(Deadlock, NotDeclaredWhileSomethingCanRun) {
   int spins = 0;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     G* sleeper = nullptr;
     go([&] {
       sleeper = getg();
@@ -102,7 +102,7 @@ TEST(Deadlock, NotDeclaredWhileSomethingCanRun) {
 }
 
 TEST(Deadlock, RunResultIsReportedNotPrintedUnlessAsked) {
-  Result r = run(Config{}, [] { gopark(nullptr, nullptr, WaitReason::kSelectNoCases); });
+  Result r = run(testing_support::one_p(), [] { gopark(nullptr, nullptr, WaitReason::kSelectNoCases); });
   EXPECT_EQ(r.output,
             "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select (no cases)]:\nmain.main()\n");
 }

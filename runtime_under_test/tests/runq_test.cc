@@ -71,7 +71,7 @@ TEST(Runq, GlobalQueueIsCheckedEvery61Schedticks) {
 
 // globrunqget's fair share, driven directly on a Runtime that is not running.
 TEST(Runq, GlobalBatchTakesAFairShareCappedAtHalfTheLocalQueue) {
-  Runtime rt{Config{}};
+  Runtime rt{testing_support::one_p()};
   std::vector<G> gs(300);
   for (auto& g : gs) {
     g.status = Gstatus::kRunnable;
@@ -111,7 +111,7 @@ TEST(Sched, ChooserIsAskedInSimAndNeverInOs) {
 // interleaving, and the seed really steers it.
 std::vector<uint64_t> interleaving(uint64_t seed) {
   std::vector<uint64_t> order;
-  Config cfg;
+  Config cfg = testing_support::one_p();
   cfg.seed = seed;
   Result r = run(cfg, [&] {
     for (int i = 0; i < 6; i++) {

@@ -37,7 +37,7 @@ TEST(StackPool, KeepsNoMoreThanItsLimit) {
 
 TEST(StackPool, DifferentStackSizesAreNotMixedUp) {
   StackPool pool;
-  Config small;
+  Config small = testing_support::one_p();
   small.stack_pool = &pool;
   small.stack_size = 32 * 1024;
   Config big = small;
@@ -53,7 +53,7 @@ TEST(StackPool, DifferentStackSizesAreNotMixedUp) {
 
 TEST(StackPool, AFatalRunReturnsItsStacksToo) {
   StackPool pool;
-  Config cfg;
+  Config cfg = testing_support::one_p();
   cfg.stack_pool = &pool;
   for (int i = 0; i < 3; i++) {
     Result r = run(cfg, [] { gopark(nullptr, nullptr, WaitReason::kTest); });

@@ -10,6 +10,7 @@
 
 #include "gort/gort.h"
 #include "gort/introspect.h"
+#include "test_support.h"
 
 namespace gort {
 namespace {
@@ -41,7 +42,7 @@ class Steer : public Chooser {
 };
 
 Config with(Steer& s) {
-  Config cfg;
+  Config cfg = testing_support::one_p();
   cfg.chooser = &s;
   return cfg;
 }
@@ -279,7 +280,7 @@ TEST(Seam, UnarmedFaultSitesAreNeverAsked) {
   none.armed = 0;
   clock_only.armed = 1u << static_cast<unsigned>(FaultSite::kClockJump);
   for (Counting* c : {&all, &none, &clock_only}) {
-    Config cfg;
+    Config cfg = testing_support::one_p();
     cfg.chooser = c;
     ASSERT_TRUE(run(cfg, small_program).ok());
   }
@@ -295,7 +296,7 @@ TEST(Seam, AChooserThatDoesNotListenHearsNoEventsAndDecidesTheSame) {
   listening.preempt = deaf.preempt = 1;  // preempt at every yield point: many decisions
   std::vector<Result> results;
   for (Counting* c : {&listening, &deaf}) {
-    Config cfg;
+    Config cfg = testing_support::one_p();
     cfg.chooser = c;
     results.push_back(run(cfg, small_program));
     ASSERT_TRUE(results.back().ok()) << results.back().output;
@@ -309,7 +310,7 @@ TEST(Seam, AChooserThatDoesNotListenHearsNoEventsAndDecidesTheSame) {
 TEST(Introspect, SnapshotShowsWhereEachGoroutineIs) {
   introspect::Snapshot snap;
   Chan<int> c;
-  Result r = run(Config{}, [&] {
+  Result r = run(testing_support::one_p(), [&] {
     c = make_chan<int>(0);
     go([c] { c.recv(); });  // will park in c's recvq
     while (goroutine_state(2).wait_reason != std::string("chan receive")) gosched();

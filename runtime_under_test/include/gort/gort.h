@@ -60,6 +60,12 @@ struct Config {
   // (every multi-M schedule is then asked for explicitly) and, in os
   // builds, the number of online CPUs, as Go.
   uint32_t procs = 0;
+  // os builds: sysmon asks a goroutine that has run for 10 ms without a
+  // new time slice to yield at its next yield point (Go's forcePreemptNS),
+  // as Go does. false: no sysmon; goroutines yield only when they block or
+  // call gosched (tests that pin Go's policy exactly). Sim builds have no
+  // sysmon: the chooser preempts.
+  bool sysmon = true;
   uint32_t mutant = 0;  // 0: none. Only builds with GORT_MUTANTS honour it (gort mutants)
 };
 

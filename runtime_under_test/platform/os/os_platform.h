@@ -3,6 +3,7 @@
 #define GORT_PLATFORM_OS_PLATFORM_H
 
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "gort/hooks.h"
 #include "platform/lockrank.h"
 #include "platform/random.h"
+#include "platform/thread_safety.h"
 
 namespace gort::platform {
 
@@ -40,21 +42,67 @@ inline void futex_wake(std::atomic<uint32_t>* addr, int n) {
   syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAKE_PRIVATE, n, nullptr, nullptr, 0);
 }
 
+// Waits while *addr == val, at most ns nanoseconds.
+inline void futex_wait_for(std::atomic<uint32_t>* addr, uint32_t val, int64_t ns) {
+  timespec rel{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAIT_PRIVATE, val, &rel, nullptr, 0);
+}
+
+// What an M's OS thread knows of its run's end, for the waits that could
+// otherwise outlive it: while a run is on the thread, ending points at the
+// run's flag (non-zero once the run is ending). Set for the duration of a
+// run on each M's thread.
+struct OsThreadState {
+  const std::atomic<uint32_t>* ending = nullptr;
+};
+constinit inline thread_local OsThreadState tls_os{};
+
+// The runtime locks this thread holds, for lock ranking in debug builds
+// (platform/lockrank.h); reset when a run starts on the thread, since a
+// run that ended by a fatal error abandons whatever its Ms held.
+#if !defined(NDEBUG)
+constinit inline thread_local HeldLocks tls_held_locks{};
+inline void reset_held_locks() { tls_held_locks = HeldLocks{}; }
+#else
+inline void reset_held_locks() {}
+#endif
+
+// The run this thread's M belongs to is ending: the M stops here, never to
+// return (defined by the runtime, fatal.cc, which owns how a run ends).
+// Returns only on the M that is ending the run.
+void stop_requested();
+
+inline void check_stop_requested() {
+  if (tls_os.ending != nullptr && tls_os.ending->load(std::memory_order_acquire) != 0) [[unlikely]]
+    stop_requested();
+}
+
 // A runtime-internal mutex (Go's lock_futex.go): 0 unlocked, 1 locked,
 // 2 locked with sleepers. Never held across a goroutine switch.
-class Lock {
+class GORT_CAPABILITY("mutex") Lock {
  public:
-  // The rank is checked in sim builds (platform/lockrank.h).
+  // The rank is checked in debug builds (platform/lockrank.h).
   explicit Lock(LockRank rank) : rank_(rank) {}
-  void lock() {
+  void lock() GORT_ACQUIRE() {
+#if !defined(NDEBUG)
+    lock_rank_acquire(tls_held_locks, rank_);
+#endif
     // Go's lock2: a speculative exchange (cheaper than a compare-exchange).
     // If it clobbered "locked with sleepers" (2) with 1, the slow path puts
     // 2 back before sleeping, and a holder that unlocked in between left the
     // lock free for us, so whoever holds it next wakes the sleepers.
     if (key_.exchange(1, std::memory_order_acquire) == 0) return;
-    while (key_.exchange(2, std::memory_order_acquire) != 0) futex_wait(&key_, 2);
+    while (key_.exchange(2, std::memory_order_acquire) != 0) {
+      // Bounded, so that a holder that will never unlock (its M stopped
+      // because the run is ending) does not keep this M from stopping too.
+      futex_wait_for(&key_, 2, kStopCheckNs);
+      check_stop_requested();
+    }
   }
-  void unlock() {
+  void unlock() GORT_RELEASE() {
+#if !defined(NDEBUG)
+    lock_rank_release(tls_held_locks, rank_);
+#endif
     uint32_t prev = key_.exchange(0, std::memory_order_release);
     assert(prev != 0 && "unlock of unlocked runtime lock");
     if (prev == 2) futex_wake(&key_, 1);
@@ -66,8 +114,54 @@ class Lock {
   LockRank rank() const { return rank_; }
 
  private:
+  static constexpr int64_t kStopCheckNs = 1'000'000;
   std::atomic<uint32_t> key_{0};
   LockRank rank_;
+};
+
+// A lock that only real threads need: it guards runtime bookkeeping (the
+// list of Gs, channel memory) whose critical sections hold no platform
+// operation, so virtual Ms, which switch only at those, never interleave
+// inside them. Always a leaf: nothing else is taken while it is held.
+using OsOnlyLock = Lock;
+
+// An OS thread for an M (Go's newosproc). The thread's own stack only
+// starts the M: the M runs on its g0's stack.
+class OsThread {
+ public:
+  // Starts fn(arg) on a new thread; false if the OS refused.
+  bool start(void (*fn)(void*), void* arg) {
+    assert(!started_);
+    fn_ = fn;
+    arg_ = arg;
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return false;
+    pthread_attr_setstacksize(&attr, kThreadStack);
+    started_ = pthread_create(&thread_, &attr, trampoline, this) == 0;
+    pthread_attr_destroy(&attr);
+    return started_;
+  }
+  // Waits for the thread to end (no-op if it never started).
+  void join() {
+    if (!started_) return;
+    pthread_join(thread_, nullptr);
+    started_ = false;
+  }
+  bool started() const { return started_; }
+
+ private:
+  // The thread stack runs only the start and the end of an M (and the
+  // sanitizers' own frames): 256 KiB is plenty.
+  static constexpr size_t kThreadStack = 256 * 1024;
+  static void* trampoline(void* self) {
+    auto* t = static_cast<OsThread*>(self);
+    t->fn_(t->arg_);
+    return nullptr;
+  }
+  pthread_t thread_{};
+  void (*fn_)(void*) = nullptr;
+  void* arg_ = nullptr;
+  bool started_ = false;
 };
 
 // Park/unpark of an M (Go's note): one sleeper, one waker, one-shot until
@@ -118,14 +212,24 @@ class Clock {
 };
 
 // Decisions: Go's own policy. Option 0 of every Choice is what Go does;
-// the kinds Go randomises itself (select's poll order) draw from rand_.
+// the kinds Go randomises itself (select's poll order, a thief's victim
+// order) draw from the calling thread's own generator, as Go's fastrand
+// is per M: the Ms never share one.
 class Decider {
  public:
-  Decider(Chooser*, uint64_t seed) : rand_(seed) {}
+  Decider(Chooser*, uint64_t seed) : seed_(seed) {}
   uint32_t choose(Choice what, uint32_t n) {
     assert(n > 0);
-    // Go draws both of these from its fastrand.
-    return what == Choice::kSelectOrder || what == Choice::kStealOrder ? rand_.below(n) : 0;
+    if (what != Choice::kSelectOrder && what != Choice::kStealOrder) return 0;
+    thread_local Wyrand rand{0};
+    thread_local const Decider* seeded_by = nullptr;
+    if (seeded_by != this) {
+      // First draw of this run on this thread: the run's seed, told apart
+      // per thread by the thread's own address.
+      rand = Wyrand(seed_ ^ reinterpret_cast<uintptr_t>(&rand));
+      seeded_by = this;
+    }
+    return rand.below(n);
   }
   // No faults, no tracing: both compile away.
   static constexpr bool fire(FaultSite) { return false; }
@@ -133,7 +237,7 @@ class Decider {
   static void event(const Event&) {}
 
  private:
-  Wyrand rand_;
+  uint64_t seed_;
 };
 
 }  // namespace gort::platform

@@ -17,6 +17,7 @@
 #include "gort/hooks.h"
 #include "platform/lockrank.h"
 #include "platform/random.h"
+#include "platform/thread_safety.h"
 
 namespace gort::platform {
 
@@ -122,10 +123,10 @@ class Atomic {
 // A runtime-internal mutex. Taking it and releasing it are scheduling
 // points; a virtual thread that finds it held by another blocks until it
 // is released. Never held across a goroutine switch.
-class Lock {
+class GORT_CAPABILITY("mutex") Lock {
  public:
   explicit Lock(LockRank rank) : rank_(rank) {}
-  void lock() {
+  void lock() GORT_ACQUIRE() {
     if (tls_sim.threads != nullptr) lock_rank_acquire(tls_sim.threads->held_locks(), rank_);
     sim_point();
     const int32_t self = sim_thread_id();
@@ -138,7 +139,7 @@ class Lock {
     }
     owner_ = self;
   }
-  void unlock() {
+  void unlock() GORT_RELEASE() {
     assert(owner_ != kFree && "unlock of unlocked runtime lock");
     owner_ = kFree;
     if (tls_sim.threads != nullptr) {
@@ -156,6 +157,17 @@ class Lock {
  private:
   int32_t owner_ = kFree;
   LockRank rank_;
+};
+
+// A lock that only real threads need (the os build's guards runtime
+// bookkeeping whose critical sections hold no platform operation). Virtual
+// Ms switch only at platform operations, so they never interleave inside
+// such a section: here it is free, and adds no scheduling point.
+class GORT_CAPABILITY("mutex") OsOnlyLock {
+ public:
+  explicit OsOnlyLock(LockRank) {}
+  void lock() GORT_ACQUIRE() {}
+  void unlock() GORT_RELEASE() {}
 };
 
 // Park/unpark of an M: one sleeper, one waker, one-shot until cleared. A
