@@ -1,16 +1,28 @@
-// Channel and select operations made by ONE goroutine: ports of Go 1.19's
-// benchmarks in runtime/chan_test.go that never block (or only make and
-// free channels). compare-go runs Go's with -cpu 1, so these are compared
-// at GOMAXPROCS = 1, gort's single M.
+// Channel and select operations that never block (or only make and free
+// channels): ports of Go 1.19's benchmarks in runtime/chan_test.go.
+// compare-go runs Go's with -cpu 1 and -cpu 2 and gort_bench with
+// --gort_procs=1 and 2 (bench_procs.h), so these are compared at equal
+// GOMAXPROCS.
 //
-// Most of Go's originals use b.RunParallel. At -cpu 1, RunParallel starts
-// GOMAXPROCS * parallelism = 1 goroutine, which runs the whole loop; each
-// pb.Next() is a decrement of a local count (an atomic add per grain of 100
-// to 10000 ops). So the port is ONE goroutine running the loop: gort's main,
-// driving Google Benchmark's loop in batches of kBatch ops
-// (KeepRunningBatch), the inner `for` standing in for pb.Next(). The
-// reported time per iteration is therefore ns per Go op, with the same
-// per-op loop overhead (a decrement and a compare).
+// Most of Go's originals use b.RunParallel: GOMAXPROCS worker goroutines
+// (parallelism 1) share b.N ops, each taking a grain of them at a time
+// with an atomic add (pb.Next()), while main waits on a WaitGroup.
+// run_parallel below does the same: gort_bench::procs workers, Go's PB
+// ported (a decrement and a compare per op, one atomic add per grain),
+// main waiting on a channel of procs slots. At 1 P that is one worker
+// running the whole loop, as Go's -cpu 1 is. main alone drives
+// benchmark::State (one step of all max_iterations ops, which starts the
+// timer before the workers start and stops it once they are all done), so
+// the reported time per iteration is wall-clock ns per Go op. Starting
+// the workers and the final wait are timed, once per run, as in Go.
+//
+// Go's grain is the ops that took about 100 us in the previous round,
+// between 1 and 10,000; here it is a fixed kGrain = 1000, which for these
+// ops of 5 to 100 ns is within Go's range and costs the same per op.
+//
+// The benchmarks that are a plain loop in Go (MakeChan,
+// ReceiveDataFromClosedChan) are main running the loop, in batches of kGrain
+// ops (KeepRunningBatch) where b.N would not fit.
 //
 // Go's `chan int` holds 8-byte ints (amd64, arm64): GoInt keeps the element
 // size the same. Go's struct{} is an empty C++ struct here (1 byte, not 0:
@@ -22,23 +34,26 @@
 // two or more cases and no default is selectgo: gort::select.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
+#include "bench_procs.h"
 #include "gort/gort.h"
 
 namespace {
 
 using GoInt = int64_t;
 
-// Ops per KeepRunningBatch step: the loop bookkeeping of Google Benchmark
-// (a subtraction and a compare) is shared by kBatch ops, as RunParallel's
-// grain shares its atomic add.
-constexpr int kBatch = 1000;
+// Ops per grain of run_parallel, and per KeepRunningBatch step of the
+// plain loops: the bookkeeping (an atomic add, or Google Benchmark's
+// subtraction and compare) is shared by kGrain ops.
+constexpr int64_t kGrain = 1000;
 
 // Reports a failed run, or a check the benchmark made (err), as an error
-// instead of a figure.
+// instead of a figure; and the Ps the run had.
 void finish(benchmark::State& state, const gort::Result& r, const std::string& err = "") {
+  gort_bench::report_procs(state, r);
   if (!r.ok()) {
     state.SkipWithError(("gort::run failed: " + r.fatal_error + r.panic).c_str());
   } else if (!err.empty()) {
@@ -46,34 +61,99 @@ void finish(benchmark::State& state, const gort::Result& r, const std::string& e
   }
 }
 
+// Go's testing.PB: hands the n ops of a run out to the workers, kGrain at a
+// time. next() is Go's pb.Next() line for line: a local countdown, and an
+// atomic add on the shared count when it runs out; exactly n ops in all.
+class PB {
+ public:
+  PB(std::atomic<int64_t>* taken, int64_t n) : taken_(taken), n_(n) {}
+  bool next() {
+    if (cache_ == 0) {
+      const int64_t end = taken_->fetch_add(kGrain, std::memory_order_relaxed) + kGrain;
+      if (end <= n_) {
+        cache_ = kGrain;
+      } else if (end < n_ + kGrain) {
+        cache_ = n_ + kGrain - end;
+      } else {
+        return false;
+      }
+    }
+    cache_--;
+    return true;
+  }
+
+ private:
+  std::atomic<int64_t>* taken_;
+  int64_t n_;
+  int64_t cache_ = 0;
+};
+
+// One of RunParallel's goroutines: runs the body with a PB of its own, then
+// says it is done (Go: defer wg.Done()). It holds a handle of its own to
+// the done channel: at 2 Ps main may take the last value, run on and drop
+// its handle while this send is still finishing on the other M, and the
+// channel must not be freed under it. What main's frame holds (the body,
+// the count, the channels the body shares) is not touched after the send.
+template <class Body>
+struct ParallelWorker {
+  Body* body;
+  std::atomic<int64_t>* taken;
+  int64_t n;
+  gort::Chan<bool> done;
+  void operator()() const {
+    PB pb(taken, n);
+    (*body)(pb);
+    done.send(true);
+  }
+};
+
+// b.RunParallel(body), called by main inside a run: GOMAXPROCS (=
+// gort_bench::procs, what the run was asked for) workers share
+// state.max_iterations ops; main waits for all of them. One
+// KeepRunningBatch step holds every op, so the timer runs from before the
+// first worker starts to after the last one is done, as Go's b.N round.
+template <class Body>
+void run_parallel(benchmark::State& state, Body body) {
+  const int64_t n = state.max_iterations;
+  const uint32_t workers = gort_bench::procs;
+  while (state.KeepRunningBatch(n)) {
+    std::atomic<int64_t> taken{0};
+    gort::Chan<bool> done = gort::make_chan<bool>(workers);  // wg
+    for (uint32_t p = 0; p < workers; p++) gort::go(ParallelWorker<Body>{&body, &taken, n, done});
+    for (uint32_t p = 0; p < workers; p++) done.recv();  // wg.Wait()
+  }
+}
+
 // BenchmarkChanNonblocking. One op: `select { case <-myc: default: }` on an
 // unbuffered channel nobody sends on, i.e. a non-blocking receive that
 // finds nothing (Go: selectnbrecv -> chanrecv(block=false), which returns
-// before taking the lock: the fast path for "empty and open").
+// before taking the lock: the fast path for "empty and open"). The channel
+// is shared by the workers.
 void BM_ChanNonblocking(benchmark::State& state) {
-  gort::Result r = gort::run(gort::Config{}, [&state] {
+  gort::Result r = gort::run(gort_bench::config(), [&state] {
     gort::Chan<GoInt> myc = gort::make_chan<GoInt>(0);
-    while (state.KeepRunningBatch(kBatch)) {
-      for (int i = 0; i < kBatch; i++) myc.try_recv();
-    }
+    run_parallel(state, [&myc](PB& pb) {
+      while (pb.next()) myc.try_recv();
+    });
   });
   finish(state, r);
 }
-BENCHMARK(BM_ChanNonblocking);
+BENCHMARK(BM_ChanNonblocking)->UseRealTime();
 
-// BenchmarkSelectUncontended. Two buffered (cap 1) channels, one token. One
-// op: a two-case select receiving the token from whichever channel holds
-// it, then a buffered send of it to the other: one selectgo (both cases
-// polled, one ready) plus one chansend into an empty buffer.
+// BenchmarkSelectUncontended. Each worker has two buffered (cap 1)
+// channels of its own and one token. One op: a two-case select receiving
+// the token from whichever channel holds it, then a buffered send of it to
+// the other: one selectgo (both cases polled, one ready) plus one chansend
+// into an empty buffer.
 void BM_SelectUncontended(benchmark::State& state) {
-  std::string err;
-  gort::Result r = gort::run(gort::Config{}, [&state, &err] {
-    gort::Chan<GoInt> myc1 = gort::make_chan<GoInt>(1);
-    gort::Chan<GoInt> myc2 = gort::make_chan<GoInt>(1);
-    myc1.send(0);
-    GoInt v = 0;
-    while (state.KeepRunningBatch(kBatch)) {
-      for (int i = 0; i < kBatch; i++) {
+  std::atomic<bool> lost{false};
+  gort::Result r = gort::run(gort_bench::config(), [&state, &lost] {
+    run_parallel(state, [&lost](PB& pb) {
+      gort::Chan<GoInt> myc1 = gort::make_chan<GoInt>(1);
+      gort::Chan<GoInt> myc2 = gort::make_chan<GoInt>(1);
+      myc1.send(0);
+      GoInt v = 0;
+      while (pb.next()) {
         switch (gort::select({gort::recv_case(myc1, v), gort::recv_case(myc2, v)})) {
           case 0:
             myc2.send(0);
@@ -83,17 +163,18 @@ void BM_SelectUncontended(benchmark::State& state) {
             break;
         }
       }
-    }
-    // The token must still be in exactly one of them: otherwise the ops
-    // were not what this figure claims.
-    if (myc1.len() + myc2.len() != 1) err = "the token was lost or duplicated";
+      // The token must still be in exactly one of them: otherwise the ops
+      // were not what this figure claims.
+      if (myc1.len() + myc2.len() != 1) lost = true;
+    });
   });
-  finish(state, r, err);
+  finish(state, r, lost ? "the token was lost or duplicated" : "");
 }
-BENCHMARK(BM_SelectUncontended);
+BENCHMARK(BM_SelectUncontended)->UseRealTime();
 
 // BenchmarkSelectNonblock. One op: four one-case selects with a default,
-// none of which can proceed (after the first op):
+// none of which can proceed (after the first op), on channels shared by
+// the workers:
 //   receive from an unbuffered channel with no sender,
 //   send on an unbuffered channel with no receiver,
 //   receive from an empty buffered (cap 1) channel,
@@ -102,24 +183,24 @@ BENCHMARK(BM_SelectUncontended);
 // four on the lock-free fast path.
 void BM_SelectNonblock(benchmark::State& state) {
   std::string err;
-  gort::Result r = gort::run(gort::Config{}, [&state, &err] {
+  gort::Result r = gort::run(gort_bench::config(), [&state, &err] {
     gort::Chan<GoInt> myc1 = gort::make_chan<GoInt>(0);
     gort::Chan<GoInt> myc2 = gort::make_chan<GoInt>(0);
     gort::Chan<GoInt> myc3 = gort::make_chan<GoInt>(1);
     gort::Chan<GoInt> myc4 = gort::make_chan<GoInt>(1);
-    while (state.KeepRunningBatch(kBatch)) {
-      for (int i = 0; i < kBatch; i++) {
+    run_parallel(state, [&](PB& pb) {
+      while (pb.next()) {
         myc1.try_recv();
         myc2.try_send(0);
         myc3.try_recv();
         myc4.try_send(0);
       }
-    }
+    });
     if (myc3.len() != 0 || myc4.len() != 1) err = "a non-blocking op went through where it must not";
   });
   finish(state, r, err);
 }
-BENCHMARK(BM_SelectNonblock);
+BENCHMARK(BM_SelectNonblock)->UseRealTime();
 
 // BenchmarkChanCreation. One op: make a buffered (cap 1) channel, send one
 // value into its buffer, receive it back, drop the channel. In gort the
@@ -127,46 +208,70 @@ BENCHMARK(BM_SelectNonblock);
 // garbage (one heap allocation per op, hchan and buffer together), so Go's
 // figure includes its share of allocation and GC work.
 void BM_ChanCreation(benchmark::State& state) {
-  gort::Result r = gort::run(gort::Config{}, [&state] {
-    while (state.KeepRunningBatch(kBatch)) {
-      for (int i = 0; i < kBatch; i++) {
+  gort::Result r = gort::run(gort_bench::config(), [&state] {
+    run_parallel(state, [](PB& pb) {
+      while (pb.next()) {
         gort::Chan<GoInt> myc = gort::make_chan<GoInt>(1);
         myc.send(0);
         myc.recv();
       }
-    }
+    });
   });
   finish(state, r);
 }
-BENCHMARK(BM_ChanCreation);
+BENCHMARK(BM_ChanCreation)->UseRealTime();
 
 // BenchmarkChanSem. A channel of empty structs used as a semaphore with
-// GOMAXPROCS = 1 slots. One op: acquire (send into the empty buffer) and
-// release (receive it back).
+// GOMAXPROCS slots, shared by the GOMAXPROCS workers. One op: acquire
+// (send into the buffer) and release (receive one back). With one worker
+// per slot nobody ever blocks; at 2 Ps the two contend for its lock.
 struct Empty {};
 void BM_ChanSem(benchmark::State& state) {
   std::string err;
-  gort::Result r = gort::run(gort::Config{}, [&state, &err] {
-    gort::Chan<Empty> myc = gort::make_chan<Empty>(1);  // runtime.GOMAXPROCS(0) slots
-    while (state.KeepRunningBatch(kBatch)) {
-      for (int i = 0; i < kBatch; i++) {
+  gort::Result r = gort::run(gort_bench::config(), [&state, &err] {
+    gort::Chan<Empty> myc = gort::make_chan<Empty>(gort_bench::procs);  // runtime.GOMAXPROCS(0) slots
+    run_parallel(state, [&myc](PB& pb) {
+      while (pb.next()) {
         myc.send(Empty{});
         myc.recv();
       }
-    }
+    });
     if (myc.len() != 0) err = "the semaphore was not released";
   });
   finish(state, r, err);
 }
-BENCHMARK(BM_ChanSem);
+BENCHMARK(BM_ChanSem)->UseRealTime();
+
+// BenchmarkChanContended. One channel of kContended * GOMAXPROCS slots
+// shared by the workers. One op: kContended buffered sends, then
+// kContended buffered receives. The buffer holds every worker's sends at
+// once, so nobody blocks; at 2 Ps the workers contend for the channel's
+// lock (and a receive may take another worker's value, which is fine).
+constexpr int kContended = 100;  // Go's C
+void BM_ChanContended(benchmark::State& state) {
+  std::string err;
+  gort::Result r = gort::run(gort_bench::config(), [&state, &err] {
+    gort::Chan<GoInt> myc = gort::make_chan<GoInt>(int64_t{kContended} * gort_bench::procs);
+    run_parallel(state, [&myc](PB& pb) {
+      while (pb.next()) {
+        for (int i = 0; i < kContended; i++) myc.send(0);
+        for (int i = 0; i < kContended; i++) myc.recv();
+      }
+    });
+    if (myc.len() != 0) err = "values left in the channel";
+  });
+  finish(state, r, err);
+}
+BENCHMARK(BM_ChanContended)->UseRealTime();
 
 // BenchmarkMakeChan/{Byte,Int,Ptr,Struct/0,Struct/32,Struct/40}. One op:
-// `x = make(chan T, 8)`. In gort the assignment also releases the previous
-// channel, so an op is one makechan and (from the second op on) one free;
-// in Go the previous channel becomes garbage, so its figure includes its
-// share of allocation and GC work. `close(x)` after the loop, as in Go.
-// The element types have Go's sizes: byte, int, *byte, struct{} (1 byte
-// here, 0 in Go), struct{ a, b, c, d int64 } and the same with e.
+// `x = make(chan T, 8)`, in a plain loop of main's (no RunParallel). In
+// gort the assignment also releases the previous channel, so an op is one
+// makechan and (from the second op on) one free; in Go the previous
+// channel becomes garbage, so its figure includes its share of allocation
+// and GC work (done by every P at -cpu 2). `close(x)` after the loop, as
+// in Go. The element types have Go's sizes: byte, int, *byte, struct{}
+// (1 byte here, 0 in Go), struct{ a, b, c, d int64 } and the same with e.
 struct Struct0 {};
 struct Struct32 {
   int64_t a, b, c, d;
@@ -176,10 +281,10 @@ struct Struct40 {
 };
 template <class T>
 void BM_MakeChan(benchmark::State& state) {
-  gort::Result r = gort::run(gort::Config{}, [&state] {
+  gort::Result r = gort::run(gort_bench::config(), [&state] {
     gort::Chan<T> x;
-    while (state.KeepRunningBatch(kBatch)) {
-      for (int i = 0; i < kBatch; i++) x = gort::make_chan<T>(8);
+    while (state.KeepRunningBatch(kGrain)) {
+      for (int64_t i = 0; i < kGrain; i++) x = gort::make_chan<T>(8);
     }
     x.close();
   });
@@ -187,12 +292,12 @@ void BM_MakeChan(benchmark::State& state) {
 }
 // Named after Go's sub-benchmarks (BenchmarkMakeChan/Byte, ...) so that
 // compare-go's rows read the same on both sides.
-BENCHMARK_TEMPLATE(BM_MakeChan, uint8_t)->Name("BM_MakeChan/Byte");
-BENCHMARK_TEMPLATE(BM_MakeChan, GoInt)->Name("BM_MakeChan/Int");
-BENCHMARK_TEMPLATE(BM_MakeChan, uint8_t*)->Name("BM_MakeChan/Ptr");
-BENCHMARK_TEMPLATE(BM_MakeChan, Struct0)->Name("BM_MakeChan/Struct/0");
-BENCHMARK_TEMPLATE(BM_MakeChan, Struct32)->Name("BM_MakeChan/Struct/32");
-BENCHMARK_TEMPLATE(BM_MakeChan, Struct40)->Name("BM_MakeChan/Struct/40");
+BENCHMARK_TEMPLATE(BM_MakeChan, uint8_t)->Name("BM_MakeChan/Byte")->UseRealTime();
+BENCHMARK_TEMPLATE(BM_MakeChan, GoInt)->Name("BM_MakeChan/Int")->UseRealTime();
+BENCHMARK_TEMPLATE(BM_MakeChan, uint8_t*)->Name("BM_MakeChan/Ptr")->UseRealTime();
+BENCHMARK_TEMPLATE(BM_MakeChan, Struct0)->Name("BM_MakeChan/Struct/0")->UseRealTime();
+BENCHMARK_TEMPLATE(BM_MakeChan, Struct32)->Name("BM_MakeChan/Struct/32")->UseRealTime();
+BENCHMARK_TEMPLATE(BM_MakeChan, Struct40)->Name("BM_MakeChan/Struct/40")->UseRealTime();
 
 // BenchmarkReceiveDataFromClosedChan. Go fills a channel of b.N empty
 // structs, closes it, resets the timer and drains it with `for range ch`.
@@ -209,7 +314,7 @@ BENCHMARK_TEMPLATE(BM_MakeChan, Struct40)->Name("BM_MakeChan/Struct/40");
 // per kFill ops instead of one per b.N: also negligible.
 constexpr int64_t kFill = 1 << 18;
 void BM_ReceiveDataFromClosedChan(benchmark::State& state) {
-  gort::Result r = gort::run(gort::Config{}, [&state] {
+  gort::Result r = gort::run(gort_bench::config(), [&state] {
     gort::Chan<Empty> ch;
     while (state.KeepRunningBatch(kFill)) {
       state.PauseTiming();
@@ -223,6 +328,6 @@ void BM_ReceiveDataFromClosedChan(benchmark::State& state) {
   });
   finish(state, r);
 }
-BENCHMARK(BM_ReceiveDataFromClosedChan);
+BENCHMARK(BM_ReceiveDataFromClosedChan)->UseRealTime();
 
 }  // namespace

@@ -1,29 +1,35 @@
 // Channel and select benchmarks in which goroutines block and wake each
 // other: ports of Go 1.19's runtime/chan_test.go BenchmarkChanSync,
 // BenchmarkChanProdCons{0,10,100}, BenchmarkSelectProdCons and
-// BenchmarkChanPopular. compare-go runs Go's with -cpu 1 (GOMAXPROCS = 1,
-// gort's single M), so every handoff is a goroutine switch on one thread in
-// both runtimes.
+// BenchmarkChanPopular. compare-go runs Go's with -cpu 1 and -cpu 2 and
+// gort_bench with --gort_procs=1 and 2 (bench_procs.h): at 1 P every
+// handoff is a goroutine switch on one thread in both runtimes; at 2 Ps the
+// partners may run on two Ms at once and wake each other across them.
 //
 // Shape of the ports. Go's versions start worker goroutines and let main
 // wait for them; the work is split into units of CallsPerSched = 1000 ops
-// taken with an atomic decrement of N = b.N / 1000. Here gort's main
-// goroutine is one of the workers (the one Go runs first) and drives
-// Google Benchmark's loop, one KeepRunningBatch step per unit of 1000 ops,
-// so the reported time per iteration is ns per Go op. At GOMAXPROCS = 1 a
-// goroutine that blocks in Go's main costs nothing per op, so making main a
-// worker changes nothing but who waits at the end; that final wait is one
-// per run (outside the timed loop here, amortised over b.N in Go).
+// taken with an atomic decrement of a shared count. The ProdCons ports do
+// exactly that, with GOMAXPROCS producer / consumer pairs as in Go: main
+// takes one Google Benchmark step holding every op (which starts the
+// timer), starts the workers and waits for them, so the reported time per
+// iteration is wall-clock ns per Go op, the start and the final wait
+// included once per run, as in Go. ChanSync has two goroutines whatever
+// GOMAXPROCS is, in Go as here; here main is one of them (the one Go runs
+// first), stepping Google Benchmark's loop once per unit: main alone
+// touches benchmark::State, which is not thread-safe.
 //
 // Work per op is ported instruction for instruction where Go has it
 // (model_work, local_work below), so that the ratios compare like with like.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "bench_procs.h"
 #include "gort/gort.h"
 
 // Go's alwaysFalse / workSink (chan_test.go): globals with external linkage,
@@ -40,6 +46,7 @@ using GoInt = int64_t;  // Go's int (amd64, arm64): the element of `chan int`
 constexpr int kCallsPerSched = 1000;
 
 void finish(benchmark::State& state, const gort::Result& r, const std::string& err = "") {
+  gort_bench::report_procs(state, r);
   if (!r.ok()) {
     state.SkipWithError(("gort::run failed: " + r.fatal_error + r.panic).c_str());
   } else if (!err.empty()) {
@@ -87,7 +94,9 @@ inline void model_work(int64_t& foo, int n) {
 // At GOMAXPROCS = 1 every message is one switch: the receiver finds the
 // sender parked in the sendq, takes the value and readies it (runnext),
 // then its own send finds nobody receiving yet and parks, which runs the
-// readied sender.
+// readied sender. At 2 Ps the two may run on two Ms at once: a message
+// then finds its partner parked or about to park, and readying it wakes
+// the other M (or the partner is taken by this M's runnext).
 
 struct SendFirst {
   gort::Chan<GoInt> myc;
@@ -105,7 +114,7 @@ struct SendFirst {
 
 void BM_ChanSync(benchmark::State& state) {
   constexpr int kWork = 0;  // BenchmarkChanSync: benchmarkChanSync(b, 0)
-  gort::Result r = gort::run(gort::Config{}, [&state] {
+  gort::Result r = gort::run(gort_bench::config(), [&state] {
     gort::Chan<GoInt> myc = gort::make_chan<GoInt>(0);
     gort::go(SendFirst{myc, kWork});
     while (state.KeepRunningBatch(2 * kCallsPerSched)) {
@@ -119,21 +128,78 @@ void BM_ChanSync(benchmark::State& state) {
   });
   finish(state, r);
 }
-BENCHMARK(BM_ChanSync);
+BENCHMARK(BM_ChanSync)->UseRealTime();
+
+// The ops of a run, handed out in units of kCallsPerSched: Go's
+// `for atomic.AddInt32(&N, -1) >= 0` with N = b.N / CallsPerSched, except
+// that the last unit is the remainder, so that exactly n ops are made
+// (Go makes b.N rounded down to a multiple of 1000 and divides by b.N).
+class Units {
+ public:
+  explicit Units(int64_t n) : left_(n) {}
+  // The size of the next unit taken, 0 when there are none left.
+  int64_t take() {
+    const int64_t before = left_.fetch_sub(kCallsPerSched, std::memory_order_relaxed);
+    return std::clamp<int64_t>(before, 0, kCallsPerSched);
+  }
+
+ private:
+  std::atomic<int64_t> left_;
+};
+
+// main's part in the ProdCons benchmarks: one Google Benchmark step holding
+// all n ops (which starts the timer), GOMAXPROCS pairs started by
+// start_pair, then 2 * GOMAXPROCS receives on c (the timer stops when
+// KeepRunningBatch is asked again). start_pair(units, c) starts one
+// producer and one consumer.
+template <class StartPair>
+void run_pairs(benchmark::State& state, StartPair start_pair) {
+  const int64_t n = state.max_iterations;
+  const uint32_t procs = gort_bench::procs;
+  while (state.KeepRunningBatch(n)) {
+    Units units(n);
+    gort::Chan<bool> c = gort::make_chan<bool>(2 * procs);
+    for (uint32_t p = 0; p < procs; p++) start_pair(&units, c);
+    for (uint32_t p = 0; p < procs; p++) {
+      c.recv();
+      c.recv();
+    }
+  }
+}
 
 // --- BenchmarkChanProdCons{0,10,100} -------------------------------------------
 //
-// One producer sends b.N ones on a channel of capacity 0, 10 or 100 (with
-// localWork = 0 rounds of model work before each send, as in Go), then a 0;
-// one consumer receives until the 0 (model work after each receive) and
-// reports on a channel. One op: one value through myc, i.e. a send and its
-// receive. Main is the producer (Go's producer runs first, main only waits).
+// GOMAXPROCS producers and as many consumers share one channel of capacity
+// 0, 10 or 100. A producer takes units of 1000 ops while there are any,
+// sending a 1 per op (with localWork = 0 rounds of model work before each
+// send, as in Go), then a 0; a consumer receives until a 0 (model work
+// after each receive); each reports on c. One op: one value through myc,
+// i.e. a send and its receive.
 //
 // Cost structure at GOMAXPROCS = 1: capacity 0 switches once per value (as
 // ChanSync). With a buffer, the producer fills it and parks on the next
 // send; the consumer's first receive takes the head, moves the parked
 // sender's value into the tail and readies it, then drains the buffer and
-// parks: two switches per cap + 1 values.
+// parks: two switches per cap + 1 values. At 2 Ps two producers and two
+// consumers run on two Ms and contend for the channel's lock.
+
+struct Producer {
+  gort::Chan<GoInt> myc;
+  gort::Chan<bool> c;
+  Units* units;
+  int work;
+  void operator()() const {
+    int64_t foo = 0;
+    for (int64_t unit; (unit = units->take()) > 0;) {
+      for (int64_t g = 0; g < unit; g++) {
+        model_work(foo, work);
+        myc.send(1);
+      }
+    }
+    myc.send(0);
+    c.send(foo == 42);
+  }
+};
 
 struct Consumer {
   gort::Chan<GoInt> myc;
@@ -154,38 +220,56 @@ constexpr int kProdConsWork = 0;
 
 void BM_ChanProdCons(benchmark::State& state, int64_t chan_size) {
   std::string err;
-  gort::Result r = gort::run(gort::Config{}, [&state, &err, chan_size] {
-    gort::Chan<bool> c = gort::make_chan<bool>(2);  // 2 * procs
+  gort::Result r = gort::run(gort_bench::config(), [&state, &err, chan_size] {
     gort::Chan<GoInt> myc = gort::make_chan<GoInt>(chan_size);
-    gort::go(Consumer{myc, c, kProdConsWork});
-    int64_t foo = 0;
-    while (state.KeepRunningBatch(kCallsPerSched)) {
-      for (int g = 0; g < kCallsPerSched; g++) {
-        model_work(foo, kProdConsWork);
-        myc.send(1);
-      }
-    }
-    myc.send(0);
-    c.recv();  // the consumer has seen every value
-    benchmark::DoNotOptimize(foo == 42);
+    run_pairs(state, [&myc](Units* units, const gort::Chan<bool>& c) {
+      gort::go(Producer{myc, c, units, kProdConsWork});
+      gort::go(Consumer{myc, c, kProdConsWork});
+    });
+    // Every consumer stops at one 0, and a producer's 0 follows its 1s: the
+    // last 0 taken follows every value.
     if (myc.len() != 0) err = "values left in the channel";
   });
   finish(state, r, err);
 }
-BENCHMARK_CAPTURE(BM_ChanProdCons, 0, 0)->Name("BM_ChanProdCons0");
-BENCHMARK_CAPTURE(BM_ChanProdCons, 10, 10)->Name("BM_ChanProdCons10");
-BENCHMARK_CAPTURE(BM_ChanProdCons, 100, 100)->Name("BM_ChanProdCons100");
+BENCHMARK_CAPTURE(BM_ChanProdCons, 0, 0)->Name("BM_ChanProdCons0")->UseRealTime();
+BENCHMARK_CAPTURE(BM_ChanProdCons, 10, 10)->Name("BM_ChanProdCons10")->UseRealTime();
+BENCHMARK_CAPTURE(BM_ChanProdCons, 100, 100)->Name("BM_ChanProdCons100")->UseRealTime();
 
 // --- BenchmarkSelectProdCons -----------------------------------------------------
 //
 // ProdCons through select, channel capacity 128, with 100 rounds of model
-// work per op on each side. The producer's send and the consumer's receive
-// are each a three-case select that also watches a timer channel
-// (time.After(1h): never fires during the run, but is a live timer the
-// scheduler carries) and a close channel (never closed). One op: one value
-// through myc: two selectgo calls (each polling 3 channels; most find the
-// buffer ready, one in about 129 parks on all three and is woken) and 200
-// rounds of model work (about 800 cycles of the two together).
+// work per op on each side, GOMAXPROCS pairs. Each producer's send and each
+// consumer's receive is a three-case select that also watches a timer
+// channel of its own (time.After(1h): never fires during the run, but is a
+// live timer the scheduler carries) and a close channel (never closed).
+// One op: one value through myc: two selectgo calls (each polling 3
+// channels; most find the buffer ready, one in about 129 parks on all
+// three and is woken) and 200 rounds of model work (about 800 cycles of
+// the two together).
+
+struct SelectProducer {
+  gort::Chan<GoInt> myc;
+  gort::Chan<bool> c;
+  gort::Chan<bool> myclose;
+  Units* units;
+  void operator()() const {
+    int64_t foo = 0;
+    // Intended to not fire during benchmarking (Go's comment).
+    gort::Chan<int64_t> mytimer = gort::after(std::chrono::hours(1));
+    for (int64_t unit; (unit = units->take()) > 0;) {
+      for (int64_t g = 0; g < unit; g++) {
+        model_work(foo, 100);
+        GoInt one = 1;
+        int64_t t = 0;
+        bool closed = false;
+        gort::select({gort::send_case(myc, one), gort::recv_case(mytimer, t), gort::recv_case(myclose, closed)});
+      }
+    }
+    myc.send(0);
+    c.send(foo == 42);
+  }
+};
 
 struct SelectConsumer {
   gort::Chan<GoInt> myc;
@@ -209,30 +293,18 @@ struct SelectConsumer {
 
 void BM_SelectProdCons(benchmark::State& state) {
   std::string err;
-  gort::Result r = gort::run(gort::Config{}, [&state, &err] {
-    gort::Chan<bool> c = gort::make_chan<bool>(2);  // 2 * procs
+  gort::Result r = gort::run(gort_bench::config(), [&state, &err] {
     gort::Chan<GoInt> myc = gort::make_chan<GoInt>(128);
     gort::Chan<bool> myclose = gort::make_chan<bool>(0);
-    gort::go(SelectConsumer{myc, c, myclose});
-    int64_t foo = 0;
-    gort::Chan<int64_t> mytimer = gort::after(std::chrono::hours(1));
-    while (state.KeepRunningBatch(kCallsPerSched)) {
-      for (int g = 0; g < kCallsPerSched; g++) {
-        model_work(foo, 100);
-        GoInt one = 1;
-        int64_t t = 0;
-        bool closed = false;
-        gort::select({gort::send_case(myc, one), gort::recv_case(mytimer, t), gort::recv_case(myclose, closed)});
-      }
-    }
-    myc.send(0);
-    c.recv();
-    benchmark::DoNotOptimize(foo == 42);
+    run_pairs(state, [&myc, &myclose](Units* units, const gort::Chan<bool>& c) {
+      gort::go(SelectProducer{myc, c, myclose, units});
+      gort::go(SelectConsumer{myc, c, myclose});
+    });
     if (myc.len() != 0) err = "values left in the channel";
   });
   finish(state, r, err);
 }
-BENCHMARK(BM_SelectProdCons);
+BENCHMARK(BM_SelectProdCons)->UseRealTime();
 
 // --- BenchmarkChanPopular --------------------------------------------------------
 //
@@ -252,7 +324,7 @@ BENCHMARK(BM_SelectProdCons);
 // last iteration.
 //
 // gort has no sync.WaitGroup yet. The stand-in does what wg.Done/wg.Wait
-// do at GOMAXPROCS = 1: a plain counter (one M, so no atomics are needed)
+// do: an atomic counter (the goroutines may finish on several Ms at once)
 // that each goroutine decrements as it finishes; the last one closes a
 // channel on which main is parked in a receive.
 //
@@ -263,26 +335,26 @@ BENCHMARK(BM_SelectProdCons);
 
 constexpr int kPopular = 1000;
 
-struct AllDone {
-  int remaining = kPopular;
-  gort::Chan<bool> ch;  // closed by the last goroutine to finish
-};
-
+// Each goroutine holds a handle of its own to the channel the last one
+// closes: at 2 Ps main may wake, run on and drop its handle while the close
+// is still finishing on the other M, and the channel must not be freed
+// under it. The count is not touched after the decrement.
 struct PopularWaiter {
   gort::Chan<bool> c;
   gort::Chan<bool> d;
   int64_t n;  // b.N
-  AllDone* all;
+  std::atomic<int>* remaining;
+  gort::Chan<bool> all_done;
   void operator()() const {
     bool v = false;
     for (int64_t i = 0; i < n; i++) gort::select({gort::recv_case(c, v), gort::recv_case(d, v)});
-    if (--all->remaining == 0) all->ch.close();  // wg.Done()
+    if (remaining->fetch_sub(1, std::memory_order_acq_rel) == 1) all_done.close();  // wg.Done()
   }
 };
 
 void BM_ChanPopular(benchmark::State& state) {
   static gort::StackPool pool;  // main's thread is the only one starting runs
-  gort::Config config;
+  gort::Config config = gort_bench::config();
   config.stack_pool = &pool;
   std::string err;
   gort::Result r = gort::run(config, [&state, &err] {
@@ -290,26 +362,26 @@ void BM_ChanPopular(benchmark::State& state) {
     const int64_t n = state.max_iterations;
     gort::Chan<bool> c = gort::make_chan<bool>(0);
     std::vector<gort::Chan<bool>> a;
-    AllDone all;
-    all.ch = gort::make_chan<bool>(0);
+    std::atomic<int> remaining{kPopular};
+    gort::Chan<bool> all_done = gort::make_chan<bool>(0);
     for (int j = 0; j < kPopular; j++) {
       gort::Chan<bool> d = gort::make_chan<bool>(0);
       a.push_back(d);
-      gort::go(PopularWaiter{c, d, n, &all});
+      gort::go(PopularWaiter{c, d, n, &remaining, all_done});
     }
     int64_t i = 0;
     while (more) {
       for (const gort::Chan<bool>& d : a) d.send(true);
-      if (++i == n) all.ch.recv();  // wg.Wait(), timed as in Go
+      if (++i == n) all_done.recv();  // wg.Wait(), timed as in Go
       more = state.KeepRunning();
     }
-    if (i != n || all.remaining != 0) {
-      err = "ran " + std::to_string(i) + " of " + std::to_string(n) + " rounds; " + std::to_string(all.remaining) +
+    if (i != n || remaining.load() != 0) {
+      err = "ran " + std::to_string(i) + " of " + std::to_string(n) + " rounds; " + std::to_string(remaining.load()) +
             " goroutines unfinished";
     }
   });
   finish(state, r, err);
 }
-BENCHMARK(BM_ChanPopular);
+BENCHMARK(BM_ChanPopular)->UseRealTime();
 
 }  // namespace

@@ -16,13 +16,15 @@
 #include <cstdint>
 #include <string>
 
+#include "bench_procs.h"
 #include "gort/gort.h"
 
 namespace {
 
 template <class Body>
 void run_in_gort(benchmark::State& state, Body body) {
-  gort::Result r = gort::run(gort::Config{}, [&] { body(); });
+  gort::Result r = gort::run(gort_bench::config(), [&] { body(); });
+  gort_bench::report_procs(state, r);
   if (!r.ok()) state.SkipWithError(("gort::run failed: " + r.fatal_error + r.panic).c_str());
 }
 
@@ -36,7 +38,7 @@ void BM_DeferReturn(benchmark::State& state) {
     benchmark::DoNotOptimize(x);
   });
 }
-BENCHMARK(BM_DeferReturn);
+BENCHMARK(BM_DeferReturn)->UseRealTime();
 
 void BM_PanicRecover(benchmark::State& state) {
   run_in_gort(state, [&] {
@@ -53,6 +55,6 @@ void BM_PanicRecover(benchmark::State& state) {
     benchmark::DoNotOptimize(x);
   });
 }
-BENCHMARK(BM_PanicRecover);
+BENCHMARK(BM_PanicRecover)->UseRealTime();
 
 }  // namespace
