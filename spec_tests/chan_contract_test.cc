@@ -139,7 +139,9 @@ TEST(ChanContract, ClosedBufferedChannelDrainsThenYieldsZero) {
       auto z = c.recv_ok();
       require(!z.ok && z.value.empty(), "a drained closed channel must yield (\"\", false)");
       require(c.recv().empty(), "recv from a drained closed channel must yield \"\"");
-      v = "x";
+      // assign(1, 'x'), not = "x": GCC 12 at -O2 warns a false -Wrestrict
+      // on the inlined literal copy here (GCC bug 105329).
+      v.assign(1, 'x');
       ok = true;
       require(gort::select({recv_case(c, v, &ok)}) == 0 && !ok && v.empty(), "select receive from a closed channel");
       auto tz = c.try_recv();
