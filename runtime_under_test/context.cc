@@ -47,6 +47,21 @@ uintptr_t systemstack_on_g0(void* arg) {
 
 }  // namespace
 
+#if !defined(__x86_64__)
+// Out of line, and never pure: the asm says the value may come from
+// anywhere, so no caller may reuse a read from before a switch.
+[[gnu::noinline]] G* getg() {
+  G* gp = tls_g;
+  asm volatile("" : "+r"(gp));
+  return gp;
+}
+[[gnu::noinline]] M* getm() {
+  M* mp = tls_m;
+  asm volatile("" : "+r"(mp));
+  return mp;
+}
+#endif
+
 uintptr_t g0_stack_top(const M* mp) { return mp->g0->stack.hi & ~uintptr_t{GORT_ARCH_STACK_ALIGN - 1}; }
 
 void landed_fresh(G* gp, platform::Fiber* prev) {

@@ -15,12 +15,23 @@
 namespace gort::rt {
 
 // The current G (g0 while the scheduler runs) and M of this OS thread;
-// null outside a run. The only thread-local state of the runtime. Inline
-// and constant-initialised, so reading them is one TLS load, no call.
+// null outside a run. The only thread-local state of the runtime.
 constinit inline thread_local G* tls_g = nullptr;
 constinit inline thread_local M* tls_m = nullptr;
+#if defined(__x86_64__)
+// x86-64 addresses them through %fs at every access, so an inline read is
+// one TLS load, no call, and always this thread's.
 inline G* getg() { return tls_g; }
 inline M* getm() { return tls_m; }
+#else
+// On arm64 and riscv64 the compiler computes the thread pointer once per
+// function and keeps it in a register: a goroutine that parks on one M and
+// resumes on another (with several Ms on OS threads) would read the first
+// thread's variables after the switch. These read them afresh, out of line
+// and opaque to the optimiser (context.cc).
+G* getg();
+M* getm();
+#endif
 inline void setg(G* gp) { tls_g = gp; }
 inline void setm(M* mp) { tls_m = mp; }
 
