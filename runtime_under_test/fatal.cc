@@ -4,7 +4,7 @@
 // goroutine frame, as Go's exit does.
 //
 // With Ms on OS threads, one M ends a run and the others must stop first:
-// the M that ends it claims the end (end_claim; a second M that also
+// the M that ends it claims the end (claim_run_end; a second M that also
 // fails or returns from main stops instead, as Go's second fatal error
 // waits forever), asks every other M to stop (its P's preempt flag, its
 // Note), and waits for them before it prints the goroutine dump (at most
@@ -131,21 +131,22 @@ void count_stopped(Runtime& rt) {
 }
 #endif
 
-// Claims the end of the run for the current M: true for the first M to
-// claim it (it stops the others before it returns, see above). Any other M
-// stops here. Always true in sim: the first M to end the run ends it.
-bool end_claim(Runtime& rt) {
+}  // namespace
+
+// The first M to claim the end returns, once it has stopped the others (see
+// above); any other M stops here. In sim the first M to end the run ends it.
+void claim_run_end(Runtime& rt) {
 #if defined(GORT_PLATFORM_SIM)
   (void)rt;
-  return true;
 #else
   uint32_t running = 0;
   if (!rt.ending.compare_exchange_strong(running, 1, std::memory_order_acq_rel)) stop_if_ending(rt);
   rt.ender.store(getm(), std::memory_order_release);
   if (other_ms(rt) > 0) wait_stopped(rt, other_ms(rt), rt.clock.now() + kStopWaitNs);
-  return true;
 #endif
 }
+
+namespace {
 
 // m0, once the world is stopped: the Result is complete; back to run().
 [[noreturn]] void finish_on_m0(Runtime& rt) {
@@ -241,7 +242,7 @@ std::string goroutine_dump(const Runtime& rt) {
 }
 
 void fatal(Runtime& rt, std::string_view msg, std::string_view preamble, std::string_view postscript) {
-  end_claim(rt);
+  claim_run_end(rt);
   std::string& out = rt.result.output;
   out.append(preamble);
   out.append("fatal error: ").append(msg).append("\n").append(postscript).append("\n");
@@ -271,11 +272,9 @@ void fatal_foreign_chan(Runtime& rt) {
 }
 
 void exit_run(Runtime& rt, int status) {
-  end_claim(rt);
+  claim_run_end(rt);
   end_run(rt, status);
 }
-
-void claim_run_end(Runtime& rt) { end_claim(rt); }
 
 }  // namespace gort::rt
 

@@ -108,7 +108,7 @@ class Runtime {
 
 #if !defined(GORT_PLATFORM_SIM)
   // --- the end of a run with Ms on OS threads (fatal.cc) ---
-  // 0 while the run goes on; 1 once an M claimed its end (end_claim). Every
+  // 0 while the run goes on; 1 once an M claimed its end (claim_run_end). Every
   // other M stops at its next check (schedule, an idle or timer sleep, a
   // lock's slow path, a yield point) and counts itself in nstopped; m0,
   // which must return from run(), then waits for end_ready, set once the
