@@ -530,7 +530,9 @@ TEST(Perfetto, SeveralMsGetATrackEachAndRunGoroutinesSideBySide) {
                       e["name"].get<std::string>() + " " + std::to_string(e["ts"].get<uint64_t>()) + ".." +
                       std::to_string(e["ts"].get<uint64_t>() + e["dur"].get<uint64_t>()));
     }
-    if (e.value("cat", "") == "fault") EXPECT_EQ(e["tid"], 2);
+    if (e.value("cat", "") == "fault") {
+      EXPECT_EQ(e["tid"], 2);
+    }
   }
   EXPECT_EQ(m_tracks, (std::set<std::string>{"M0", "M1"}));
   std::sort(spans.begin(), spans.end());
