@@ -162,8 +162,9 @@ void yield_point() {
 uint64_t goid() { return current_goroutine("gort::goid")->goid; }
 
 int num_goroutine() {
-  // Acquire: a goroutine counted out has done everything it did (goexit0).
-  return current_goroutine("gort::num_goroutine")->rt->ngoroutines.load(std::memory_order_acquire);
+  // Acquire (in the sum): a goroutine counted out has done everything it
+  // did (goexit0).
+  return rt::live_goroutines(*current_goroutine("gort::num_goroutine")->rt);
 }
 
 GoroutineState goroutine_state(uint64_t goid) {

@@ -87,56 +87,84 @@ void chan_check(const hchan* c) {
 namespace {
 
 // Channel memory is one block: the hchan, then the buffer at the element's
-// alignment. Blocks of up to kCachedClasses * kClassBytes bytes are kept
-// per run after a channel dies (at most kCachedPerClass of each size), so a
-// program that makes channels in a loop, as Go's BenchmarkChanCreation
-// does, reuses them instead of going to malloc each time.
+// alignment. Blocks of up to kChanBlockClasses * kClassBytes bytes are kept
+// on the P that frees them (PChans), so a program that makes channels in a
+// loop, as Go's BenchmarkChanCreation does, reuses them without malloc and
+// without a lock another M contends for.
 constexpr size_t kClassBytes = 64;
 
 size_t block_align(const detail::ElemOps* ops) { return ops->align > alignof(hchan) ? ops->align : alignof(hchan); }
 
 size_t block_header(size_t align) { return (sizeof(hchan) + align - 1) & ~(align - 1); }
 
-void* alloc_block(Runtime& rt, size_t bytes, size_t align) GORT_REQUIRES(rt.heaplock) {
+// The P of the M running this code, if it holds one (not when the run is
+// torn down on the caller's thread).
+P* current_p() {
+  M* mp = getm();
+  return mp != nullptr ? mp->p : nullptr;
+}
+
+void* alloc_block(PChans& pc, size_t bytes, size_t align) {
   if (align > alignof(std::max_align_t)) return ::operator new(bytes, std::align_val_t(align), std::nothrow);
   size_t cls = (bytes + kClassBytes - 1) / kClassBytes;
-  if (cls > Runtime::kCachedClasses) return std::malloc(bytes);
-  void*& head = rt.chan_blocks[cls - 1];
+  if (cls > kChanBlockClasses) return std::malloc(bytes);
+  void*& head = pc.blocks[cls - 1];
   if (void* b = head) {
+    assert(pc.cached[cls - 1] > 0);
     head = *static_cast<void**>(b);
-    rt.chan_blocks_cached[cls - 1]--;
+    pc.cached[cls - 1]--;
     return b;
   }
   return std::malloc(cls * kClassBytes);
 }
 
-void free_block(Runtime& rt, void* b, size_t bytes, size_t align) GORT_REQUIRES(rt.heaplock) {
+// pp: where to keep the block for reuse; null: give it back now.
+void free_block(P* pp, void* b, size_t bytes, size_t align) {
   if (align > alignof(std::max_align_t)) {
     ::operator delete(b, std::align_val_t(align));
     return;
   }
   size_t cls = (bytes + kClassBytes - 1) / kClassBytes;
-  if (cls <= Runtime::kCachedClasses && rt.chan_blocks_cached[cls - 1] < Runtime::kCachedPerClass) {
-    *static_cast<void**>(b) = rt.chan_blocks[cls - 1];
-    rt.chan_blocks[cls - 1] = b;
-    rt.chan_blocks_cached[cls - 1]++;
+  if (pp != nullptr && cls <= kChanBlockClasses && pp->chans.cached[cls - 1] < kChanBlocksPerClass) {
+    *static_cast<void**>(b) = pp->chans.blocks[cls - 1];
+    pp->chans.blocks[cls - 1] = b;
+    pp->chans.cached[cls - 1]++;
     return;
   }
   std::free(b);
 }
 
+// The next channel id (Go's goid cache, for channels): unique in the run,
+// increasing on each P.
+uint64_t next_chan_id(Runtime& rt, PChans& pc) {
+  if (pc.idcache == pc.idcacheend) {
+    pc.idcache = rt.chanidgen.fetch_add(kChanIdCacheBatch) + 1;
+    pc.idcacheend = pc.idcache + kChanIdCacheBatch;
+  }
+  assert(pc.idcache < pc.idcacheend);
+  return pc.idcache++;
+}
+
 }  // namespace
 
-void release_chan_blocks(Runtime& rt) {
-  rt.heaplock.lock();
-  for (size_t i = 0; i < Runtime::kCachedClasses; i++) {
-    while (void* b = rt.chan_blocks[i]) {
-      rt.chan_blocks[i] = *static_cast<void**>(b);
-      std::free(b);
+void free_live_chans(Runtime& rt) {
+  assert(getm() == nullptr && "free_live_chans: the run's Ms have all stopped");
+  for (auto& pp : rt.allp) {
+    for (;;) {
+      pp->chans.lock.lock();
+      hchan* c = pp->chans.live;
+      pp->chans.lock.unlock();
+      if (c == nullptr) break;
+      chan_free(c);
     }
-    rt.chan_blocks_cached[i] = 0;
+    for (size_t i = 0; i < kChanBlockClasses; i++) {
+      while (void* b = pp->chans.blocks[i]) {
+        pp->chans.blocks[i] = *static_cast<void**>(b);
+        std::free(b);
+      }
+      pp->chans.cached[i] = 0;
+    }
   }
-  rt.heaplock.unlock();
 }
 
 hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
@@ -147,11 +175,11 @@ hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
       mem > kMaxAlloc - sizeof(hchan)) {
     panic_runtime_error(rt, "makechan: size out of range");
   }
+  P* pp = current_p();
+  assert(pp != nullptr && "makechan: called on an M without a P");
   size_t align = block_align(ops);
   size_t header = block_header(align);
-  rt.heaplock.lock();
-  void* block = alloc_block(rt, header + mem, align);
-  rt.heaplock.unlock();
+  void* block = alloc_block(pp->chans, header + mem, align);
   // coverage-excluded-next: malloc failed: the machine is out of memory
   if (block == nullptr) fatal(rt, "out of memory", "runtime: cannot allocate a channel buffer\n");
   auto* c = new (block) hchan;
@@ -160,33 +188,34 @@ hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size) {
   c->dataqsiz = static_cast<uint32_t>(size);
   c->ops = ops;
   c->rt = &rt;
+  c->id = next_chan_id(rt, pp->chans);
+  c->live_p = pp;
   chan_ref_add(c);
-  rt.heaplock.lock();
-  c->id = rt.next_chan_id++;
-  c->live_next = rt.live_chans;
-  if (rt.live_chans != nullptr) rt.live_chans->live_prev = c;
-  rt.live_chans = c;
-  rt.heaplock.unlock();
+  pp->chans.lock.lock();
+  c->live_next = pp->chans.live;
+  if (pp->chans.live != nullptr) pp->chans.live->live_prev = c;
+  pp->chans.live = c;
+  pp->chans.lock.unlock();
   return c;
 }
 
 void chan_free(hchan* c) {
-  Runtime& rt = *c->rt;
   uint32_t i = c->recvx;
   // The elements go first, outside the lock: one may be the last handle
-  // to another channel, freed (under the lock) right here.
+  // to another channel, freed right here.
   for (uint32_t n = 0; n < c->qcount; n++, i = ring_next(c, i)) elem_destroy(c->ops, c->slot(i));
-  rt.heaplock.lock();
+  PChans& owner = c->live_p->chans;
+  owner.lock.lock();
   if (c->live_prev != nullptr)
     c->live_prev->live_next = c->live_next;
   else
-    rt.live_chans = c->live_next;
+    owner.live = c->live_next;
   if (c->live_next != nullptr) c->live_next->live_prev = c->live_prev;
+  owner.lock.unlock();
   size_t align = block_align(c->ops);
   size_t bytes = block_header(align) + static_cast<size_t>(c->dataqsiz) * c->ops->size;
   c->~hchan();
-  free_block(rt, c, bytes, align);
-  rt.heaplock.unlock();
+  free_block(current_p(), c, bytes, align);
 }
 
 // Inlined into the public entry points below (the only callers outside

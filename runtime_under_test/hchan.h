@@ -14,6 +14,7 @@
 namespace gort::rt {
 
 class Runtime;
+struct P;
 
 // Invariants (Go's chan.go header), hold whenever
 // `lock` is free; chan_check asserts them at every unlock in builds with
@@ -27,7 +28,8 @@ class Runtime;
 // Both queues are non-empty at once only for one G selecting on both sides.
 // lock protects every field but the lifetime ones, which belong to the run:
 // refs changes in whichever goroutine copies or drops a handle (see
-// chan_ref_add); live_prev, live_next and id are the run's heaplock's.
+// chan_ref_add); id and live_p are set by makechan and never change;
+// live_prev and live_next belong to live_p->chans.lock.
 struct hchan {
   uint32_t qcount = 0;
   uint32_t dataqsiz = 0;
@@ -53,7 +55,8 @@ struct hchan {
   // (Go sorts by address; an order that no allocator can perturb keeps sim
   // runs a pure function of their seed).
   uint64_t id = 0;
-  hchan* live_prev = nullptr;  // the run's list of live channels
+  P* live_p = nullptr;         // the P that made it: it is on that P's list
+  hchan* live_prev = nullptr;  // of live channels (PChans::live)
   hchan* live_next = nullptr;
   // Operations that took effect on it (under lock), numbering them for the
   // trace (Event::order); sim builds only.
@@ -207,8 +210,10 @@ void hand_off(sudog* sg);
 // Runtime-internal channel operations (chan.cc); the public wrappers are in
 // api.cc. Each returns as Go's does.
 hchan* makechan(Runtime& rt, const detail::ElemOps* ops, int64_t size);
-void chan_free(hchan* c);               // destroys buffered values, frees the memory
-void release_chan_blocks(Runtime& rt);  // the run's cache of channel blocks, at its end
+void chan_free(hchan* c);  // destroys buffered values, frees the memory
+// At the run's end, once every M has stopped: frees the channels still
+// live and the Ps' cached channel memory.
+void free_live_chans(Runtime& rt);
 // (chansend and chanrecv themselves are internal to chan.cc, inlined into
 // the public entry points; everything else goes through those.)
 void closechan(hchan* c);

@@ -240,7 +240,7 @@ void checkdead(Runtime& rt) {
   rt.allglock.unlock();
   if (runnable) fatal(rt, "checkdead: runnable g");
   // coverage-excluded-end
-  if (rt.ngoroutines.load(std::memory_order_relaxed) == 0) {
+  if (live_goroutines(rt) == 0) {
     fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
   }
   // Go returns while a timer is pending: some M sleeps for it. (If none

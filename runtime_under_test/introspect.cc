@@ -177,22 +177,25 @@ void snapshot(Snapshot& snap) GORT_NO_THREAD_SAFETY_ANALYSIS {
   }
   size_t count_chans = 0;
   n = 0;
-  for (const rt::hchan* c = r.live_chans; c != nullptr && n < kMaxWalk; c = c->live_next, n++) {
-    if (count_chans == snap.channels.size()) snap.channels.emplace_back();
-    Channel& ch = snap.channels[count_chans++];
-    ch.id = c->id;
-    ch.qcount = c->qcount;
-    ch.dataqsiz = c->dataqsiz;
-    ch.sendx = c->sendx;
-    ch.recvx = c->recvx;
-    ch.closed = c->closed;
-    walk_waitq(c->sendq, ch.sendq);
-    walk_waitq(c->recvq, ch.recvq);
-    ch.locked = c->lock.held();
+  for (const auto& pp : r.allp) {
+    for (const rt::hchan* c = pp->chans.live; c != nullptr && n < kMaxWalk; c = c->live_next, n++) {
+      if (count_chans == snap.channels.size()) snap.channels.emplace_back();
+      Channel& ch = snap.channels[count_chans++];
+      ch.id = c->id;
+      ch.qcount = c->qcount;
+      ch.dataqsiz = c->dataqsiz;
+      ch.sendx = c->sendx;
+      ch.recvx = c->recvx;
+      ch.closed = c->closed;
+      walk_waitq(c->sendq, ch.sendq);
+      walk_waitq(c->recvq, ch.recvq);
+      ch.locked = c->lock.held();
+    }
   }
   snap.channels.resize(count_chans);
-  // The runtime links a new channel at the head of live_chans, so the walk
-  // yields them newest (largest id) first: reversed, they are by id.
+  // The runtime links a new channel at the head of its P's list, so with
+  // one P the walk yields them newest (largest id) first: reversed, they
+  // are by id; with several, they are sorted.
   // Swaps keep each channel's queue storage with some element.
   auto by_id = [](const Channel& a, const Channel& b) { return a.id < b.id; };
   std::reverse(snap.channels.begin(), snap.channels.end());

@@ -22,6 +22,7 @@ G* malg(Runtime& rt, size_t stack_size, bool is_g0) {
   rt.allglock.lock();
   const bool mapped = rt.stacks->get(stack_size, rt.config.guard_size, &gp->stack);
   if (mapped) rt.allgs.push_back(std::move(owned));
+  if (mapped && !is_g0) set_relaxed(rt.user_gs_made, rt.user_gs_made + 1);
   rt.allglock.unlock();
   // coverage-excluded-next: mmap failed: the machine is out of memory
   if (!mapped) fatal(rt, "out of memory", "runtime: cannot map a goroutine stack (mmap failed)\n");
@@ -80,8 +81,9 @@ void goexit0(G* gp) {
   gp->param = nullptr;
   assert(gp->eh.caught == nullptr && "a goroutine ended inside a catch handler");
   gp->eh = platform::CxxEhState{};
-  platform::tsan_renew(&gp->fiber);                        // its frames were abandoned at goexit
-  rt.ngoroutines.fetch_sub(1, std::memory_order_release);  // num_goroutine acquires
+  platform::tsan_renew(&gp->fiber);  // its frames were abandoned at goexit
+  // Release: whoever sees it counted out (num_goroutine) sees all it did.
+  set_release(mp->p->goroutine_delta, mp->p->goroutine_delta - 1);
   gfput(rt, mp->p, gp);
   schedule();
 }
@@ -93,9 +95,17 @@ G* malg_g0(Runtime& rt) {
   return malg(rt, std::max<size_t>(rt.config.stack_size, 256 * 1024), /*is_g0=*/true);
 }
 
+int32_t live_goroutines(const Runtime& rt) {
+  int64_t n = 0;
+  for (const auto& pp : rt.allp) n += load_acquire(pp->goroutine_delta);
+  assert(n >= 0 && "live_goroutines: more goroutines ended than were created");
+  return static_cast<int32_t>(n);
+}
+
 G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
   if (ops == nullptr || fn == nullptr) fatal(rt, "go of nil func value");
-  if (static_cast<uint32_t>(rt.ngoroutines.load(std::memory_order_relaxed)) >= rt.config.max_goroutines) {
+  if (load_relaxed(rt.user_gs_made) >= rt.config.max_goroutines &&
+      static_cast<uint32_t>(live_goroutines(rt)) >= rt.config.max_goroutines) {
     char pre[128];
     snprintf(pre, sizeof pre, "runtime: more than %u goroutines (raise Config::max_goroutines)\n",
              rt.config.max_goroutines);
@@ -120,7 +130,7 @@ G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn) {
 
   assign_goid(rt, pp, gp);
   casgstatus(gp, Gstatus::kDead, Gstatus::kRunnable);
-  rt.ngoroutines.fetch_add(1, std::memory_order_relaxed);
+  set_release(pp->goroutine_delta, pp->goroutine_delta + 1);
   getm()->goroutines_created++;
   return gp;
 }

@@ -14,6 +14,31 @@ inline constexpr uint32_t kLocalRunqSize = 256;
 inline constexpr int kGoidCacheBatch = 16;
 // A P's free list spills half to the global list past this many dead Gs.
 inline constexpr int kGfreeLocalMax = 64;
+// Channel ids a P takes from the run's generator at a time.
+inline constexpr uint64_t kChanIdCacheBatch = 64;
+// A P keeps dead channels' memory by 64-byte size class (blocks up to
+// 512 bytes), at most kChanBlocksPerClass of each.
+inline constexpr size_t kChanBlockClasses = 8;
+inline constexpr uint32_t kChanBlocksPerClass = 256;
+
+// A P's channel memory (chan.cc), Go's per-P mcache for channels: a
+// goroutine makes and frees channels on its own P without a lock shared
+// by every M.
+// Invariants: live is a list (linked by live_next, live_prev) of the
+// channels made on this P and not yet freed, each with live_p == this P;
+// blocks[i] is a list (linked through each block's first word) of
+// cached[i] <= kChanBlocksPerClass free blocks of (i + 1) * 64 bytes;
+// idcache <= idcacheend.
+// live belongs to lock: an M freeing a channel made on another P unlinks
+// it from that P's list. The rest is the M holding the P's.
+struct PChans {
+  platform::OsOnlyLock lock{platform::LockRank::kHeap};
+  struct hchan* live GORT_GUARDED_BY(lock) = nullptr;
+  void* blocks[kChanBlockClasses] = {};
+  uint32_t cached[kChanBlockClasses] = {};
+  uint64_t idcache = 0;
+  uint64_t idcacheend = 0;
+};
 
 // A P's status (Go's _Pidle, _Prunning): idle Ps are on sched.pidle.
 enum class Pstatus : uint8_t { kIdle, kRunning };
@@ -58,6 +83,12 @@ struct P {
   platform::Lock timers_lock{platform::LockRank::kTimers};
   TimerHeap timers;                         // GUARDED_BY(timers_lock)
   struct DeferRecord* deferpool = nullptr;  // free defer records, linked by link
+  PChans chans;
+  // Goroutines created on this P minus those that ended on it; the sum
+  // over the Ps is the run's live goroutines (live_goroutines). Written
+  // only by the M holding the P, a load and a store (release), no
+  // read-modify-write on a line every M shares; read by any M (acquire).
+  int64_t goroutine_delta = 0;
 };
 
 // A P's status as another thread (sysmon) may read it while its owner

@@ -89,6 +89,10 @@ G* gfget(Runtime& rt, P* pp);
 // Creates a kRunnable G running ops on fn (moved onto its stack); the
 // caller puts it on a run queue.
 G* newproc1(Runtime& rt, const detail::ClosureOps* ops, void* fn);
+// Goroutines not yet ended (g0s excluded), summed over the Ps. Exact when
+// no M creates or ends one meanwhile (checkdead: every M idle); otherwise
+// a moment's view, as Go's gcount.
+int32_t live_goroutines(const Runtime& rt);
 // Makes the g0 of an M.
 G* malg_g0(Runtime& rt);
 // The end of every goroutine but main: runs on the G, never returns.

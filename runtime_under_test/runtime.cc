@@ -116,9 +116,8 @@ uint64_t new_run_id() {
 uint32_t resolve_procs(uint32_t asked) {
   if (asked != 0) return asked;
   if constexpr (platform::kSimulated) return 1;
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (cpus < 1) cpus = 1;
-  return cpus > static_cast<long>(kMaxProcs) ? kMaxProcs : static_cast<uint32_t>(cpus);
+  const int cpus = platform::online_cpus();
+  return cpus > static_cast<int>(kMaxProcs) ? kMaxProcs : static_cast<uint32_t>(cpus);
 }
 
 void mstart(void* arg) {
@@ -186,8 +185,7 @@ Runtime::~Runtime() {
   // Channels still referenced when the run ended (by abandoned goroutines,
   // pending timers, or handles outside the run): their buffered values are
   // destroyed once, here, and handles left outside do nothing later.
-  while (live_chans != nullptr) chan_free(live_chans);
-  release_chan_blocks(*this);
+  free_live_chans(*this);
 }
 
 Result Runtime::run(const detail::ClosureOps* ops, void* main) {

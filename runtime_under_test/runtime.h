@@ -81,21 +81,18 @@ class Runtime {
   platform::OsOnlyLock allglock{platform::LockRank::kAllg};
   std::vector<std::unique_ptr<G>> allgs GORT_GUARDED_BY(allglock);
   G* main_g = nullptr;
-  platform::Atomic<int32_t> ngoroutines{0};  // Gs that are not dead (g0 excluded); relaxed
+  // User goroutines ever allocated (g0s excluded): never fewer than the
+  // live ones, so newproc1 sums the Ps' counts only when this reaches
+  // Config::max_goroutines. Written under allglock, read relaxed.
+  uint32_t user_gs_made = 0;
   // The run's own allocations, shared by every M: heaplock guards them
   // (Go's mheap lock). The Ps' caches in front keep it off the hot paths.
   platform::OsOnlyLock heaplock{platform::LockRank::kHeap};
   // Every sudog ever made (reused through the Ps' caches). Owns them.
   std::vector<std::unique_ptr<sudog>> sudogs GORT_GUARDED_BY(heaplock);
-  // Channels not yet freed, in a list the run frees at its end.
-  struct hchan* live_chans GORT_GUARDED_BY(heaplock) = nullptr;
-  uint64_t next_chan_id GORT_GUARDED_BY(heaplock) = 1;
-  // Dead channels' memory, by 64-byte size class, for the next makechan
-  // (chan.cc); released when the run ends.
-  static constexpr size_t kCachedClasses = 8;
-  static constexpr uint32_t kCachedPerClass = 256;
-  void* chan_blocks[kCachedClasses] GORT_GUARDED_BY(heaplock) = {};
-  uint32_t chan_blocks_cached[kCachedClasses] GORT_GUARDED_BY(heaplock) = {};
+  // Channel ids, handed to the Ps kChanIdCacheBatch at a time (the
+  // channels themselves are on their Ps' live lists, P::chans).
+  platform::Atomic<uint64_t> chanidgen{0};
   // Timers of after(); freed to free_timers when they fire.
   std::vector<std::unique_ptr<Timer>> timer_pool GORT_GUARDED_BY(heaplock);
   Timer* free_timers GORT_GUARDED_BY(heaplock) = nullptr;  // linked through arg

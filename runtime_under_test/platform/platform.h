@@ -15,6 +15,8 @@
 #ifndef GORT_PLATFORM_PLATFORM_H
 #define GORT_PLATFORM_PLATFORM_H
 
+#include "platform/cpus.h"
+
 #if defined(GORT_PLATFORM_SIM)
 #include "platform/sim/sim_platform.h"
 namespace gort::platform {

@@ -22,9 +22,11 @@ Runtime& current() { return *getg()->rt; }
 
 int live_channels(Runtime& rt) {
   int n = 0;
-  rt.heaplock.lock();
-  for (hchan* c = rt.live_chans; c != nullptr; c = c->live_next) n++;
-  rt.heaplock.unlock();
+  for (auto& pp : rt.allp) {
+    pp->chans.lock.lock();
+    for (hchan* c = pp->chans.live; c != nullptr; c = c->live_next) n++;
+    pp->chans.lock.unlock();
+  }
   return n;
 }
 
