@@ -331,6 +331,10 @@ void chan_free(hchan* c) {
 
 void closechan(hchan* c) {
   if (c == nullptr) panic_runtime_error(*getg()->rt, "close of nil channel");
+  // Mutant close-reads-queues-unlocked: whether anyone waits is decided
+  // before the lock, a window in which a G on another M can park.
+  const bool queues_seen_empty =
+      mutant_active(*c->rt, Mutant::kCloseReadsQueuesUnlocked) && c->recvq.empty() && c->sendq.empty();
   chan_lock(c);
   if (c->closed) {
     chan_unlock(c);
@@ -347,6 +351,7 @@ void closechan(hchan* c) {
   for (waitq* q : {&c->recvq, &c->sendq}) {
     // Mutant close-no-wake-senders: the senders stay parked on the closed channel.
     if (q == &c->sendq && mutant_active(*c->rt, Mutant::kCloseLeavesSendersParked)) break;
+    if (queues_seen_empty) break;  // mutant close-reads-queues-unlocked
     while (sudog* sg = q->dequeue()) {
       if (q == &c->recvq && sg->elem != nullptr) c->ops->assign_zero(sg->elem);
       sg->elem = nullptr;

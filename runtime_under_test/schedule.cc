@@ -239,6 +239,15 @@ void park_m(G* gp) {
   schedule();
 }
 
+// coverage-excluded-begin: the mutants build only: mutant park-commits-on-g-stack
+// The rest of park_m once gopark has committed the park itself.
+static void park_committed_m(G* gp) {
+  assert(getm()->curg == gp);
+  dropg(getm());
+  schedule();
+}
+// coverage-excluded-end
+
 void gosched_m(G* gp) {
   Runtime& rt = *gp->rt;
   // Mutant gosched-queues-before-status: queued while still running.
@@ -310,9 +319,20 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
   G* gp = getg();
   M* mp = getm();
   assert(gp != mp->g0 && gp->status == Gstatus::kRunning);
+  set_relaxed(gp->waitreason, reason);  // goroutine_state reads it from other Ms
+  // Mutant park-commits-on-g-stack: park_m's commit, on gp's own stack.
+  if (mutant_active(*gp->rt, Mutant::kParkCommitsOnGStack) && unlockf != nullptr) {
+    // coverage-excluded-begin: the mutants build only: mutant park-commits-on-g-stack
+    casgstatus(gp, Gstatus::kRunning, Gstatus::kWaiting);
+    trace_event(*gp->rt, EventKind::kGoPark, gp->goid, 0, static_cast<int64_t>(reason));
+    unlockf(gp, lock);
+    mcall(park_committed_m);
+    gp->resumed_from_park = true;
+    return;
+    // coverage-excluded-end
+  }
   mp->waitunlockf = unlockf;
   mp->waitlock = lock;
-  set_relaxed(gp->waitreason, reason);  // goroutine_state reads it from other Ms
   mcall(park_m);
   gp->resumed_from_park = true;  // for the after-wake-up fault site
 }

@@ -59,6 +59,8 @@ enum class Mutant : uint32_t {
   kNmspinningLeak,
   kGoschedQueuesBeforeStatus,
   kTimerSleeperLooksFirst,
+  kCloseReadsQueuesUnlocked,
+  kParkCommitsOnGStack,
 };
 
 // One seeded bug: its id, the name GORT_MUTANT and `gort mutants --mutant`
@@ -159,6 +161,15 @@ inline constexpr MutantInfo kMutants[] = {
      "an M about to sleep until the earliest timer looks for it before taking the sleeper's seat, so a timer "
      "added in between finds no sleeper and the M sleeps past it",
      "a timer added while an M sleeps for a later one wakes it (Go's wakeNetPoller)"},
+    {Mutant::kCloseReadsQueuesUnlocked, "close-reads-queues-unlocked", "several Ms",
+     "close looks at the channel's wait queues before it takes the channel lock and, seeing none, wakes nobody, so "
+     "a G that parks in between sleeps on a closed channel",
+     "close empties the wait queues under the channel lock, so every G parked before the close is woken (chan.go "
+     "closechan)"},
+    {Mutant::kParkCommitsOnGStack, "park-commits-on-g-stack", "several Ms",
+     "gopark makes the G Gwaiting and releases its lock while still running on the G's own stack, so a waker on "
+     "another M can run the G there before this M has switched off it",
+     "a parking G leaves its stack (mcall to g0) before anything can ready it (proc.go park_m)"},
 };
 inline constexpr size_t kMutantCount = sizeof(kMutants) / sizeof(kMutants[0]);
 
