@@ -224,6 +224,7 @@ void park_m(G* gp) {
   casgstatus(gp, Gstatus::kRunning, Gstatus::kWaiting);
   trace_event(rt, EventKind::kGoPark, gp->goid, 0, static_cast<int64_t>(gp->waitreason));
   dropg(mp);
+  // coverage-excluded-next: the mutants build only: mutant park-unlock-before-status
   if (unlock_first) mp->waitunlockf = nullptr;
   if (mp->waitunlockf != nullptr) {
     bool (*unlockf)(G*, void*) = mp->waitunlockf;
