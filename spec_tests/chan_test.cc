@@ -460,7 +460,13 @@ TEST(ChanTest, TestChanSendInterface) {
           gort::go([c, done, sent] {
             auto got = c.recv();
             auto got2 = c.recv();
-            done.send(got.get() == sent && got->name() == "derived 4" && got2 != nullptr && got2->name() == "base");
+            const bool ok =
+                got.get() == sent && got->name() == "derived 4" && got2 != nullptr && got2->name() == "base";
+            // Freed before the send: once main has its answer it may return,
+            // and the run ends without unwinding this goroutine (Go's exit).
+            got.reset();
+            got2.reset();
+            done.send(ok);
           });
           c.send(std::move(d));
           std::unique_ptr<Base> b2 = std::make_unique<Base>();
