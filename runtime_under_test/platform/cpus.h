@@ -6,14 +6,11 @@
 
 namespace gort::platform {
 
-// The CPUs online, at least 1; read once per process (Go reads ncpu once
-// at start-up too).
+// The CPUs online, at least 1. Asked afresh (a run asks once, to size
+// GOMAXPROCS), so that no process-wide state is kept for it.
 inline int online_cpus() {
-  static const int n = [] {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 1 ? 1 : static_cast<int>(cpus);
-  }();
-  return n;
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus < 1 ? 1 : static_cast<int>(cpus);
 }
 
 }  // namespace gort::platform

@@ -14,7 +14,6 @@
 #include <cstdint>
 
 #include "gort/hooks.h"
-#include "platform/cpus.h"
 #include "platform/lockrank.h"
 #include "platform/random.h"
 #include "platform/thread_safety.h"
