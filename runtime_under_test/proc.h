@@ -10,6 +10,7 @@
 #include "g.h"
 #include "gort/gort.h"
 #include "gort/select.h"
+#include "gort/sema.h"
 #include "runtime.h"
 #include "waitreason.h"
 
@@ -136,6 +137,23 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason);
 // it, a timer); the trace's kGoReady carries it.
 void goready(G* gp, uint64_t by_chan);
 void gosched();
+
+// Go's goyield: the current G goes to the tail of its P's local run queue
+// (not the global one, as gosched) and the scheduler picks again.
+void goyield();
+
+// --- semaphores (sema.cc) ---
+// Go's semacquire1 and semrelease1 (gort/sema.h says what they promise).
+void semacquire(Runtime& rt, uint32_t* addr, bool lifo);
+void semrelease(Runtime& rt, uint32_t* addr, bool handoff);
+uint32_t notify_list_add(Runtime& rt, detail::NotifyList* l);
+void notify_list_wait(Runtime& rt, detail::NotifyList* l, uint32_t t);
+void notify_list_notify_one(Runtime& rt, detail::NotifyList* l);
+void notify_list_notify_all(Runtime& rt, detail::NotifyList* l);
+#if defined(GORT_PLATFORM_SIM)
+// The trace's number for a sync object or semaphore at addr (1, 2, ...).
+uint64_t sync_object_id(Runtime& rt, const void* addr);
+#endif
 
 // --- select (select.cc) ---
 // Returns the chosen case (-1: none, non-blocking); *recv_ok: a chosen

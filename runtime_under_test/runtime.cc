@@ -150,6 +150,7 @@ Runtime::Runtime(const Config& cfg) : config(cfg), run_id(new_run_id()), decider
   uint32_t procs = resolve_procs(cfg.procs);
   if (procs > kMaxProcs) procs = 1;
   sched.gomaxprocs = static_cast<int32_t>(procs);
+  ncpu = platform::kSimulated ? static_cast<int32_t>(procs) : platform::online_cpus();
   allp.reserve(procs);
   for (uint32_t i = 0; i < procs; i++) {
     allp.push_back(std::make_unique<P>());

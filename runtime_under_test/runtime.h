@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "defer.h"
@@ -20,6 +21,7 @@
 #include "platform/fault.h"
 #include "platform/platform.h"
 #include "schedt.h"
+#include "sema.h"
 #include "stack_pool.h"
 #include "sudog.h"
 #include "timer.h"
@@ -99,6 +101,17 @@ class Runtime {
   platform::Atomic<uint64_t> next_timer_seq{1};            // relaxed: only its uniqueness matters
   // Defer records, carved into the Ps' pools (defer.cc).
   std::vector<std::unique_ptr<struct DeferRecord[]>> defer_chunks GORT_GUARDED_BY(heaplock);
+  // Go's ncpu: the machine's CPUs in os builds; Config::procs in sim (so
+  // that a schedule does not depend on the machine). Mutex spinning needs
+  // more than one.
+  int32_t ncpu = 1;
+  // The semaphores' and notify lists' waiters (sema.cc).
+  SemTable semtable;
+#if defined(GORT_PLATFORM_SIM)
+  // The trace's numbers for sync objects and semaphores, by address, in
+  // order of first appearance (filled only while somebody listens).
+  std::unordered_map<const void*, uint64_t> sync_ids;
+#endif
   // Filled as the run ends. Written by the M that claimed the end (fatal.cc:
   // only one M ever writes its output), the counters summed from the Ms.
   Result result;

@@ -261,6 +261,16 @@ void gosched_m(G* gp) {
   schedule();
 }
 
+// Go's goyield_m: like gosched_m, to the local queue's tail.
+void goyield_m(G* gp) {
+  Runtime& rt = *gp->rt;
+  M* mp = getm();
+  casgstatus(gp, Gstatus::kRunning, Gstatus::kRunnable);
+  dropg(mp);
+  runqput(rt, mp->p, gp, /*next=*/false);
+  schedule();
+}
+
 }  // namespace
 
 void casgstatus(G* gp, Gstatus from, Gstatus to) {
@@ -355,5 +365,7 @@ void goready(G* gp, uint64_t by_chan) {
 }
 
 void gosched() { mcall(gosched_m); }
+
+void goyield() { mcall(goyield_m); }
 
 }  // namespace gort::rt

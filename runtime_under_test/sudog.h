@@ -1,4 +1,4 @@
-// sudog: a G waiting on a channel (Go's runtime2.go sudog), and waitq, the
+// sudog: a G waiting on a channel or a semaphore (Go's runtime2.go sudog), and waitq, the
 // FIFO of them a channel keeps for its parked senders and receivers.
 #ifndef GORT_SUDOG_H
 #define GORT_SUDOG_H
@@ -31,6 +31,17 @@ struct sudog {
   // Set by the waker with success: the number of the operation that
   // completed this one in c's order (hchan::ops_done; sim builds only).
   uint64_t chan_order = 0;
+  // A semaphore waiter (sema.cc), under its root's lock. elem is the
+  // semaphore's address; prev/next are its children in the root's tree of
+  // addresses and parent its parent (only the first waiter of each address
+  // is in the tree); waitlink/waittail list the other waiters of the same
+  // address in order. ticket: the tree's heap priority while queued, a
+  // notify list's ticket for a Cond waiter. handoff: set by semrelease when
+  // it took the semaphore on the woken G's behalf.
+  sudog* parent = nullptr;
+  sudog* waittail = nullptr;
+  uint32_t ticket = 0;
+  bool handoff = false;
 };
 
 // Invariant: first..last are linked both ways; a sudog not in a queue has

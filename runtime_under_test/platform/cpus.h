@@ -13,6 +13,16 @@ inline int online_cpus() {
   return cpus < 1 ? 1 : static_cast<int>(cpus);
 }
 
+// One spin-wait hint to the CPU (Go's procyield body): PAUSE on amd64;
+// elsewhere a compiler barrier (the loop itself is the wait).
+inline void cpu_relax() {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#else
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 }  // namespace gort::platform
 
 #endif  // GORT_PLATFORM_CPUS_H

@@ -16,11 +16,12 @@ namespace gort::platform {
 
 // Lowest first: a lock may be taken while holding only lower ones.
 enum class LockRank : uint8_t {
-  kHchan = 1,   // a channel's lock (several at once: select, in channel order)
-  kTimers = 2,  // a P's timer heap
-  kSched = 3,   // the scheduler: global run queue, idle Ps and Ms, dead Gs
-  kAllg = 4,    // the list of every G (os builds only; a leaf)
-  kHeap = 5,    // channel memory, sudogs, timers, defer records (os builds only; a leaf)
+  kHchan = 1,     // a channel's lock (several at once: select, in channel order)
+  kSemaRoot = 2,  // a semaphore root: its waiters' tree, and the notify lists hashed to it
+  kTimers = 3,    // a P's timer heap
+  kSched = 4,     // the scheduler: global run queue, idle Ps and Ms, dead Gs
+  kAllg = 5,      // the list of every G (os builds only; a leaf)
+  kHeap = 6,      // channel memory, sudogs, timers, defer records (os builds only; a leaf)
 };
 
 // coverage-excluded-begin: a broken runtime: only a lock taken out of rank order is named
@@ -28,6 +29,8 @@ inline const char* lock_rank_name(LockRank r) {
   switch (r) {
     case LockRank::kHchan:
       return "hchan";
+    case LockRank::kSemaRoot:
+      return "semaroot";
     case LockRank::kTimers:
       return "timers";
     case LockRank::kSched:
@@ -41,7 +44,7 @@ inline const char* lock_rank_name(LockRank r) {
 }
 // coverage-excluded-end
 
-inline constexpr int kLockRanks = 6;  // ranks are 1..kLockRanks-1
+inline constexpr int kLockRanks = 7;  // ranks are 1..kLockRanks-1
 
 // How many locks of each rank one M holds (a select holds one per channel,
 // so counts, not a list). Invariant: held[r] >= 0.

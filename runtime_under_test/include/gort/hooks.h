@@ -116,7 +116,34 @@ enum class EventKind : uint8_t {
   kMIdle,   // the M stops: it has no P and sleeps until work is handed to it
   kMWake,   // an idle M is woken to run (obj = the P it was handed, -1 none)
   kMSpin,   // aux = 1: the M starts spinning (looking for work); 0: it stops
+  // Semaphores (gort/sema.h), traced under the semaphore's root lock, so
+  // the trace's order is the order of its queue. obj numbers the
+  // semaphore's address within the run (1, 2, ...: kSyncObject order).
+  kSemaQueue,    // goid queues on obj; aux = 1: at the head (lifo), 0: at the tail
+  kSemaDequeue,  // goid (the releaser) takes value's goroutine off obj's queue; aux = 1: with hand-off
+  // The sync package (gort/sync.h), as the program saw it. obj numbers
+  // the object's address within the run, as for semaphores. Each is traced
+  // right after the atomic operation that made it true (an acquire, a wait
+  // starting, a counter changing) or right before the one that ends it (a
+  // release), with no scheduling point in between.
+  kSyncAcquire,  // goid holds obj; aux = its SyncMode
+  kSyncRelease,  // goid is about to release obj; aux = its SyncMode
+  kSyncAdd,      // WaitGroup obj's counter changed by aux; value = the counter after
+  kSyncWait,     // goid starts waiting on obj; value: WaitGroup: the counter it saw; Cond: its ticket
+  kSyncWake,     // goid's wait on obj returns; value: Cond: its ticket
+  kSyncOnce,     // Once obj: aux = kOnceBegin, kOnceEnd (f returned or panicked) or kOnceDone (a call returns)
+  kSyncNotify,   // Cond obj: a Signal (aux = 0; value = the ticket it notified, -1: none) or a Broadcast
+                 // (aux = 1; value = the first ticket it did not notify), traced under the list's lock
 };
+
+// aux of kSyncAcquire and kSyncRelease: what obj is and how it is held.
+inline constexpr int64_t kSyncMutex = 0;   // Mutex
+inline constexpr int64_t kSyncRead = 1;    // RWMutex, read-locked
+inline constexpr int64_t kSyncWrite = 2;   // RWMutex, write-locked
+// aux of kSyncOnce.
+inline constexpr int64_t kOnceBegin = 0;
+inline constexpr int64_t kOnceEnd = 1;
+inline constexpr int64_t kOnceDone = 2;
 
 // aux of kApiSend and kApiRecv besides a receive's ok (0 or 1).
 inline constexpr int64_t kApiDone = 1;       // the send happened

@@ -61,6 +61,16 @@ enum class Mutant : uint32_t {
   kTimerSleeperLooksFirst,
   kCloseReadsQueuesUnlocked,
   kParkCommitsOnGStack,
+  // semaphores and sync
+  kSemaAcquireNotAtomic,
+  kSemaQueueLifo,
+  kSemaReleaseReadsNwaitFirst,
+  kMutexNeverStarves,
+  kMutexStarvingUnlockNoHandoff,
+  kRWMutexReaderIgnoresWriter,
+  kWaitGroupReleasesAtOne,
+  kOnceDoneBeforeF,
+  kCondSignalWakesNewest,
 };
 
 // One seeded bug: its id, the name GORT_MUTANT and `gort mutants --mutant`
@@ -170,6 +180,32 @@ inline constexpr MutantInfo kMutants[] = {
      "gopark makes the G Gwaiting and releases its lock while still running on the G's own stack, so a waker on "
      "another M can run the G there before this M has switched off it",
      "a parking G leaves its stack (mcall to g0) before anything can ready it (proc.go park_m)"},
+    {Mutant::kSemaAcquireNotAtomic, "sema-acquire-not-atomic", "sync",
+     "semacquire takes a semaphore by a load and a store, not a compare-and-swap",
+     "a semaphore's count is decremented atomically: two acquirers never take one release (sema.go cansemacquire)"},
+    {Mutant::kSemaQueueLifo, "sema-queue-lifo", "sync",
+     "every semaphore waiter queues at the head, so a release wakes the newest waiter",
+     "a semaphore's waiters are woken in arrival order, except those that waited before (sema.go queue)"},
+    {Mutant::kSemaReleaseReadsNwaitFirst, "sema-release-reads-nwait-first", "sync",
+     "semrelease reads the waiter count before it increments the semaphore",
+     "a release after an acquirer's last look wakes it: semrelease increments, then reads nwait (no lost wake-up)"},
+    {Mutant::kMutexNeverStarves, "mutex-never-starves", "sync",
+     "a Mutex waiter that has waited over 1 ms never switches the mutex to starvation mode",
+     "a waiter starving for over 1 ms makes the mutex hand itself to waiters in order (mutex.go)"},
+    {Mutant::kMutexStarvingUnlockNoHandoff, "mutex-starving-unlock-no-handoff", "sync",
+     "Unlock of a starving Mutex takes the normal-mode path, which wakes nobody",
+     "in starvation mode Unlock hands the mutex to the first waiter (mutex.go unlockSlow)"},
+    {Mutant::kRWMutexReaderIgnoresWriter, "rwmutex-reader-ignores-writer", "sync",
+     "RLock admits a reader while a writer is pending",
+     "a pending writer keeps new readers out; a writer excludes readers (rwmutex.go)"},
+    {Mutant::kWaitGroupReleasesAtOne, "waitgroup-wait-at-one", "sync",
+     "WaitGroup wakes its waiters when the counter reaches one",
+     "Wait returns only when the counter is zero (waitgroup.go)"},
+    {Mutant::kOnceDoneBeforeF, "once-done-before-f", "sync", "Once marks itself done before f runs",
+     "every Do returns only after f has returned (once.go)"},
+    {Mutant::kCondSignalWakesNewest, "cond-signal-wakes-newest", "sync",
+     "Signal wakes the goroutine that started waiting last",
+     "Signal wakes the goroutine that has waited longest (sema.go notifyListNotifyOne)"},
 };
 inline constexpr size_t kMutantCount = sizeof(kMutants) / sizeof(kMutants[0]);
 
