@@ -202,6 +202,23 @@ void snapshot(Snapshot& snap) GORT_NO_THREAD_SAFETY_ANALYSIS {
   if (!std::is_sorted(snap.channels.begin(), snap.channels.end(), by_id)) {
     std::sort(snap.channels.begin(), snap.channels.end(), by_id);
   }
+  snap.sema_waiters.clear();
+  snap.sema_roots.clear();
+  for (uint32_t i = 0; i < rt::kSemTabSize; i++) {
+    rt::SemaRoot& root = r.semtable.roots[i];
+    const uint32_t nwait = root.nwait.load(std::memory_order_relaxed);
+    if (root.treap == nullptr && nwait == 0) continue;
+    snap.sema_roots.push_back(SemaRootView{i, nwait, 0, root.lock.held()});
+  }
+  rt::for_each_sema_waiter(r.semtable, [&](rt::SemaRoot& root, const rt::sudog& w) {
+    const auto index = static_cast<uint32_t>(&root - r.semtable.roots);
+    const auto* addr = static_cast<const uint32_t*>(w.elem);
+    snap.sema_waiters.push_back(SemaWaiter{w.g != nullptr ? w.g->goid : 0, reinterpret_cast<uintptr_t>(addr),
+                                           __atomic_load_n(addr, __ATOMIC_RELAXED), index});
+    for (SemaRootView& v : snap.sema_roots) {
+      if (v.index == index) v.queued++;
+    }
+  });
 }
 
 void run_m_question(RunMQuestion& into) {

@@ -8,10 +8,10 @@ namespace gort {
 
 void Cond::wait() {
   const uint32_t t = detail::notify_list_add(&notify_);
-  detail::sync_trace(EventKind::kSyncWait, &notify_, t);
+  detail::sync_trace(EventKind::kSyncWait, &notify_, t, kCondWait);
   L.unlock();
   detail::notify_list_wait(&notify_, t);
-  detail::sync_trace(EventKind::kSyncWake, &notify_, t);
+  detail::sync_trace(EventKind::kSyncWake, &notify_, t, kCondWait);
   L.lock();
 }
 

@@ -34,7 +34,7 @@ void WaitGroup::wait() {
   for (;;) {
     const uint64_t state = state_.load();
     const auto v = static_cast<int32_t>(state >> 32);
-    detail::sync_trace(EventKind::kSyncWait, this, v);
+    detail::sync_trace(EventKind::kSyncWait, this, v, kWaitGroupWait);
     if (v == 0) break;
     // Count this G among the waiters.
     if (state_.cas(state, state + 1)) {
@@ -45,7 +45,7 @@ void WaitGroup::wait() {
       break;
     }
   }
-  detail::sync_trace(EventKind::kSyncWake, this);
+  detail::sync_trace(EventKind::kSyncWake, this, 0, kWaitGroupWait);
 }
 
 }  // namespace gort

@@ -113,7 +113,44 @@ const std::vector<Violation>& InvariantChecker::check(const Snapshot& snap) {
   std::sort(queue_slots_.begin(), queue_slots_.end());
   for (const Goroutine& g : snap.goroutines) check_wait_queues(g);
   for (const Channel& c : snap.channels) check_lost_wakeups(c);
+  check_semaphores();
   return out_;
+}
+
+void InvariantChecker::check_semaphores() {
+  const Snapshot& snap = *snap_;
+  for (const introspect::SemaRootView& r : snap.sema_roots) {
+    // nwait changes with the queue under the root's lock: between
+    // operations it counts exactly the queued waiters.
+    if (!r.locked && r.nwait != r.queued) {
+      report("sema.nwait", "semaphore root " + std::to_string(r.index) + " counts " + std::to_string(r.nwait) +
+                               " waiters (nwait) but queues " + std::to_string(r.queued));
+    }
+  }
+  sema_goids_.clear();
+  bool any_can_run = false;
+  for (const Goroutine& g : snap.goroutines) {
+    if (g.status == GStatus::kRunnable || g.status == GStatus::kRunning) any_can_run = true;
+  }
+  for (const introspect::SemaWaiter& w : snap.sema_waiters) {
+    sema_goids_.push_back(w.goid);
+    const Goroutine* g = find(w.goid);
+    if (g == nullptr || g->status != GStatus::kWaiting || std::string_view(g->wait_reason) != "semacquire") {
+      report("sema.waiter-waiting", g_name(w.goid) + " is queued on a semaphore but is not waiting in [semacquire]");
+    }
+    // Nobody can run, so nobody woken is on its way to take the count: a
+    // positive count with a waiter is a wake-up that was lost.
+    if (!any_can_run && w.count > 0) {
+      report("sema.lost-wakeup", g_name(w.goid) + " waits on a semaphore whose count is " + std::to_string(w.count) +
+                                     ", and no goroutine can run to take it");
+    }
+  }
+  std::sort(sema_goids_.begin(), sema_goids_.end());
+  for (size_t i = 1; i < sema_goids_.size(); i++) {
+    if (sema_goids_[i] == sema_goids_[i - 1]) {
+      report("sema.waiter-once", g_name(sema_goids_[i]) + " is queued on semaphores more than once");
+    }
+  }
 }
 
 void InvariantChecker::report(const char* invariant, std::string detail) {

@@ -35,6 +35,10 @@
 //   sudog.wait-queues         a waiting G is queued on exactly the channels its sudogs name
 //   wakeup.select-won-not-readied  a select case won, yet its G still waits
 //   wakeup.lost               a non-select G waits on a channel where its op could complete
+//   sema.nwait                a semaphore root's nwait differs from its queued waiters (root unlocked)
+//   sema.waiter-waiting       a semaphore waiter's G is not waiting in [semacquire]
+//   sema.waiter-once          a G is queued on semaphores more than once
+//   sema.lost-wakeup          nobody can run, yet a waiter's semaphore has a positive count
 #ifndef GORT_HARNESS_CHECK_INVARIANTS_H
 #define GORT_HARNESS_CHECK_INVARIANTS_H
 
@@ -72,10 +76,12 @@ class InvariantChecker {
   void check_waiters(const introspect::Channel& c);
   void check_wait_queues(const introspect::Goroutine& g);
   void check_lost_wakeups(const introspect::Channel& c);
+  void check_semaphores();
 
   const introspect::Snapshot* snap_ = nullptr;
   std::vector<std::pair<uint64_t, const introspect::Goroutine*>> by_goid_;
   std::vector<std::pair<uint64_t, uint64_t>> queue_slots_;  // (goid, channel) of every queue slot, sorted
+  std::vector<uint64_t> sema_goids_;                        // goids of every semaphore waiter, sorted
   std::vector<uint64_t> named_, queued_;                    // check_wait_queues' scratch
   std::vector<Violation> out_;
 };

@@ -7,6 +7,8 @@
 // in flight; then the end state is compared with what is left.
 #include "check/oracle.h"
 
+#include "check/sync_oracle.h"
+
 #include <algorithm>
 #include <cassert>
 #include <deque>
@@ -738,7 +740,16 @@ class TraceJudge {
 
 }  // namespace
 
-OracleVerdict judge_trace(std::span<const Event> trace, const EndState& end) { return TraceJudge(trace, end).run(); }
+OracleVerdict judge_trace(std::span<const Event> trace, const EndState& end) {
+  OracleVerdict v = TraceJudge(trace, end).run();
+  const size_t channel_rules = v.violations.size();
+  judge_sync(trace, v.violations);
+  // Both lists are in step order: merge them.
+  std::inplace_merge(v.violations.begin(), v.violations.begin() + static_cast<std::ptrdiff_t>(channel_rules),
+                     v.violations.end(),
+                     [](const TraceViolation& a, const TraceViolation& b) { return a.step < b.step; });
+  return v;
+}
 
 OracleVerdict ChannelOracle::finish(size_t steps, const EndState& end) const {
   assert(steps <= trace_.size() && "ChannelOracle::finish: more steps than events heard");

@@ -138,6 +138,7 @@ const std::vector<Scenario>& all_scenarios() {
     add_recover_scenarios(s);
     add_fp_scenarios(s);
     add_fatal_scenarios(s);
+    add_sync_scenarios(s);
     return s;
   }();
   return scenarios;

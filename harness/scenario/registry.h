@@ -20,6 +20,7 @@ void add_timer_scenarios(std::vector<Scenario>& s);       // timer_scenarios.cc
 void add_recover_scenarios(std::vector<Scenario>& s);     // recover_scenarios.cc
 void add_fp_scenarios(std::vector<Scenario>& s);          // fp_scenarios.cc
 void add_fatal_scenarios(std::vector<Scenario>& s);       // fatal_scenarios.cc
+void add_sync_scenarios(std::vector<Scenario>& s);        // sync_scenarios.cc
 
 }  // namespace gort::harness
 

@@ -105,6 +105,22 @@ class TimelineBuilder {
       case EventKind::kGoexit:
         events_.push_back(instant(e.goid, t.step, event_kind_name(e.kind), "goroutine"));
         break;
+      // Semaphores and sync objects (s<n>: an address numbered per run),
+      // in a category of their own.
+      case EventKind::kSemaQueue:
+      case EventKind::kSemaDequeue:
+      case EventKind::kSyncAcquire:
+      case EventKind::kSyncRelease:
+      case EventKind::kSyncAdd:
+      case EventKind::kSyncWait:
+      case EventKind::kSyncWake:
+      case EventKind::kSyncOnce:
+      case EventKind::kSyncNotify: {
+        json ev = instant(e.goid, t.step, event_kind_name(e.kind) + (" s" + std::to_string(e.obj)), "sync");
+        ev["args"] = {{"value", e.value}, {"aux", e.aux}};
+        events_.push_back(std::move(ev));
+        break;
+      }
       default:
         break;
     }

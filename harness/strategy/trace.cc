@@ -82,6 +82,36 @@ std::string event_text(const Event& e) {
                                       : value + (e.aux != 0 ? " ok" : " !ok"));
     case EventKind::kApiSelect:
       return g + (e.aux < 0 ? std::string("api: select default") : "api: select case " + std::to_string(e.aux));
+    // Semaphores and sync objects: s<n> numbers an address within the run.
+    case EventKind::kSemaQueue:
+      return g + "sema queue s" + std::to_string(e.obj) + (e.aux == 1 ? " at the head" : "");
+    case EventKind::kSemaDequeue:
+      return g + "sema wake g" + std::to_string(e.value) + " from s" + std::to_string(e.obj) +
+             (e.aux == 1 ? " (hand-off)" : "");
+    case EventKind::kSyncAcquire:
+    case EventKind::kSyncRelease:
+      return g + (e.kind == EventKind::kSyncAcquire ? "" : "un") +
+             (e.aux == kSyncRead    ? "rlock"
+              : e.aux == kSyncWrite ? "wlock"
+                                    : "lock") +
+             " s" + std::to_string(e.obj);
+    case EventKind::kSyncAdd:
+      return g + "waitgroup add " + std::to_string(e.aux) + " s" + std::to_string(e.obj) +
+             " counter=" + std::to_string(e.value);
+    case EventKind::kSyncWait:
+    case EventKind::kSyncWake:
+      return g + (e.kind == EventKind::kSyncWait ? "wait " : "wake ") +
+             (e.aux == kCondWait ? "cond s" + std::to_string(e.obj) + " ticket="
+                                 : "waitgroup s" + std::to_string(e.obj) + " counter=") +
+             std::to_string(e.value);
+    case EventKind::kSyncOnce:
+      return g + "once s" + std::to_string(e.obj) +
+             (e.aux == kOnceBegin ? " f begins"
+              : e.aux == kOnceEnd ? " f ended"
+                                  : " call returns");
+    case EventKind::kSyncNotify:
+      return g + (e.aux == 1 ? "broadcast cond s" : "signal cond s") + std::to_string(e.obj) +
+             " ticket=" + std::to_string(e.value);
     default:
       return g + event_kind_name(e.kind);
   }
@@ -147,10 +177,11 @@ bool TraceRecorder::complete() const {
 }
 
 const char* event_kind_name(EventKind k) {
-  static constexpr const char* kNames[kEventKinds] = {"go create", "run",       "park",      "ready",     "preempted",
-                                                      "exit",      "chan make", "chan send", "chan recv", "chan close",
-                                                      "select",    "panic",     "recover",   "goexit",    "yield",
-                                                      "fault",     "api send",  "api recv",  "api select"};
+  static constexpr const char* kNames[kEventKinds] = {
+      "go create", "run",          "park",         "ready",    "preempted", "exit",      "chan make", "chan send",
+      "chan recv", "chan close",   "select",       "panic",    "recover",   "goexit",    "yield",     "fault",
+      "api send",  "api recv",     "api select",   "m start",  "m idle",    "m wake",    "m spin",    "sema queue",
+      "sema wake", "sync acquire", "sync release", "sync add", "sync wait", "sync wake", "sync once", "sync notify"};
   auto i = static_cast<size_t>(k);
   return i < kEventKinds ? kNames[i] : "?";
 }

@@ -129,17 +129,21 @@ enum class EventKind : uint8_t {
   kSyncAcquire,  // goid holds obj; aux = its SyncMode
   kSyncRelease,  // goid is about to release obj; aux = its SyncMode
   kSyncAdd,      // WaitGroup obj's counter changed by aux; value = the counter after
-  kSyncWait,     // goid starts waiting on obj; value: WaitGroup: the counter it saw; Cond: its ticket
-  kSyncWake,     // goid's wait on obj returns; value: Cond: its ticket
+  kSyncWait,     // goid starts waiting on obj (aux: kWaitGroupWait or kCondWait); value: a WaitGroup's counter
+                 // as the waiter saw it, a Cond waiter's ticket
+  kSyncWake,     // goid's wait on obj returns; aux and value as for kSyncWait
   kSyncOnce,     // Once obj: aux = kOnceBegin, kOnceEnd (f returned or panicked) or kOnceDone (a call returns)
   kSyncNotify,   // Cond obj: a Signal (aux = 0; value = the ticket it notified, -1: none) or a Broadcast
                  // (aux = 1; value = the first ticket it did not notify), traced under the list's lock
 };
 
 // aux of kSyncAcquire and kSyncRelease: what obj is and how it is held.
-inline constexpr int64_t kSyncMutex = 0;   // Mutex
-inline constexpr int64_t kSyncRead = 1;    // RWMutex, read-locked
-inline constexpr int64_t kSyncWrite = 2;   // RWMutex, write-locked
+inline constexpr int64_t kSyncMutex = 0;  // Mutex
+inline constexpr int64_t kSyncRead = 1;   // RWMutex, read-locked
+inline constexpr int64_t kSyncWrite = 2;  // RWMutex, write-locked
+// aux of kSyncWait and kSyncWake.
+inline constexpr int64_t kWaitGroupWait = 0;
+inline constexpr int64_t kCondWait = 1;
 // aux of kSyncOnce.
 inline constexpr int64_t kOnceBegin = 0;
 inline constexpr int64_t kOnceEnd = 1;

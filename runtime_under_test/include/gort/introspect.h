@@ -73,10 +73,10 @@ struct Processor {
 // An M (Go's m): a thread (virtual in sim) running goroutines.
 struct Machine {
   int64_t id = 0;
-  int32_t p = -1;         // the P it holds (-1: none)
-  uint64_t curg = 0;      // goid of the G it runs (0: none, on its scheduler)
-  bool spinning = false;  // looking for work (counted in nmspinning)
-  bool idle = false;      // on the idle M list, asleep
+  int32_t p = -1;           // the P it holds (-1: none)
+  uint64_t curg = 0;        // goid of the G it runs (0: none, on its scheduler)
+  bool spinning = false;    // looking for work (counted in nmspinning)
+  bool idle = false;        // on the idle M list, asleep
   uint32_t idle_count = 0;  // times it appears on the idle M list
   // Switched out where it holds no runtime lock and is in the middle of
   // no operation (sim: its safe point before resuming a goroutine, idle,
@@ -86,6 +86,23 @@ struct Machine {
   // The stack its context runs on: the goid of the G whose stack it is
   // (0: its own g0).
   uint64_t on_stack_of = 0;
+};
+
+// A goroutine queued on a semaphore (gort/sema.h), as the semaphore's
+// root keeps it.
+struct SemaWaiter {
+  uint64_t goid = 0;
+  uintptr_t sema = 0;  // the semaphore's address
+  uint32_t count = 0;  // the semaphore's value now
+  uint32_t root = 0;   // the root (0..250) whose tree holds it
+};
+
+// A semaphore root with waiters or announced waiters.
+struct SemaRootView {
+  uint32_t index = 0;
+  uint32_t nwait = 0;   // waiters announced (the fast path's count)
+  uint32_t queued = 0;  // waiters in its tree
+  bool locked = false;  // an M holds its lock (mid-operation)
 };
 
 struct Snapshot {
@@ -100,6 +117,10 @@ struct Snapshot {
   // whole-state invariants (every G in one place, every P in one place,
   // the channel invariants of unlocked channels) may be checked.
   bool quiescent = true;
+  // Semaphore waiters, root by root (tree preorder, then queue order);
+  // and the roots that have any.
+  std::vector<SemaWaiter> sema_waiters;
+  std::vector<SemaRootView> sema_roots;
   // snapshot()'s own scratch, kept for reuse: (G address, index in
   // goroutines) sorted by address. Not part of the state.
   std::vector<std::pair<const void*, uint32_t>> scratch_index;
@@ -109,9 +130,9 @@ struct Snapshot {
 // only inside that choose() call): the M each option names, so that a
 // strategy can keep a priority per M or count M switches.
 struct RunMQuestion {
-  int64_t current_m = 0;         // the M at the scheduling point
-  bool current_can_run = true;   // option 0 is current_m carrying on
-  std::vector<int64_t> option_m; // option i runs M option_m[i]
+  int64_t current_m = 0;          // the M at the scheduling point
+  bool current_can_run = true;    // option 0 is current_m carrying on
+  std::vector<int64_t> option_m;  // option i runs M option_m[i]
 };
 void run_m_question(RunMQuestion& into);
 
