@@ -121,6 +121,7 @@ void run_deferred(G* gp, DeferRecord* d, Panic* p) {
   d->panic = p;
   DeferredCallScope release(gp, d);
   const detail::ClosureOps* ops = d->ops != nullptr ? d->ops : &kNilFuncOps;
+  gp->defer_no_fault = d->no_fault;  // read by call_frame as it starts
   call_frame(gp, detail::ActivationKind::kDeferredCall, nullptr, ops, d->fn, p);
   if (p != nullptr) p->running = nullptr;  // its frame is gone
   // The call returned: nothing newer may remain, and nobody discarded it.
@@ -152,6 +153,8 @@ bool call_frame(G* gp, detail::ActivationKind kind, const char* name, const deta
   if (runner != nullptr) runner->running = &frame;
   bool recovered = false;
   bool body_started = false;
+  const bool no_fault = kind == detail::ActivationKind::kDeferredCall && gp->defer_no_fault;
+  gp->defer_no_fault = false;
   // A C++ exception that left the body, as the panic it becomes: raised
   // once its handler is over, so that no exception is being handled while
   // the deferred calls run. Moved out when raised, so that an abandoned
@@ -162,7 +165,9 @@ bool call_frame(G* gp, detail::ActivationKind kind, const char* name, const deta
       if (foreign) gopanic(gp, std::move(foreign));
       if (!body_started) {
         body_started = true;
-        if (kind == detail::ActivationKind::kDeferredCall) fault_point(gp, FaultSite::kPanicInDeferredCall);
+        if (kind == detail::ActivationKind::kDeferredCall && !no_fault) {
+          fault_point(gp, FaultSite::kPanicInDeferredCall);
+        }
         ops->invoke(fn, &frame);
         check_swallowed_unwinding(gp);
       }
@@ -210,6 +215,7 @@ void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
   }
   d->ops = ops;
   d->frame = frame;
+  d->no_fault = false;
   if (rt::mutant_active(*gp->rt, Mutant::kDefersRunFifo)) {
     // Mutant defers-fifo: below the frame's earlier records, which then run first.
     // coverage-excluded-begin: the mutants build only: mutant defers-fifo
@@ -223,6 +229,12 @@ void deferproc(Frame* frame, const ClosureOps* ops, void* fn) {
     gp->defers = d;
   }
   frame->deferred_++;
+}
+
+void defer_sync_call(Frame* frame, const ClosureOps* ops, void* fn) {
+  assert(ops != nullptr);
+  deferproc(frame, ops, fn);
+  rt::getg()->defers->no_fault = true;  // deferproc put it on top of the chain
 }
 
 bool call_func(const char* name, const ClosureOps* ops, void* fn) {

@@ -33,6 +33,9 @@ struct DeferRecord {
   const detail::ClosureOps* ops = nullptr;  // null: a nil func, which panics when due
   struct Panic* panic = nullptr;
   bool started = false;
+  // The sync package's own deferred calls (gort/sema.h defer_sync_call):
+  // no panic is injected into them, as Go's never panic.
+  bool no_fault = false;
   alignas(detail::kMaxDeferredCallableAlign) unsigned char fn[detail::kMaxDeferredCallableSize];
 };
 

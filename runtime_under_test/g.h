@@ -78,6 +78,9 @@ struct G {
   // Set when gopark returns (the G was woken); the next completed
   // operation consumes it at the after-wake-up fault site (yield.h).
   bool resumed_from_park = false;
+  // Set by run_deferred for a record that takes no injected panic, read
+  // and cleared by the call_frame it starts.
+  bool defer_no_fault = false;
   // Where its last completed channel operation took effect in that
   // channel's order (hchan::ops_done), for the trace; sim builds only.
   uint64_t chan_order = 0;

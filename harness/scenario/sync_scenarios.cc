@@ -280,7 +280,9 @@ void add_sync_scenarios(std::vector<Scenario>& s) {
                "sync mutex waitgroup",
                "five philosophers, forks taken in order: all eat, no fork in two hands",
                dining_philosophers,
-               {}});
+               {},
+               64 * 1024,
+               kSyncScenarioFaults});
   s.push_back({"dining-philosophers-deadlock",
                "sync mutex deadlock",
                "every philosopher holds the left fork and reaches for the right: deadlock",
@@ -295,7 +297,9 @@ void add_sync_scenarios(std::vector<Scenario>& s) {
                "sync rwmutex",
                "readers share an RWMutex, writers exclude them: no reader sees a half-done write",
                rwmutex_readers_writers,
-               {}});
+               {},
+               64 * 1024,
+               kSyncScenarioFaults});
   s.push_back({"waitgroup-fan-out-fan-in",
                "sync waitgroup",
                "workers fan out, two waiters fan in: Wait returns after every Done",

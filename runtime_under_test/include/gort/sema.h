@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include "gort/frame.h"
 #include "gort/hooks.h"
 
 namespace gort::detail {
@@ -64,6 +65,10 @@ void sync_event(EventKind kind, const void* obj, int64_t value, int64_t aux);
 // Before every operation of a program's gort::Atomic in sim builds: a
 // user yield point (preemption and injected faults) and a scheduling point.
 void atomic_point();
+// Frame::defer for the sync package's own deferred calls (Once's): the
+// harness injects no panic into them (fault site panic-in-deferred-call),
+// as Go's sync code never panics there.
+void defer_sync_call(Frame* frame, const ClosureOps* ops, void* fn);
 // The mutant the current run selected (Config::mutant; 0: none).
 uint32_t sync_mutant();
 // The runtime's clock (gort::nanotime), for starvation.
