@@ -57,6 +57,9 @@ void addtimer(Runtime& rt, P* pp, Timer* t) {
   pp->timers_lock.lock();
   t->seq = rt.next_timer_seq.fetch_add(1, std::memory_order_relaxed);
   pp->timers.push(t);
+  // Read before the unlock: from then on another M may fire t, and a
+  // sleeper it readies may reuse its own timer for its next sleep.
+  const int64_t when = t->when;
   pp->timers_lock.unlock();
   // Go's wakeNetPoller: an M sleeping until a later timer must wake to
   // wait for this one; with no sleeper, an idle P may need an M.
@@ -65,8 +68,8 @@ void addtimer(Runtime& rt, P* pp, Timer* t) {
   // next as an idle M.
   rt.sched.lock.lock();
   M* sleeper = rt.sched.timer_sleeper;
-  if (sleeper != nullptr && t->when < rt.sched.sleep_until) {
-    rt.sched.sleep_until = t->when;
+  if (sleeper != nullptr && when < rt.sched.sleep_until) {
+    rt.sched.sleep_until = when;
     sleeper->park.wakeup();
   }
   rt.sched.lock.unlock();
@@ -94,10 +97,13 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
     for (int i = 0; i < n; i++) {
       if (i != static_cast<int>(pick)) pp->timers.push(due[i]);
     }
+    // Read before f runs: f may ready a sleeper, which owns its timer
+    // again at once and may reset it for its next sleep.
+    const bool owned_by_runtime = t->owned_by_runtime;
     pp->timers_lock.unlock();
     t->f(rt, t->arg, now);
     pp->timers_lock.lock();
-    if (t->owned_by_runtime) {
+    if (owned_by_runtime) {
       t->f = nullptr;
       rt.heaplock.lock();
       t->arg = rt.free_timers;

@@ -49,6 +49,23 @@ using spec::T;
 
 using namespace std::chrono_literals;
 
+// ThreadSanitizer builds: a goroutine's creation (a TSan fiber) costs about
+// a millisecond there, so the os runs of the tests that start thousands of
+// goroutines do a tenth of Go's rounds (os_rounds).
+#if defined(__SANITIZE_THREAD__)
+#define SYNC_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SYNC_TEST_TSAN 1
+#endif
+#endif
+#if defined(SYNC_TEST_TSAN)
+constexpr int kTsanDivisor = 10;
+#else
+constexpr int kTsanDivisor = 1;
+#endif
+constexpr int os_rounds(int go_rounds) { return go_rounds / kTsanDivisor; }
+
 // Go's own scheduling policy for every decision (option 0 of each Choice,
 // no faults): a sim run that pins what Go's scheduler does, where the
 // default chooser's random schedules pin only what every schedule must do.
@@ -163,13 +180,13 @@ void sema_handoff_program(int busy, int iters, int min_direct_per_mille) {
   require(ok * 1000 >= iters * min_direct_per_mille, str("direct handoff ", ok, " of ", iters));
 }
 
-// Go 10000 hand-offs (os too); the sim runs 200. In sim the default
-// chooser picks among the runnable Gs at random, not as Go's scheduler
-// does, so Go's 2/3 statistic (a property of Go's policy) is checked in os
-// only; in sim every schedule checks the barging rule, and a run under
-// Go's own policy at one P checks that every hand-off is direct: the
-// waiter runs next.
-constexpr int kHandoffItersOs = 10000;
+// Go 10000 hand-offs (os too, but for TSan); the sim runs 200. In sim
+// the default chooser picks among the runnable Gs at random, not as Go's
+// scheduler does, so Go's 2/3 statistic (a property of Go's policy) is
+// checked in os only; in sim every schedule checks the barging rule, and
+// a run under Go's own policy at one P checks that every hand-off is
+// direct: the waiter runs next.
+constexpr int kHandoffItersOs = os_rounds(10000);
 constexpr int kHandoffItersSim = 200;
 constexpr int kGoTwoThirds = 667;
 
@@ -509,7 +526,7 @@ void hammer_rwmutex(int num_readers, int iters) {
 // readers hammer it and never meet. Go hammers 1000 times each (5 with
 // -short) with 1, 3, 10 and 5 readers at GOMAXPROCS 1, 4 and 10; here each
 // run hammers with 1, 3, 10 and 5 readers at its own procs (spec::kProcs,
-// and 10 in os), 1000 times in os and 100 in sim.
+// and 10 in os), 1000 times in os (but for TSan) and 100 in sim.
 TEST(RWMutexTest, TestRWMutex) {
   spec::expect_ok(
       [] {
@@ -528,7 +545,7 @@ TEST(RWMutexTest, TestRWMutex) {
         m.runlock();
         m.runlock();
 
-        const int n = spec::kSim ? 100 : 1000;
+        const int n = spec::kSim ? 100 : os_rounds(1000);
         for (int readers : {1, 3, 10, 5}) hammer_rwmutex(readers, n);
       },
       {.os_extra_procs = 10});
@@ -645,10 +662,10 @@ TEST(WaitGroupTest, TestWaitGroupMisuse) {
 
 // Ports TestWaitGroupRace (src/sync/waitgroup_test.go): Wait returns only
 // after both goroutines' Done, so it sees both their increments (no
-// spurious wake-up). 1000 rounds, as Go.
+// spurious wake-up). 1000 rounds, as Go (but for TSan).
 TEST(WaitGroupTest, TestWaitGroupRace) {
   spec::expect_ok([] {
-    constexpr int rounds = 1000;
+    const int rounds = spec::kSim ? 1000 : os_rounds(1000);
     for (int i = 0; i < rounds; i++) {
       gort::WaitGroup wg;
       gort::Atomic<int32_t> n;
@@ -833,13 +850,13 @@ TEST(CondTest, TestCondSignalGenerations) {
 
 // Ports TestCondBroadcast (src/sync/cond_test.go): n goroutines wait in a
 // loop; each Broadcast wakes every one of them exactly once, and none
-// wakes without one. Go 200 goroutines and 200 rounds (os too); the sim
-// runs 60 and 60.
+// wakes without one. Go 200 goroutines and 200 rounds (os too, but for
+// TSan); the sim runs 60 and 60.
 TEST(CondTest, TestCondBroadcast) {
   spec::expect_ok([] {
     gort::Mutex m;
     gort::Cond c(m);
-    const int n = spec::kSim ? 60 : 200;
+    const int n = spec::kSim ? 60 : os_rounds(200);
     Chan<int> running = make_chan<int>(n);
     Chan<int> awake = make_chan<int>(n);
     bool exit = false;
@@ -941,10 +958,10 @@ TEST(CondTest, TestRace) {
 // it (the new one may or may not be woken): the old waiter must wake
 // within 2 s of the runtime's clock (virtual in sim, where a lost wake-up
 // leaves everything parked and the clock jumps to the timeout). 1000
-// rounds, as Go.
+// rounds, as Go (but for TSan).
 TEST(CondTest, TestCondSignalStealing) {
   spec::expect_ok([] {
-    constexpr int rounds = 1000;
+    const int rounds = spec::kSim ? 1000 : os_rounds(1000);
     for (int iters = 0; iters < rounds; iters++) {
       gort::Mutex m;
       gort::Cond cond(m);
