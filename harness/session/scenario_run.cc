@@ -5,6 +5,7 @@
 
 #include "check/checker.h"
 #include "gort/introspect.h"
+#include "gort/mutants.h"
 #include "session/run_log.h"
 #include "strategy/pct.h"
 #include "strategy/random_walk.h"
@@ -109,6 +110,10 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   cfg.stack_pool = spec.pool;
   cfg.max_steps = spec.max_steps;
   cfg.procs = spec.procs;
+  // A mutants build's CLI runs the mutant GORT_MUTANT names (how a catch by
+  // `gort-mutants` is seen as a user sees a failing run); elsewhere
+  // Config::mutant is ignored.
+  cfg.mutant = mutant_from_environment();
   void (*program)() = spec.scenario->program;
   RunOutcome out;
   out.result = run(cfg, [&checker, program] {
@@ -144,7 +149,10 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   } else if (OracleVerdict v = checker.oracle_verdict(); !v.ok()) {
     const auto& first = v.violations.front();
     out.failure_kind = "oracle";
-    out.verdict = "channel oracle: " + first.rule + " at step " + std::to_string(first.step) + ": " + first.explanation;
+    // The sync oracle's rules are sync.* and sema.* (check/sync_oracle.h).
+    const bool sync_rule = first.rule.starts_with("sync.") || first.rule.starts_with("sema.");
+    out.verdict = std::string(sync_rule ? "sync oracle: " : "channel oracle: ") + first.rule + " at step " +
+                  std::to_string(first.step) + ": " + first.explanation;
     out.dump = r.output;
   } else if (std::string why = judge(*spec.scenario, r); !why.empty() && !ended_in_injected_panic(r)) {
     out.failure_kind = "outcome";
