@@ -52,6 +52,7 @@ void Mutex::lock_slow() {
     if (starving && (old & kLocked) != 0 && !mutant_active(Mutant::kMutexNeverStarves)) want |= kStarving;
     if (awoke) {
       // This G was woken (or set kWoken itself): the flag is its to clear.
+      // coverage-excluded-next: a broken sync package or runtime: the woken flag lost
       if ((want & kWoken) == 0) detail::sync_fatal("sync: inconsistent mutex state");
       want &= ~kWoken;
     }
@@ -69,8 +70,10 @@ void Mutex::lock_slow() {
     if ((old & kStarving) != 0) {
       // Handed off: the mutex is this G's, though the state does not say so
       // yet (unlock left kLocked clear and counted this G as a waiter).
+      // coverage-excluded-begin: a broken sync package or runtime: a hand-off to a mutex that is not starving
       if ((old & (kLocked | kWoken)) != 0 || (old >> kWaiterShift) == 0)
         detail::sync_fatal("sync: inconsistent mutex state");
+      // coverage-excluded-end
       int32_t delta = kLocked - (1 << kWaiterShift);
       // Back to normal mode if this G did not starve, or is the last waiter:
       // staying starving would hand the lock to nobody.

@@ -18,12 +18,14 @@ void WaitGroup::add(int delta) {
   detail::sync_trace(EventKind::kSyncAdd, this, v, delta);
   if (v < 0) panic("sync: negative WaitGroup counter");
   // Waiters exist but the counter was zero: an add racing a wait.
+  // coverage-excluded-next: API misuse racing Wait: an Add from zero while a Wait is registered
   if (w != 0 && delta > 0 && v == delta) panic("sync: WaitGroup misuse: Add called concurrently with Wait");
   // Mutant waitgroup-wait-at-one: the waiters go when the counter reaches one.
   const int32_t release_at = mutant_active(Mutant::kWaitGroupReleasesAtOne) ? 1 : 0;
   if (v > release_at || w == 0) return;
   // The counter is zero with waiters: nobody may change the state now
   // (adds must happen before Wait, and waits cannot start at zero).
+  // coverage-excluded-next: API misuse racing Wait: the state changed under the Add that reached zero
   if (state_.load() != state) panic("sync: WaitGroup misuse: Add called concurrently with Wait");
   // Reset the waiters to zero and wake them all.
   state_.store(0);
@@ -41,6 +43,7 @@ void WaitGroup::wait() {
       detail::semacquire(&sema_, /*lifo=*/false);
       // The add that released it reset the state; anything else is reuse
       // before this wait returned.
+      // coverage-excluded-next: API misuse: the WaitGroup reused before this Wait returned
       if (state_.load() != 0) panic("sync: WaitGroup is reused before previous Wait has returned");
       break;
     }

@@ -39,7 +39,9 @@ void dining_philosophers() {
       const int second = left < right ? right : left;
       for (int meal = 0; meal < kMeals; meal++) {
         std::lock_guard<Mutex> a(forks[first]);
-        std::lock_guard<Mutex> b(forks[second]);
+        // TryLock first, as a polite philosopher would.
+        if (!forks[second].try_lock()) forks[second].lock();
+        std::lock_guard<Mutex> b(forks[second], std::adopt_lock);
         scenario_check(users[first].add(1) == 1, "a fork is in two hands");
         scenario_check(users[second].add(1) == 1, "a fork is in two hands");
         yield_point();  // eating
@@ -123,13 +125,22 @@ void rwmutex_readers_writers() {
   for (int r = 0; r < kReaders; r++) {
     go([&] {
       for (int i = 0; i < 3; i++) {
-        rw.rlock();
+        // Go's three ways in: RLock, RLocker's Lock, and TryRLock (which
+        // fails while a writer holds or waits for the lock).
+        if (i == 1) {
+          rw.rlocker().lock();
+        } else if (i != 2 || !rw.try_rlock()) {
+          rw.rlock();
+        }
         readers_inside.add(1);
         const int64_t x = a;
         yield_point();
         scenario_check(x == b, "a reader saw a half-done write");
         readers_inside.add(-1);
-        rw.runlock();
+        if (i == 1)
+          rw.rlocker().unlock();
+        else
+          rw.runlock();
       }
       wg.done();
     });
@@ -137,7 +148,8 @@ void rwmutex_readers_writers() {
   for (int w = 0; w < kWriters; w++) {
     go([&] {
       for (int i = 0; i < 3; i++) {
-        std::lock_guard<RWMutex> l(rw);
+        if (!rw.try_lock()) rw.lock();
+        std::lock_guard<RWMutex> l(rw, std::adopt_lock);
         scenario_check(readers_inside.load() == 0, "a writer with readers inside");
         a++;
         yield_point();
@@ -177,10 +189,12 @@ void waitgroup_fan_out_fan_in() {
 }
 
 // Initialisers race through one Once: f runs once, and every caller sees
-// its work done when its call returns.
+// its work done when its call returns. f has no fault site (a panicking f
+// counts as done, and its callers then rightly see no work): it yields
+// with gosched, a preemption only.
 void once_racing_initialisers() {
   Once once;
-  Atomic<int> runs;
+  int runs = 0;
   int64_t config = 0;
   WaitGroup wg;
   constexpr int kCallers = 5;
@@ -188,8 +202,8 @@ void once_racing_initialisers() {
   for (int i = 0; i < kCallers; i++) {
     go([&] {
       once.call([&] {
-        runs.add(1);
-        yield_point();  // a slow initialiser
+        runs++;
+        gosched();  // a slow initialiser
         config = 42;
       });
       scenario_check(config == 42, "Once returned before f finished");
@@ -197,7 +211,7 @@ void once_racing_initialisers() {
     });
   }
   wg.wait();
-  scenario_check(runs.load() == 1, "Once ran f more than once");
+  scenario_check(runs == 1, "Once ran f more than once");
 }
 
 // A bounded buffer on a Mutex and two Conds: items arrive in order, none
@@ -273,6 +287,46 @@ void mutex_starvation() {
   finished.recv();
 }
 
+// Go's misuse of the sync package: fatal errors (no recover stops them)
+// and a panic, with Go's exact texts. Each program first does something
+// right, so that the object is not trivially fresh.
+void mutex_unlock_unlocked() {
+  Mutex mu;
+  auto done = make_chan<bool>();
+  go([&mu, done] {
+    mu.lock();
+    mu.unlock();
+    done.send(true);
+  });
+  done.recv();
+  func([&mu](Frame& f) {
+    f.defer([] { recover(); });  // a fatal error is not a panic
+    mu.unlock();
+  });
+}
+
+void rwmutex_runlock_unlocked() {
+  RWMutex rw;
+  rw.rlock();
+  rw.runlock();
+  rw.runlock();
+}
+
+void rwmutex_unlock_unlocked() {
+  RWMutex rw;
+  rw.lock();
+  rw.unlock();
+  rw.unlock();
+}
+
+void waitgroup_negative() {
+  WaitGroup wg;
+  wg.add(1);
+  go([&wg] { wg.done(); });
+  wg.wait();
+  wg.done();
+}
+
 }  // namespace
 
 void add_sync_scenarios(std::vector<Scenario>& s) {
@@ -315,6 +369,26 @@ void add_sync_scenarios(std::vector<Scenario>& s) {
                "two producers, two consumers, a buffer of two on Mutex and Cond: nothing lost",
                cond_bounded_buffer,
                {}});
+  s.push_back({"mutex-unlock-unlocked",
+               "sync mutex misuse fatal",
+               "Unlock of an unlocked Mutex: Go's fatal error, which recover cannot stop",
+               mutex_unlock_unlocked,
+               {2, "sync: unlock of unlocked mutex"}});
+  s.push_back({"rwmutex-runlock-unlocked",
+               "sync rwmutex misuse fatal",
+               "RUnlock of an RWMutex not read-locked",
+               rwmutex_runlock_unlocked,
+               {2, "sync: RUnlock of unlocked RWMutex"}});
+  s.push_back({"rwmutex-unlock-unlocked",
+               "sync rwmutex misuse fatal",
+               "Unlock of an RWMutex not write-locked",
+               rwmutex_unlock_unlocked,
+               {2, "sync: Unlock of unlocked RWMutex"}});
+  s.push_back({"waitgroup-negative",
+               "sync waitgroup misuse panic",
+               "Done once too often: the WaitGroup panics",
+               waitgroup_negative,
+               {2, "", "sync: negative WaitGroup counter"}});
   s.push_back({"mutex-starvation",
                "sync mutex starvation timer",
                "a relocking holder and a waiter: past 1 ms of waiting the mutex hands off",
