@@ -40,89 +40,15 @@
 
 #include "bench_procs.h"
 #include "gort/gort.h"
+#include "run_parallel.h"
 
 namespace {
 
 using GoInt = int64_t;
-
-// Ops per grain of run_parallel, and per KeepRunningBatch step of the
-// plain loops: the bookkeeping (an atomic add, or Google Benchmark's
-// subtraction and compare) is shared by kGrain ops.
-constexpr int64_t kGrain = 1000;
-
-// Reports a failed run, or a check the benchmark made (err), as an error
-// instead of a figure; and the Ps the run had.
-void finish(benchmark::State& state, const gort::Result& r, const std::string& err = "") {
-  gort_bench::report_procs(state, r);
-  if (!r.ok()) {
-    state.SkipWithError(("gort::run failed: " + r.fatal_error + r.panic).c_str());
-  } else if (!err.empty()) {
-    state.SkipWithError(err.c_str());
-  }
-}
-
-// Go's testing.PB: hands the n ops of a run out to the workers, kGrain at a
-// time. next() is Go's pb.Next() line for line: a local countdown, and an
-// atomic add on the shared count when it runs out; exactly n ops in all.
-class PB {
- public:
-  PB(std::atomic<int64_t>* taken, int64_t n) : taken_(taken), n_(n) {}
-  bool next() {
-    if (cache_ == 0) {
-      const int64_t end = taken_->fetch_add(kGrain, std::memory_order_relaxed) + kGrain;
-      if (end <= n_) {
-        cache_ = kGrain;
-      } else if (end < n_ + kGrain) {
-        cache_ = n_ + kGrain - end;
-      } else {
-        return false;
-      }
-    }
-    cache_--;
-    return true;
-  }
-
- private:
-  std::atomic<int64_t>* taken_;
-  int64_t n_;
-  int64_t cache_ = 0;
-};
-
-// One of RunParallel's goroutines: runs the body with a PB of its own, then
-// says it is done (Go: defer wg.Done()). It holds a handle of its own to
-// the done channel: at 2 Ps main may take the last value, run on and drop
-// its handle while this send is still finishing on the other M, and the
-// channel must not be freed under it. What main's frame holds (the body,
-// the count, the channels the body shares) is not touched after the send.
-template <class Body>
-struct ParallelWorker {
-  Body* body;
-  std::atomic<int64_t>* taken;
-  int64_t n;
-  gort::Chan<bool> done;
-  void operator()() const {
-    PB pb(taken, n);
-    (*body)(pb);
-    done.send(true);
-  }
-};
-
-// b.RunParallel(body), called by main inside a run: GOMAXPROCS (=
-// gort_bench::procs, what the run was asked for) workers share
-// state.max_iterations ops; main waits for all of them. One
-// KeepRunningBatch step holds every op, so the timer runs from before the
-// first worker starts to after the last one is done, as Go's b.N round.
-template <class Body>
-void run_parallel(benchmark::State& state, Body body) {
-  const int64_t n = state.max_iterations;
-  const uint32_t workers = gort_bench::procs;
-  while (state.KeepRunningBatch(n)) {
-    std::atomic<int64_t> taken{0};
-    gort::Chan<bool> done = gort::make_chan<bool>(workers);  // wg
-    for (uint32_t p = 0; p < workers; p++) gort::go(ParallelWorker<Body>{&body, &taken, n, done});
-    for (uint32_t p = 0; p < workers; p++) done.recv();  // wg.Wait()
-  }
-}
+using gort_bench::finish;
+using gort_bench::kGrain;
+using gort_bench::PB;
+using gort_bench::run_parallel;
 
 // BenchmarkChanNonblocking. One op: `select { case <-myc: default: }` on an
 // unbuffered channel nobody sends on, i.e. a non-blocking receive that

@@ -31,6 +31,7 @@
 
 #include "bench_procs.h"
 #include "gort/gort.h"
+#include "run_parallel.h"
 
 // Go's alwaysFalse / workSink (chan_test.go): globals with external linkage,
 // so that the compiler must load the flag at run time, as Go's does.
@@ -45,14 +46,7 @@ using GoInt = int64_t;  // Go's int (amd64, arm64): the element of `chan int`
 
 constexpr int kCallsPerSched = 1000;
 
-void finish(benchmark::State& state, const gort::Result& r, const std::string& err = "") {
-  gort_bench::report_procs(state, r);
-  if (!r.ok()) {
-    state.SkipWithError(("gort::run failed: " + r.fatal_error + r.panic).c_str());
-  } else if (!err.empty()) {
-    state.SkipWithError(err.c_str());
-  }
-}
+using gort_bench::finish;
 
 // Go's localWork(w): w dependent divisions `foo /= (foo + 1)`, then a load
 // of alwaysFalse. The empty asm keeps foo opaque, so the compiler cannot

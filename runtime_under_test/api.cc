@@ -11,17 +11,24 @@
 #include "yield.h"
 
 namespace gort {
-namespace {
 
-rt::G* current_goroutine(const char* what) {
-  rt::G* gp = rt::getg();
+namespace rt {
+
+G* goroutine_or_abort(const char* what, const char* advice) {
+  G* gp = getg();
   // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
   if (gp == nullptr) {
-    fprintf(stderr, "gort: %s called outside gort::run; call it from a goroutine\n", what);
+    fprintf(stderr, "gort: %s called outside gort::run; %s\n", what, advice);
     abort();
   }
   return gp;
 }
+
+}  // namespace rt
+
+namespace {
+
+rt::G* current_goroutine(const char* what) { return rt::goroutine_or_abort(what, "call it from a goroutine"); }
 
 }  // namespace
 

@@ -390,13 +390,7 @@ namespace gort::detail {
 namespace {
 
 rt::G* goroutine_or_abort(const char* what) {
-  rt::G* gp = rt::getg();
-  // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
-  if (gp == nullptr) {
-    fprintf(stderr, "gort: %s called outside gort::run; use a channel inside the run that made it\n", what);
-    abort();
-  }
-  return gp;
+  return rt::goroutine_or_abort(what, "use a channel inside the run that made it");
 }
 
 // Whether ref's channel belongs to the current run: the one question asked

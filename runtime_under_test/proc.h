@@ -160,6 +160,10 @@ uint64_t sync_object_id(Runtime& rt, const void* addr);
 // receive's ok.
 int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bool* recv_ok);
 
+// The current goroutine, for an entry point of the public API; outside a
+// run it aborts the process: "gort: WHAT called outside gort::run; ADVICE".
+G* goroutine_or_abort(const char* what, const char* advice);
+
 // --- fatal errors (fatal.cc) ---
 // Ends the run: "fatal error: MSG", a goroutine dump, exit status 2. The
 // preamble (may be empty) is printed before it, as Go prints

@@ -404,15 +404,7 @@ void notify_list_notify_one(Runtime& rt, detail::NotifyList* l) {
 namespace gort::detail {
 namespace {
 
-rt::G* sync_goroutine(const char* what) {
-  rt::G* gp = rt::getg();
-  // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
-  if (gp == nullptr) {
-    fprintf(stderr, "gort: %s called outside gort::run; use sync objects only inside a run\n", what);
-    abort();
-  }
-  return gp;
-}
+rt::G* sync_goroutine(const char* what) { return rt::goroutine_or_abort(what, "use sync objects only inside a run"); }
 
 }  // namespace
 

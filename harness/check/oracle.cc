@@ -7,8 +7,6 @@
 // in flight; then the end state is compared with what is left.
 #include "check/oracle.h"
 
-#include "check/sync_oracle.h"
-
 #include <algorithm>
 #include <cassert>
 #include <deque>
@@ -17,6 +15,8 @@
 #include <tuple>
 #include <unordered_map>
 #include <utility>
+
+#include "check/sync_oracle.h"
 
 namespace gort::harness {
 namespace {
