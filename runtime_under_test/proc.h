@@ -162,7 +162,15 @@ int selectgo(Runtime& rt, const SelectCase* cases, size_t ncases, bool block, bo
 
 // The current goroutine, for an entry point of the public API; outside a
 // run it aborts the process: "gort: WHAT called outside gort::run; ADVICE".
-G* goroutine_or_abort(const char* what, const char* advice);
+// Inline: every channel and semaphore operation starts here.
+[[noreturn, gnu::cold]] void abort_outside_run(const char* what, const char* advice);
+inline G* goroutine_or_abort(const char* what, const char* advice) {
+  G* gp = getg();
+  // coverage-excluded-next: API misuse: called outside gort::run (aborts with a message)
+  if (gp == nullptr) [[unlikely]]
+    abort_outside_run(what, advice);
+  return gp;
+}
 
 // --- fatal errors (fatal.cc) ---
 // Ends the run: "fatal error: MSG", a goroutine dump, exit status 2. The
