@@ -64,6 +64,16 @@ constinit inline thread_local OsThreadState tls_os{};
 #if !defined(NDEBUG)
 constinit inline thread_local HeldLocks tls_held_locks{};
 inline void reset_held_locks() { tls_held_locks = HeldLocks{}; }
+// This thread's table, found afresh on every call: a goroutine that parks
+// between two lock operations may resume on another thread, and a caller
+// must not reuse the address it computed before (arm64 and riscv64
+// compilers keep a thread_local's address in a register across calls).
+// Out of line, and the asm says the address may come from anywhere.
+[[gnu::noinline]] inline HeldLocks& this_thread_held_locks() {
+  HeldLocks* h = &tls_held_locks;
+  asm volatile("" : "+r"(h));
+  return *h;
+}
 #else
 inline void reset_held_locks() {}
 #endif
@@ -86,7 +96,7 @@ class GORT_CAPABILITY("mutex") Lock {
   explicit Lock(LockRank rank) : rank_(rank) {}
   void lock() GORT_ACQUIRE() {
 #if !defined(NDEBUG)
-    lock_rank_acquire(tls_held_locks, rank_);
+    lock_rank_acquire(this_thread_held_locks(), rank_);
 #endif
     // Go's lock2: a speculative exchange (cheaper than a compare-exchange).
     // If it clobbered "locked with sleepers" (2) with 1, the slow path puts
@@ -97,7 +107,7 @@ class GORT_CAPABILITY("mutex") Lock {
   }
   void unlock() GORT_RELEASE() {
 #if !defined(NDEBUG)
-    lock_rank_release(tls_held_locks, rank_);
+    lock_rank_release(this_thread_held_locks(), rank_);
 #endif
     uint32_t prev = key_.exchange(0, std::memory_order_release);
     assert(prev != 0 && "unlock of unlocked runtime lock");
