@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace gort::harness {
 namespace {
@@ -107,7 +109,8 @@ class SyncJudge {
   }
 
  private:
-  static uint64_t key(uint64_t goid, uint64_t obj) { return (goid << 24) ^ obj; }
+  // A waiter: (goid, object); exact, so no two waiters share an entry.
+  static std::pair<uint64_t, uint64_t> key(uint64_t goid, uint64_t obj) { return {goid, obj}; }
 
   void report(size_t i, const char* rule, std::string why) { out_.push_back({i, rule, std::move(why)}); }
 
@@ -188,7 +191,7 @@ class SyncJudge {
   std::vector<TraceViolation>& out_;
   std::unordered_map<uint64_t, LockState> locks_;
   std::unordered_map<uint64_t, WaitGroupState> wgs_;
-  std::unordered_map<uint64_t, uint64_t> wait_began_;  // (goid, WaitGroup) -> its kSyncWait index + 1
+  std::map<std::pair<uint64_t, uint64_t>, uint64_t> wait_began_;  // (goid, WaitGroup) -> its kSyncWait index + 1
   std::unordered_map<uint64_t, OnceState> onces_;
   std::unordered_map<uint64_t, CondState> conds_;
   std::unordered_map<uint64_t, std::deque<uint64_t>> sema_queues_;
