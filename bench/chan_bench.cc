@@ -16,9 +16,8 @@
 // the reported time per iteration is wall-clock ns per Go op. Starting
 // the workers and the final wait are timed, once per run, as in Go.
 //
-// Go's grain is the ops that took about 100 us in the previous round,
-// between 1 and 10,000; here it is a fixed kGrain = 1000, which for these
-// ops of 5 to 100 ns is within Go's range and costs the same per op.
+// The grain is Go's: the ops that took about 100 us in the previous round,
+// between 1 and 10,000 (run_parallel.h's go_grain).
 //
 // The benchmarks that are a plain loop in Go (MakeChan,
 // ReceiveDataFromClosedChan) are main running the loop, in batches of kGrain

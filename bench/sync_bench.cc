@@ -8,7 +8,7 @@
 // All but the Cond ones use b.RunParallel, ported as in chan_bench.cc:
 // GOMAXPROCS x parallelism worker goroutines (parallelism 1 unless Go sets
 // it with b.SetParallelism) share b.N ops through Go's pb.Next() (a local
-// countdown, an atomic add on a shared count per grain of kGrain ops),
+// countdown, an atomic add on a shared count per grain of Go's size),
 // while main waits on a channel of one slot per worker. main alone drives
 // benchmark::State: one KeepRunningBatch step of all max_iterations ops
 // per gort::run, which starts the timer before the workers start and stops
@@ -47,7 +47,6 @@
 namespace {
 
 using gort_bench::finish;
-using gort_bench::kGrain;
 using gort_bench::PB;
 using gort_bench::run_parallel;
 
@@ -55,10 +54,22 @@ using gort_bench::run_parallel;
 // 1.19 compiles it where foo is dead afterwards (benchmarkMutex ends with
 // `_ = foo`, which is no use): the arithmetic is dropped and the empty
 // loop stays, INCQ; CMPQ $n; JL (go tool objdump of sync.test). The port is
-// that loop: the empty asm keeps i opaque, so C++ neither drops it nor
-// unrolls it into nothing.
-inline void empty_work_loop(int n) {
-  for (int i = 0; i < n; i++) asm volatile("" : "+r"(i));
+// that loop, written out on amd64 (C++ would drop it, or compile it to four
+// instructions per pass); elsewhere an empty asm keeps i opaque.
+inline void empty_work_loop(int64_t n) {
+#if defined(__x86_64__)
+  int64_t i = 0;
+  asm volatile(
+      "1:\n\t"
+      "incq %0\n\t"
+      "cmpq %1, %0\n\t"
+      "jl 1b"
+      : "+r"(i)
+      : "r"(n)
+      : "cc");
+#else
+  for (int64_t i = 0; i < n; i++) asm volatile("" : "+r"(i));
+#endif
 }
 
 // --- mutex_test.go ------------------------------------------------------------
@@ -126,10 +137,6 @@ BENCHMARK(BM_MutexWork)->UseRealTime();
 // on the heap: the same memory traffic. ClobberMemory after each pass
 // makes the stores happen, as Go's compiler does (C++ could drop stores
 // to an array nobody reads).
-//
-// Go's grain for ops of about a microsecond is about 100 ops (100 us of
-// them), so the port uses 100, not kGrain: at 2 Ps the last grain of one
-// worker is run by it alone.
 void BM_MutexSpin(benchmark::State& state) {
   gort::Result r = gort::run(gort_bench::config(), [&state] {
     gort::Mutex m;
@@ -151,7 +158,7 @@ void BM_MutexSpin(benchmark::State& state) {
             benchmark::ClobberMemory();
           }
         },
-        1, 100);
+        1);
     benchmark::DoNotOptimize(acc0);
     benchmark::DoNotOptimize(acc1);
   });
@@ -280,8 +287,10 @@ void BM_Once(benchmark::State& state) {
   std::atomic<int64_t> ran{0};
   gort::Result r = gort::run(gort_bench::config(), [&state, &ran] {
     gort::Once once;
-    run_parallel(state, [&once, &ran](PB& pb) {
-      while (pb.next()) once.call([&ran] { ran.fetch_add(1, std::memory_order_relaxed); });
+    // Go's f is made once, outside the workers' loops.
+    auto f = [&ran] { ran.fetch_add(1, std::memory_order_relaxed); };
+    run_parallel(state, [&once, &f](PB& pb) {
+      while (pb.next()) once.call(f);
     });
   });
   finish(state, r, ran.load() != 1 ? "f ran " + std::to_string(ran.load()) + " times, not once" : "");

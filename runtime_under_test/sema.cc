@@ -205,10 +205,16 @@ uint64_t sync_object_id(Runtime& rt, const void* addr) {
 }
 #endif
 
+namespace {
+
+// The slow halves of semacquire and semrelease are out of line: their
+// frames (six saved registers) would otherwise be paid by every fast path,
+// which is one atomic.
+
+// semacquire when the count was 0: queue and park until a release.
 // The analysis cannot follow the lock into gopark, whose commit releases it.
-void semacquire(Runtime& rt, uint32_t* addr, bool lifo) GORT_NO_THREAD_SAFETY_ANALYSIS {
+[[gnu::noinline]] void semacquire_slow(Runtime& rt, uint32_t* addr, bool lifo) GORT_NO_THREAD_SAFETY_ANALYSIS {
   assert(addr != nullptr);
-  if (cansemacquire(rt, addr)) return;
   G* gp = getg();
   sudog* s = acquire_sudog(rt, getm()->p);
   s->g = gp;
@@ -234,17 +240,10 @@ void semacquire(Runtime& rt, uint32_t* addr, bool lifo) GORT_NO_THREAD_SAFETY_AN
   release_sudog(getm()->p, s);
 }
 
-void semrelease(Runtime& rt, uint32_t* addr, bool handoff) {
+// semrelease when root had waiters after the increment: wake the first
+// waiter on addr, if it is still there.
+[[gnu::noinline]] void semrelease_slow(Runtime& rt, SemaRoot& root, uint32_t* addr, bool handoff) {
   assert(addr != nullptr);
-  SemaRoot& root = semroot(rt.semtable, addr);
-  // Mutant sema-release-reads-nwait-first: nwait is read before the
-  // increment, so an acquirer on another M that looked at *addr in
-  // between parks unseen: a lost wake-up.
-  const bool nwait_first = mutant_active(rt, Mutant::kSemaReleaseReadsNwaitFirst);
-  // coverage-excluded-next: the mutants build only: mutant sema-release-reads-nwait-first
-  const uint32_t early_nwait = nwait_first ? root.nwait.load() : 0;
-  word_add(addr, 1);
-  if ((nwait_first ? early_nwait : root.nwait.load()) == 0) return;
   root.lock.lock();
   if (root.nwait.load() == 0) {
     // Somebody else took the semaphore and decremented nwait.
@@ -270,6 +269,28 @@ void semrelease(Runtime& rt, uint32_t* addr, bool handoff) {
   const bool yield = s->handoff;
   goready(s->g, 0);
   if (yield) goyield();
+}
+
+}  // namespace
+
+void semacquire(Runtime& rt, uint32_t* addr, bool lifo) {
+  assert(addr != nullptr);
+  if (cansemacquire(rt, addr)) return;
+  semacquire_slow(rt, addr, lifo);
+}
+
+void semrelease(Runtime& rt, uint32_t* addr, bool handoff) {
+  assert(addr != nullptr);
+  SemaRoot& root = semroot(rt.semtable, addr);
+  // Mutant sema-release-reads-nwait-first: nwait is read before the
+  // increment, so an acquirer on another M that looked at *addr in
+  // between parks unseen: a lost wake-up.
+  const bool nwait_first = mutant_active(rt, Mutant::kSemaReleaseReadsNwaitFirst);
+  // coverage-excluded-next: the mutants build only: mutant sema-release-reads-nwait-first
+  const uint32_t early_nwait = nwait_first ? root.nwait.load() : 0;
+  word_add(addr, 1);
+  if ((nwait_first ? early_nwait : root.nwait.load()) == 0) return;
+  semrelease_slow(rt, root, addr, handoff);
 }
 
 // --- notify lists (Go's notifyList*): the list's lock is the semaphore
@@ -406,25 +427,32 @@ namespace {
 
 rt::G* sync_goroutine(const char* what) { return rt::goroutine_or_abort(what, "use sync objects only inside a run"); }
 
-// A semaphore operation is a step in sim builds, where the sync package's
-// every atomic is one too (sync_point). In os builds the sync package's
-// operations are plain atomics, as Go's, and count no steps; a goroutine
-// that parks on a semaphore counts at its switch.
-inline void sema_step(rt::Runtime& rt) {
-  if constexpr (platform::kSimulated) rt::count_step(rt);
+// A semaphore operation's entry. In sim builds it is a step, as the sync
+// package's every atomic is (sync_point). In os builds the sync package's
+// operations are plain atomics, as Go's, and count no steps (a goroutine
+// that parks on a semaphore counts at its switch); but it honours sysmon's
+// request to yield, as Go's semacquire1 and semrelease1 do at their
+// prologue: a loop of releases and acquires that never parks must not
+// keep a runnable goroutine off its P for the whole run.
+inline void sema_entry(rt::G* gp) {
+  if constexpr (platform::kSimulated) {
+    rt::count_step(*gp->rt);
+  } else {
+    rt::check_preempt(gp);
+  }
 }
 
 }  // namespace
 
 void semacquire(uint32_t* addr, bool lifo) {
   rt::G* gp = sync_goroutine("a semaphore acquire");
-  sema_step(*gp->rt);
+  sema_entry(gp);
   rt::semacquire(*gp->rt, addr, lifo);
 }
 
 void semrelease(uint32_t* addr, bool handoff) {
   rt::G* gp = sync_goroutine("a semaphore release");
-  sema_step(*gp->rt);
+  if constexpr (platform::kSimulated) rt::count_step(*gp->rt);
   rt::semrelease(*gp->rt, addr, handoff);
 }
 

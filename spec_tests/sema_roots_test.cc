@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 
 #include "gort/sema.h"
@@ -51,5 +52,31 @@ void sharing_a_root_program() {
 }
 
 TEST(SemaTest, AddressesSharingARootKeepTheirOwnQueues) { spec::expect_ok(sharing_a_root_program); }
+
+// Go's semacquire1 is preemptible at its prologue, so a goroutine that
+// releases and re-acquires a semaphore forever, never parking, still lets
+// another runnable goroutine onto its P once sysmon asks. (Go's
+// BenchmarkSemaSyntBlock depends on it: its blocker goroutine must get to
+// run while the workers loop.) One P: without the preemption check main's
+// loop never ends, and ctest's timeout fails the test.
+TEST(SemaTest, AGoroutineLoopingOnASemaphoreIsPreempted) {
+  if (spec::kSim) {
+    GTEST_SKIP() << "os builds only: in sim a semaphore's fast path is a step, not a preemption point (the chooser "
+                    "preempts at the sync package's points), and this loop would run out of steps";
+  }
+  gort::Config cfg;
+  cfg.procs = 1;
+  std::atomic<bool> ran{false};
+  gort::Result r = gort::run(cfg, [&ran] {
+    gort::go([&ran] { ran.store(true); });
+    uint32_t sema = 0;
+    while (!ran.load()) {
+      gort::detail::semrelease(&sema, /*handoff=*/false);
+      gort::detail::semacquire(&sema, /*lifo=*/false);
+    }
+  });
+  EXPECT_EQ(r.exit_status, 0) << r.output;
+  EXPECT_TRUE(ran.load());
+}
 
 }  // namespace

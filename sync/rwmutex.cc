@@ -11,13 +11,12 @@ namespace gort {
 
 using sync_internal::mutant_active;
 
-void RWMutex::rlock() {
+// rlock found a writer pending (the count negative): wait until it
+// unlocks (it counted this reader in).
+void RWMutex::rlock_slow() {
   // Mutant rwmutex-reader-ignores-writer: a pending writer does not keep new readers out.
-  if (reader_count_.add(1) < 0 && !mutant_active(Mutant::kRWMutexReaderIgnoresWriter)) {
-    // A writer is pending: wait until it unlocks (it counted this reader in).
-    detail::semacquire(&reader_sem_, /*lifo=*/false);
-  }
-  detail::sync_trace(EventKind::kSyncAcquire, this, 0, kSyncRead);
+  if (mutant_active(Mutant::kRWMutexReaderIgnoresWriter)) return;
+  detail::semacquire(&reader_sem_, /*lifo=*/false);
 }
 
 bool RWMutex::try_rlock() {
@@ -29,12 +28,6 @@ bool RWMutex::try_rlock() {
       return true;
     }
   }
-}
-
-void RWMutex::runlock() {
-  detail::sync_trace(EventKind::kSyncRelease, this, 0, kSyncRead);
-  const int32_t r = reader_count_.add(-1);
-  if (r < 0) runlock_slow(r);
 }
 
 void RWMutex::runlock_slow(int32_t r) {

@@ -154,9 +154,17 @@ class RWMutex final : public Locker {
   void lock() override;
   bool try_lock();
   void unlock() override;
-  void rlock();
+  // rlock and runlock's fast paths (one atomic add) are inline, as Go's.
+  void rlock() {
+    if (reader_count_.add(1) < 0) rlock_slow();
+    detail::sync_trace(EventKind::kSyncAcquire, this, 0, kSyncRead);
+  }
   bool try_rlock();
-  void runlock();
+  void runlock() {
+    detail::sync_trace(EventKind::kSyncRelease, this, 0, kSyncRead);
+    const int32_t r = reader_count_.add(-1);
+    if (r < 0) runlock_slow(r);
+  }
   // Go's RLocker: a Locker whose lock and unlock are rlock and runlock.
   Locker& rlocker() { return rlocker_; }
 
@@ -172,6 +180,7 @@ class RWMutex final : public Locker {
    private:
     RWMutex* rw_;
   };
+  void rlock_slow();
   void runlock_slow(int32_t r);
 
   Mutex w_;                                 // held by a writer while it writes or waits for readers
@@ -213,15 +222,21 @@ class Once {
 
   template <class F>
   void call(F&& f) {
-    if (done_.load() != 0) {
+    if (done_.load() != 0) [[likely]] {
       detail::sync_trace(EventKind::kSyncOnce, this, 0, kOnceDone);
       return;
     }
-    auto run_f = [&f] { std::forward<F>(f)(); };
-    call_slow([](void* p) { (*static_cast<decltype(run_f)*>(p))(); }, &run_f);
+    call_first<F>(f);
   }
 
  private:
+  // Out of line, so that the fast path (one load) does not materialise f's
+  // closure for the slow one on every call.
+  template <class F>
+  [[gnu::noinline]] void call_first(F& f) {
+    auto run_f = [&f] { std::forward<F>(f)(); };
+    call_slow([](void* p) { (*static_cast<decltype(run_f)*>(p))(); }, &run_f);
+  }
   void call_slow(void (*fn)(void*), void* arg);
   detail::SyncWord<uint32_t> done_;
   Mutex m_;
