@@ -9,6 +9,7 @@
 #define GORT_HARNESS_SCENARIO_H
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,10 @@ struct Scenario {
   const char* name;
   const char* tags;  // space-separated: what it exercises
   const char* what;  // one line for `gort list`
-  void (*program)();
+  // The goroutine program: main of each run. Any callable (a user's
+  // lambda may capture); it is called once per run, from the run's main
+  // goroutine, and must leave nothing behind that the next run sees.
+  std::function<void()> program;
   Expectation expect;
   size_t stack_size = 64 * 1024;
   // The fault plan gort check runs it under (harness/strategy/fault_plan.h

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <cassert>
 #include <cerrno>
 #include <cinttypes>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 
@@ -38,25 +40,62 @@ RunOutcome replay_decisions(const RunSpec& spec, const std::vector<Decision>& de
   return runner ? runner(again) : run_scenario_once(again);
 }
 
-void print_trace_tail(const std::vector<TraceEntry>& trace, size_t lines) {
+// The report as it is made: kept in a string, and printed at once when
+// asked, so that a long shrink shows its header first.
+class ReportText {
+ public:
+  explicit ReportText(bool print) : print_(print) {}
+  [[gnu::format(printf, 2, 3)]] void add(const char* format, ...) {
+    char line[512];
+    va_list args;
+    va_start(args, format);
+    const int n = vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    assert(n >= 0);
+    if (static_cast<size_t>(n) < sizeof line) {
+      add_text(line);
+      return;
+    }
+    std::string long_line(static_cast<size_t>(n) + 1, '\0');
+    va_start(args, format);
+    vsnprintf(long_line.data(), long_line.size(), format, args);
+    va_end(args);
+    long_line.pop_back();
+    add_text(long_line);
+  }
+  void add_text(const std::string& text) {
+    text_ += text;
+    if (print_) fputs(text.c_str(), stdout);
+  }
+  std::string take() { return std::move(text_); }
+
+ private:
+  bool print_;
+  std::string text_;
+};
+
+void add_trace_tail(ReportText& out, const std::vector<TraceEntry>& trace, size_t lines) {
   size_t from = trace.size() > lines ? trace.size() - lines : 0;
-  printf("last %zu steps of the trace:\n", trace.size() - from);
-  for (size_t i = from; i < trace.size(); i++) printf("  %s\n", render(trace[i]).c_str());
+  out.add("last %zu steps of the trace:\n", trace.size() - from);
+  for (size_t i = from; i < trace.size(); i++) out.add_text("  " + render(trace[i]) + "\n");
 }
 
 }  // namespace
 
-std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const ReportOptions& options) {
+FailureReport make_failure_report(const RunSpec& spec, const RunOutcome& outcome, const ReportOptions& options) {
+  assert(spec.scenario != nullptr);
   const Scenario& s = *spec.scenario;
-  printf("FAIL %s (seed %" PRIu64 ", strategy %s", s.name, spec.seed, strategy_name(spec.strategy));
-  if (spec.strategy == StrategyKind::kPct) printf(", depth %u", spec.depth);
-  if (spec.procs != 1) printf(", procs %u", spec.procs);
-  if (!spec.faults.empty()) printf(", faults %s", spec.faults.to_string().c_str());
-  printf("): %s\n", outcome.verdict.c_str());
+  FailureReport report;
+  ReportText out(options.print);
+  out.add("FAIL %s (seed %" PRIu64 ", strategy %s", s.name, spec.seed, strategy_name(spec.strategy));
+  if (spec.strategy == StrategyKind::kPct) out.add(", depth %u", spec.depth);
+  if (spec.procs != 1) out.add(", procs %u", spec.procs);
+  if (!spec.faults.empty()) out.add(", faults %s", spec.faults.to_string().c_str());
+  out.add("): %s\n", outcome.verdict.c_str());
   if (!outcome.faults_fired.empty()) {
-    printf("faults fired:");
-    for (const FiredFault& f : outcome.faults_fired) printf(" %s@%" PRIu64, fault_site_name(f.site), f.step);
-    printf("\n");
+    out.add("faults fired:");
+    for (const FiredFault& f : outcome.faults_fired) out.add(" %s@%" PRIu64, fault_site_name(f.site), f.step);
+    out.add("\n");
   }
 
   // Shrink the schedule while it still fails the same way.
@@ -75,36 +114,44 @@ std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const
     if (sr.stats.input_failed) {
       decisions = sr.decisions;
       shrunk_run = replay_decisions(spec, decisions, options.runner);
-      printf(
+      out.add(
           "shrunk: %zu -> %zu non-default decisions (%zu -> %zu preemptions, %zu -> %zu faults) in %u replays, "
           "%.1f s\n",
           sr.stats.nonzero_before, sr.stats.nonzero_after, sr.stats.preemptions_before, sr.stats.preemptions_after,
           sr.stats.faults_before, sr.stats.faults_after, sr.stats.calls, sr.stats.seconds);
       if (sr.stats.time_limit_reached) {
-        printf("shrink cut short at its %.1f s limit (--shrink-seconds): the schedule below is the best found so far\n",
-               options.shrink_seconds);
+        out.add(
+            "shrink cut short at its %.1f s limit (--shrink-seconds): the schedule below is the best found so far\n",
+            options.shrink_seconds);
       } else if (sr.stats.call_limit_reached) {
-        printf("shrink cut short at its %u-replay limit: the schedule below is the best found so far\n",
-               options.shrink_calls);
+        out.add("shrink cut short at its %u-replay limit: the schedule below is the best found so far\n",
+                options.shrink_calls);
       }
     } else {
-      printf("shrinking skipped: replaying the recorded schedule did not fail the same way (%s)\n",
-             replay_decisions(spec, decisions, options.runner).verdict.c_str());
+      out.add("shrinking skipped: replaying the recorded schedule did not fail the same way (%s)\n",
+              replay_decisions(spec, decisions, options.runner).verdict.c_str());
     }
   }
 
-  if (!shrunk_run.dump.empty()) printf("goroutine dump:\n%s\n", shrunk_run.dump.c_str());
-  print_trace_tail(shrunk_run.trace_tail, options.trace_lines);
-  printf("shrunk schedule (step: decision, non-default only):\n");
+  if (!shrunk_run.dump.empty()) out.add_text("goroutine dump:\n" + shrunk_run.dump + "\n");
+  add_trace_tail(out, shrunk_run.trace_tail, options.trace_lines);
+  out.add("shrunk schedule (step: decision, non-default only):\n");
   for (size_t i = 0, shown = 0; i < decisions.size() && shown < 40; i++) {
     if (decisions[i].chosen == 0) continue;
-    printf("  #%zu %s %u/%u\n", i, decision_kind_name(decisions[i].kind).c_str(), decisions[i].chosen, decisions[i].n);
+    char line[128];
+    snprintf(line, sizeof line, "  #%zu %s %u/%u\n", i, decision_kind_name(decisions[i].kind).c_str(),
+             decisions[i].chosen, decisions[i].n);
+    report.schedule += line;
     shown++;
   }
+  out.add_text(report.schedule);
+  report.dump = shrunk_run.dump;
+  report.decisions = decisions;
 
   if (std::string err = ensure_dir(options.out_dir); !err.empty()) {
-    printf("no replay file: %s\n", err.c_str());
-    return "";
+    out.add("no replay file: %s\n", err.c_str());
+    report.text = out.take();
+    return report;
   }
   std::string base = options.out_dir + "/" + s.name + "-seed" + std::to_string(spec.seed) +
                      (spec.procs != 1 ? "-procs" + std::to_string(spec.procs) : std::string());
@@ -122,17 +169,32 @@ std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const
   file.failure = outcome.verdict;
   std::string replay_path = base + ".replay.json";
   if (std::string err = write_replay(replay_path, file); !err.empty()) {
-    printf("no replay file: %s\n", err.c_str());
+    out.add("no replay file: %s\n", err.c_str());
     replay_path.clear();
   }
   std::string trace_path = base + ".trace.json";
   if (std::string err = write_perfetto(trace_path, shrunk_run.trace_tail); !err.empty()) {
-    printf("no timeline: %s\n", err.c_str());
+    out.add("no timeline: %s\n", err.c_str());
   } else {
-    printf("timeline (open in https://ui.perfetto.dev): %s\n", trace_path.c_str());
+    out.add("timeline (open in https://ui.perfetto.dev): %s\n", trace_path.c_str());
+    report.trace_path = trace_path;
   }
-  if (!replay_path.empty()) printf("reproduce: gort replay %s\n", replay_path.c_str());
-  return replay_path;
+  if (!replay_path.empty() && !options.reproduce.empty()) {
+    std::string command = options.reproduce;
+    if (const size_t at = command.find("{replay}"); at != std::string::npos) {
+      command.replace(at, 8, replay_path);
+    } else {
+      command += " " + replay_path;
+    }
+    out.add_text("reproduce: " + command + "\n");
+  }
+  report.replay_path = replay_path;
+  report.text = out.take();
+  return report;
+}
+
+std::string report_failure(const RunSpec& spec, const RunOutcome& outcome, const ReportOptions& options) {
+  return make_failure_report(spec, outcome, options).replay_path;
 }
 
 }  // namespace gort::harness

@@ -114,9 +114,9 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   // `gort-mutants` is seen as a user sees a failing run); elsewhere
   // Config::mutant is ignored.
   cfg.mutant = mutant_from_environment();
-  void (*program)() = spec.scenario->program;
+  const std::function<void()>& program = spec.scenario->program;
   RunOutcome out;
-  out.result = run(cfg, [&checker, program] {
+  out.result = run(cfg, [&checker, &program] {
     program();
     checker.capture_end_state();  // main returned: who is still blocked, on what
   });

@@ -1,0 +1,226 @@
+// gort/check.h and gort/check_gtest.h: a user's program, not a built-in
+// scenario, explored, shrunk, replayed; bad options and files refused in
+// one line; a crashing program a failing run the caller survives.
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "gort/check.h"
+#include "gort/check_gtest.h"
+#include "gort/gort.h"
+#include "gort/sync.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using gort::check::Options;
+using gort::check::Report;
+using gort::check::Strategy;
+
+// Two goroutines each add one to a counter; `atomic_add` picks a correct
+// add or the planted bug (a load and a store: a lost update when the other
+// goroutine's add falls in between).
+void counter_program(bool atomic_add) {
+  gort::Atomic<int> counter;
+  gort::WaitGroup wg;
+  for (int i = 0; i < 2; i++) {
+    wg.add(1);
+    gort::go([&counter, &wg, atomic_add] {
+      if (atomic_add) {
+        counter.add(1);
+      } else {
+        counter.store(counter.load() + 1);
+      }
+      wg.done();
+    });
+  }
+  wg.wait();
+  if (counter.load() != 2) gort::panic(std::string("lost update: counter is ") + std::to_string(counter.load()));
+}
+
+// Options for these tests: a fresh directory of replay files each.
+Options test_options(const std::string& name) {
+  Options o;
+  o.name = name;
+  o.runs = 300;
+  o.isolate = false;
+  o.out_dir = (fs::temp_directory_path() / ("gort-check-api-" + std::to_string(getpid()))).string();
+  o.shrink_seconds = 10;
+  return o;
+}
+
+TEST(CheckApi, FindsAPlantedLostUpdateAndItsReplayFileReproducesIt) {
+  Options o = test_options("lost-update");
+  Report r = gort::check::explore([] { counter_program(false); }, o);
+  ASSERT_EQ(r.failures.size(), 1u) << r.text();
+  const gort::check::Failure& f = r.failures.front();
+  EXPECT_EQ(f.kind, "outcome") << f.report;
+  EXPECT_NE(f.verdict.find("lost update: counter is 1"), std::string::npos) << f.verdict;
+  EXPECT_NE(f.dump.find("goroutine "), std::string::npos) << f.dump;
+  EXPECT_FALSE(f.schedule.empty()) << "a lost update needs at least one non-default decision\n" << f.report;
+  ASSERT_TRUE(fs::exists(f.replay_file)) << f.report;
+  EXPECT_LE(r.runs, o.runs);
+  EXPECT_EQ(r.runs, f.run + 1) << "the exploration stops at its first failure (max_failures 1)";
+
+  Report again = gort::check::replay([] { counter_program(false); }, f.replay_file, o);
+  EXPECT_EQ(again.runs, 1u);
+  ASSERT_EQ(again.failures.size(), 1u) << "the recorded schedule no longer loses the update";
+  EXPECT_EQ(again.failures.front().verdict, f.verdict);
+
+  // The fixed program passes the same schedule.
+  Report fixed = gort::check::replay([] { counter_program(true); }, f.replay_file, o);
+  EXPECT_TRUE(fixed.ok()) << fixed.text();
+}
+
+TEST(CheckApi, TheSameOptionsFindTheSameFailure) {
+  Options o = test_options("lost-update-twice");
+  o.shrink = false;
+  Report a = gort::check::explore([] { counter_program(false); }, o);
+  Report b = gort::check::explore([] { counter_program(false); }, o);
+  ASSERT_FALSE(a.ok());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(a.failures.front().run, b.failures.front().run);
+  EXPECT_EQ(a.failures.front().seed, b.failures.front().seed);
+  EXPECT_EQ(a.failures.front().dump, b.failures.front().dump);
+}
+
+TEST(CheckApi, ACorrectProgramPassesEveryRunAtEveryProcs) {
+  Options o = test_options("counter");
+  o.runs = 200;
+  o.procs = {1, 2};
+  Report r = gort::check::explore([] { counter_program(true); }, o);
+  EXPECT_TRUE(r.ok()) << r.text();
+  EXPECT_EQ(r.runs, 200u);
+}
+
+TEST(CheckApi, DfsEnumeratesASmallProgramToTheEnd) {
+  Options o = test_options("dfs-counter");
+  o.strategies = {Strategy::kDfs};
+  o.dfs_preemptions = 1;
+  o.runs = 100'000;
+  Report ok = gort::check::explore([] { counter_program(true); }, o);
+  EXPECT_TRUE(ok.ok()) << ok.text();
+  EXPECT_TRUE(ok.exhausted) << ok.text();
+  EXPECT_GT(ok.runs, 1u);
+  Report bug = gort::check::explore([] { counter_program(false); }, o);
+  ASSERT_EQ(bug.failures.size(), 1u) << "one preemption is enough to lose the update\n" << bug.text();
+  EXPECT_EQ(bug.failures.front().strategy, Strategy::kDfs);
+}
+
+TEST(CheckApi, ACrashingProgramIsAFailingRunAndTheCallerGoesOn) {
+  Options o = test_options("crash");
+  o.isolate = true;
+  o.runs = 3;
+  o.shrink = false;
+  Report r = gort::check::explore([] { abort(); }, o);
+  ASSERT_EQ(r.failures.size(), 1u) << r.text();
+  EXPECT_EQ(r.failures.front().kind, "crash") << r.text();
+  EXPECT_NE(r.failures.front().verdict.find("SIGABRT"), std::string::npos) << r.failures.front().verdict;
+}
+
+TEST(CheckApi, AnExpectedFatalErrorIsNotAFailure) {
+  Options o = test_options("deadlock");
+  o.runs = 20;
+  o.expect_exit_status = 2;
+  o.expect_fatal_error = "all goroutines are asleep - deadlock!";
+  Report r = gort::check::explore(
+      [] {
+        gort::Chan<int> c = gort::make_chan<int>();
+        c.recv();
+      },
+      o);
+  EXPECT_TRUE(r.ok()) << r.text();
+}
+
+TEST(CheckApi, BadOptionsAreOneLineErrorsNamingTheOption) {
+  auto message = [](Options o) {
+    try {
+      gort::check::explore([] {}, o);
+    } catch (const gort::check::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  Options o;
+  o.runs = 0;
+  EXPECT_NE(message(o).find("Options::runs and seconds"), std::string::npos) << message(o);
+  o = Options{};
+  o.procs = {0};
+  EXPECT_NE(message(o).find("Options::procs"), std::string::npos) << message(o);
+  o = Options{};
+  o.faults = "panic-at-yield:p=2";
+  EXPECT_NE(message(o).find("Options::faults"), std::string::npos) << message(o);
+  o = Options{};
+  o.name = "a/b";
+  EXPECT_NE(message(o).find("Options::name"), std::string::npos) << message(o);
+  o = Options{};
+  o.strategies = {Strategy::kRandom, Strategy::kDfs};
+  EXPECT_NE(message(o).find("kDfs"), std::string::npos) << message(o);
+  for (const std::string& m : {message(o)}) EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  EXPECT_THROW(gort::check::explore(nullptr, Options{}), gort::check::Error);
+}
+
+TEST(CheckApi, AReplayFileOfAnotherProgramOrNoneIsAnError) {
+  Options o = test_options("lost-update-other");
+  o.shrink = false;
+  Report r = gort::check::explore([] { counter_program(false); }, o);
+  ASSERT_FALSE(r.ok());
+  Options other = o;
+  other.name = "someone-else";
+  try {
+    gort::check::replay([] { counter_program(false); }, r.failures.front().replay_file, other);
+    FAIL() << "replayed another program's file";
+  } catch (const gort::check::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("records program 'lost-update-other'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(gort::check::replay([] {}, o.out_dir + "/no-such.replay.json", o), gort::check::Error);
+}
+
+TEST(CheckApi, GortReplayInTheEnvironmentReplaysInsteadOfExploring) {
+  Options o = test_options("lost-update-env");
+  o.shrink = false;
+  Report r = gort::check::explore([] { counter_program(false); }, o);
+  ASSERT_FALSE(r.ok());
+  setenv("GORT_REPLAY", r.failures.front().replay_file.c_str(), 1);
+  Report again = gort::check::explore([] { counter_program(false); }, o);
+  unsetenv("GORT_REPLAY");
+  EXPECT_EQ(again.runs, 1u);
+  ASSERT_EQ(again.failures.size(), 1u);
+  EXPECT_EQ(again.failures.front().verdict, r.failures.front().verdict);
+}
+
+// The GoogleTest helper: a failing exploration fails the test with the
+// report and the command that replays the run.
+void expect_buggy_counter_ok() {
+  Options o = test_options("unused");
+  o.name = "program";  // the helper names it after the test
+  o.shrink = false;
+  EXPECT_GORT_OK([] { counter_program(false); }, o);
+}
+
+TEST(CheckGtest, AFailingExplorationFailsTheTestWithTheReplayCommand) {
+  EXPECT_NONFATAL_FAILURE(expect_buggy_counter_ok(),
+                          "GORT_REPLAY=" + (fs::temp_directory_path() / "gort-check-api-").string());
+  EXPECT_NONFATAL_FAILURE(expect_buggy_counter_ok(),
+                          "CheckGtest.AFailingExplorationFailsTheTestWithTheReplayCommand-seed");
+  EXPECT_NONFATAL_FAILURE(expect_buggy_counter_ok(), "lost update: counter is 1");
+}
+
+TEST(CheckGtest, APassingExplorationPasses) {
+  Options o = test_options("unused");
+  o.name = "program";
+  o.runs = 50;
+  int runs_seen = 0;  // captured: the callable may capture (isolate false: same process)
+  EXPECT_GORT_OK(
+      [&runs_seen] {
+        runs_seen++;
+        counter_program(true);
+      },
+      o);
+  EXPECT_EQ(runs_seen, 50);
+}
+
+}  // namespace
