@@ -9,12 +9,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
 #include "cli/commands.h"
+#include "gort/cli.h"
 #include "mutants/mutants.h"
 
 namespace {
@@ -203,3 +206,23 @@ int cli_main(int argc, char** argv, const ScenarioList& scenarios) {
 }
 
 }  // namespace gort::cli
+
+// gort/cli.h: the public entry point, for gort's main and users' binaries.
+namespace gort {
+
+int cli_main(int argc, char** argv, const std::vector<Scenario>& scenarios) {
+  std::set<std::string_view> names;
+  for (const Scenario& s : scenarios) {
+    if (s.name == nullptr || *s.name == '\0' || !s.program) {
+      fprintf(stderr, "gort: a scenario in the list has no name or no program: give each both\n");
+      return 2;
+    }
+    if (!names.insert(s.name).second) {
+      fprintf(stderr, "gort: two scenarios are named '%s': names must be unique (replay files name them)\n", s.name);
+      return 2;
+    }
+  }
+  return cli::cli_main(argc, argv, scenarios);
+}
+
+}  // namespace gort

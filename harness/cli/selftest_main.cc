@@ -1,7 +1,7 @@
 // gort-selftest: the gort CLI over scenarios that crash and hang
 // (isolation/test_scenarios.h), so that the CLI's own tests can watch it
 // survive them end to end. Not installed; built for the tests only.
-#include "cli/commands.h"
+#include "gort/cli.h"
 #include "isolation/test_scenarios.h"
 
-int main(int argc, char** argv) { return gort::cli::cli_main(argc, argv, gort::harness::isolation_test_scenarios()); }
+int main(int argc, char** argv) { return gort::cli_main(argc, argv, gort::harness::isolation_test_scenarios()); }
