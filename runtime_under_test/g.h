@@ -53,6 +53,13 @@ struct G {
   // null once it has returned (and been destroyed) or while dead.
   const detail::ClosureOps* fn_ops = nullptr;
   void* fn = nullptr;
+  // Where the go statement that made this G was (Go's gopc): the return
+  // address into gort::go's caller and the one above it (gort::go may not
+  // be inlined), for the dump's "created by" line; zero for main.
+  uintptr_t gopc[2] = {};
+  // The Go name of the function that ran that go statement (its innermost
+  // named activation), or null: "created by" prints it when it has one.
+  const char* creator_name = nullptr;
   void* param = nullptr;  // handed from a waker to the G it readies
 
   // Channel waits: the sudogs of the current park (one per select case),

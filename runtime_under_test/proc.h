@@ -207,6 +207,15 @@ void sysmon_stop(Runtime& rt);
 // Go's goroutine dump: "goroutine N [status]:" for every live G.
 std::string goroutine_dump(const Runtime& rt);
 
+// The return address of the caller of the function whose frame pointer is
+// fp, on g's stack, into *out (0 when the frame chain does not show it): the
+// second pc of a go statement's gopc (fatal.cc walks frames the same way).
+void caller_pc(const G& g, uintptr_t fp, uintptr_t* out);
+
+// The Go name of g's innermost function activation (gort::func, a deferred
+// call, its start), or null when that one has none: a dump's "created by".
+const char* innermost_go_name(const G& g);
+
 }  // namespace gort::rt
 
 #endif  // GORT_PROC_H
