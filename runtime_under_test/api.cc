@@ -44,13 +44,12 @@ void newproc(const ClosureOps* ops, void* fn) {
   rt::Runtime& r = *gp->rt;
   rt::count_step(r);
   uint64_t newid = 0;
-  uintptr_t gopc[2] = {reinterpret_cast<uintptr_t>(__builtin_return_address(0)), 0};
-  rt::caller_pc(*gp, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), &gopc[1]);
+  uintptr_t gopc[rt::kGopcFrames];
+  rt::caller_pcs(*gp, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), gopc, rt::kGopcFrames);
   rt::systemstack([&] {
     rt::G* newg = rt::newproc1(r, ops, fn);
     newid = newg->goid;
-    newg->gopc[0] = gopc[0];
-    newg->gopc[1] = gopc[1];
+    for (int i = 0; i < rt::kGopcFrames; i++) newg->gopc[i] = gopc[i];
     newg->creator_name = rt::innermost_go_name(*gp);
     rt::runqput(r, rt::getm()->p, newg, /*next=*/true);
     // An idle P may now have work for another M (Go's newproc: wakep).

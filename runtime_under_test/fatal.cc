@@ -373,13 +373,17 @@ const char* innermost_go_name(const G& g) {
   return nullptr;
 }
 
-void caller_pc(const G& g, uintptr_t fp, uintptr_t* out) {
-  assert(out != nullptr && "caller_pc: no output");
-  *out = 0;
-  uintptr_t prev = 0;
-  uintptr_t ra = 0;
-  if (!read_record(g, fp, &prev, &ra) || prev <= fp) return;
-  if (read_record(g, prev, &prev, &ra) && !in_entry_trampoline(ra)) *out = ra;
+void caller_pcs(const G& g, uintptr_t fp, uintptr_t* out, int n) {
+  assert(out != nullptr && n > 0 && "caller_pcs: no output");
+  for (int i = 0; i < n; i++) out[i] = 0;
+  for (int i = 0; i < n; i++) {
+    uintptr_t prev = 0;
+    uintptr_t ra = 0;
+    if (!read_record(g, fp, &prev, &ra) || ra == 0 || in_entry_trampoline(ra)) return;
+    out[i] = ra;
+    if (prev <= fp) return;
+    fp = prev;
+  }
 }
 
 // The first M to claim the end returns, once it has stopped the others (see

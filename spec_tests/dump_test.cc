@@ -120,6 +120,24 @@ TEST(GoroutineDump, APanicInADeferredCallShowsTheFirstPanicsBoundary) {
   EXPECT_LT(boundary, first) << r.output;
 }
 
+// A goroutine given a Go name (gort::named) shows it for its entry frame,
+// as Go's dump shows "main.worker()": the outermost frame of each Go
+// function activation takes the activation's name.
+TEST(GoroutineDump, ANamedGoroutineShowsItsGoNameAtItsEntryFrame) {
+  static int line = 0;
+  gort::Result r = gort::run(config(false), [] {
+    gort::Chan<int> c = gort::make_chan<int>(0);
+    line = __LINE__ + 1;
+    gort::go(gort::named("main.worker", [c] { (void)c.recv(); }));
+    (void)gort::make_chan<int>(0).recv();
+  });
+  ASSERT_EQ(r.exit_status, 2) << r.output;
+  if (!symbolised(r)) GTEST_SKIP() << "no symboliser in this build";
+  EXPECT_TRUE(contains(r.output, "goroutine 2 [chan receive]:\nmain.worker()\n\t" + here(line) +
+                                     "\ncreated by main.main()\n\t" + here(line) + "\n"))
+      << r.output;
+}
+
 // Go prints at most 1000 goroutines' tracebacks here (fatal.cc); each
 // shown one is walked and symbolised, the rest are counted.
 TEST(GoroutineDump, ACrowdOfParkedGoroutinesIsWalkedUpToTheCap) {
