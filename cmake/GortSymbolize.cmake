@@ -2,8 +2,9 @@
 #
 # Frames: the runtime walks a goroutine's frame-pointer chain from its saved
 # context (or from the caller, for the goroutine printing the dump), so every
-# target keeps its frame pointers. Measured on bench/ (README, "Goroutine
-# dumps"): no benchmark moved beyond its run-to-run noise.
+# target keeps its frame pointers: user code too, since its frames are the
+# ones a dump shows. (gcc and clang omit them by default at -O2 on x86-64;
+# the cost is one register and a push/pop per non-leaf call.)
 add_compile_options(-fno-omit-frame-pointer)
 
 # Symbols: gcc's libbacktrace (libbacktrace.a and backtrace.h ship in
