@@ -49,11 +49,18 @@ int on_pcinfo(void* data, uintptr_t, const char* file, int line, const char* fun
   return 0;
 }
 
-void on_syminfo(void* data, uintptr_t pc, const char*, uintptr_t symval, uintptr_t) {
+void on_syminfo(void* data, uintptr_t pc, const char* symname, uintptr_t symval, uintptr_t) {
   auto* out = static_cast<PcInfo*>(data);
   if (symval != 0 && symval <= pc) {
     out->offset = pc - symval;
     out->has_offset = true;
+  }
+  // The physical frame's name from the symbol table, when it is a C++ one:
+  // gcc's DWARF names a function by its bare name ("operator()"), clang's by
+  // its linkage name; the symbol's demangled name is the same for both.
+  if (symname != nullptr && symname[0] == '_' && symname[1] == 'Z' && out->nframes > 0) {
+    const int i = out->nframes - 1;
+    copy_name(symname, out->names[i], PcInfo::kNameBytes);
   }
 }
 
