@@ -172,7 +172,13 @@ bool walk_goroutine(FrameWalk& w, const G& g, uintptr_t self_fp) {
 
 bool starts_with(const char* s, const char* prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
 
-bool runtime_source(const platform::SourceFrame& f) { return starts_with(f.file, GORT_RUNTIME_SOURCE_DIR); }
+// Frames a dump hides: the runtime's sources, its public headers
+// (gort::go, the closure thunks), wherever they are installed, and its own
+// tests, which reach into the runtime and so pin the names-only form
+// (park_test's dumps).
+bool runtime_source(const platform::SourceFrame& f) {
+  return starts_with(f.file, GORT_RUNTIME_SOURCE_DIR) || strstr(f.file, "/include/gort/") != nullptr;
+}
 
 // One source frame in Go's form: "function(...)\n\tfile:line +0xNN\n".
 void append_frame(std::string& out, const char* function, const platform::SourceFrame& f, uintptr_t offset,
