@@ -160,6 +160,7 @@ void walk_frames(FrameWalk& w, const G& g, uintptr_t pc, uintptr_t fp) {
 // (running on another thread, or the dump is printed from another stack:
 // the fault handler's).
 bool walk_goroutine(FrameWalk& w, const G& g, uintptr_t self_fp) {
+  assert(!g.is_g0 && w.n == 0 && "walk_goroutine: a goroutine's walk, from the start");
   if (self_fp != 0) {
     walk_frames(w, g, 0, self_fp);
     return true;
@@ -183,6 +184,7 @@ bool runtime_source(const platform::SourceFrame& f) {
 // One source frame in Go's form: "function(...)\n\tfile:line +0xNN\n".
 void append_frame(std::string& out, const char* function, const platform::SourceFrame& f, uintptr_t offset,
                   bool with_offset) {
+  assert(function != nullptr && f.file != nullptr && "append_frame: a frame without a name or file");
   out += function;
   if (strchr(function, '(') == nullptr) out += "()";
   char pos[64];
@@ -202,6 +204,7 @@ void append_frame(std::string& out, const char* function, const platform::Source
 // callee frames run that Go function. Its Frame is a local of call_frame,
 // so it lies between the callee's frame pointer and frame i's own.
 const detail::Activation* activation_in(const G& g, const FrameWalk& w, int i) {
+  assert(i >= 0 && i < w.n && "activation_in: no such frame");
   const uintptr_t lo = i > 0 ? w.fps[i - 1] : 0;
   const uintptr_t hi = w.fps[i];
   for (const detail::Activation* a = g.top_activation; a != nullptr; a = a->parent) {
@@ -217,6 +220,7 @@ const detail::Activation* activation_in(const G& g, const FrameWalk& w, int i) {
 // the runtime's (gort::go itself, when it was not inlined). f is the Go
 // name of the function that ran the go statement, when it has one.
 void append_created_by(std::string& out, const G& g, bool with_offsets) {
+  assert(!g.is_g0 && "append_created_by: g0 is made by no go statement");
   platform::PcInfo info;
   for (uintptr_t pc : g.gopc) {
     if (pc == 0 || !platform::symbolize(pc, &info)) continue;
@@ -244,6 +248,9 @@ void append_created_by(std::string& out, const G& g, bool with_offsets) {
 // functions it calls keep their own names. Without a symboliser, or with no
 // frame to show, the activation chain's names stand in.
 void traceback_on_g0(std::string& out, const G& g, uintptr_t self_fp) {
+  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  assert(!(here >= g.stack.lo && here < g.stack.hi) && "traceback_on_g0: on the goroutine's own stack");
+  (void)here;
   FrameWalk w;
   if (!platform::symbolizer_available() || !walk_goroutine(w, g, self_fp)) {
     append_activations(out, g);

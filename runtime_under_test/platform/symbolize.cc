@@ -41,6 +41,7 @@ void copy_name(const char* name, char* out, size_t cap) {
 
 int on_pcinfo(void* data, uintptr_t, const char* file, int line, const char* function) {
   auto* out = static_cast<PcInfo*>(data);
+  assert(out != nullptr && out->nframes <= PcInfo::kMaxInline && "on_pcinfo: no output");
   if (function == nullptr) return 0;  // no DWARF for this pc: nothing to say
   if (out->nframes == PcInfo::kMaxInline) return 1;
   const int i = out->nframes++;
@@ -51,6 +52,7 @@ int on_pcinfo(void* data, uintptr_t, const char* file, int line, const char* fun
 
 void on_syminfo(void* data, uintptr_t pc, const char* symname, uintptr_t symval, uintptr_t) {
   auto* out = static_cast<PcInfo*>(data);
+  assert(out != nullptr && "on_syminfo: no output");
   if (symval != 0 && symval <= pc) {
     out->offset = pc - symval;
     out->has_offset = true;
