@@ -14,6 +14,7 @@
 // Config::dump_addresses = false printing no "+0x" offsets.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "gort/gort.h"
