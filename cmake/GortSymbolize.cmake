@@ -4,8 +4,14 @@
 # context (or from the caller, for the goroutine printing the dump), so every
 # target keeps its frame pointers: user code too, since its frames are the
 # ones a dump shows. (gcc and clang omit them by default at -O2 on x86-64;
-# the cost is one register and a push/pop per non-leaf call.)
-add_compile_options(-fno-omit-frame-pointer)
+# the cost is one register and a push/pop per non-leaf call: measured in
+# bench/README, "Frame pointers".) GORT_FRAME_POINTERS=OFF builds without
+# them, and so without symbolised dumps: a walk through frames that use the
+# frame-pointer register for data would stop early or name the wrong code.
+option(GORT_FRAME_POINTERS "Keep frame pointers (goroutine dumps walk them)" ON)
+if(GORT_FRAME_POINTERS)
+  add_compile_options(-fno-omit-frame-pointer)
+endif()
 
 # Symbols: gcc's libbacktrace (libbacktrace.a and backtrace.h ship in
 # Debian's libgcc-12-dev, and in libgcc-12-dev-<arch>-cross for the cross
@@ -19,7 +25,9 @@ add_compile_options(-fno-omit-frame-pointer)
 option(GORT_SYMBOLIZE "Symbolise goroutine dumps (file:line) with gcc's libbacktrace" ON)
 set(GORT_BACKTRACE_LIB "")
 set(GORT_BACKTRACE_INCLUDE "")
-if(GORT_SYMBOLIZE)
+if(GORT_SYMBOLIZE AND NOT GORT_FRAME_POINTERS)
+  message(STATUS "gort: GORT_FRAME_POINTERS=OFF: goroutine dumps print function names only")
+elseif(GORT_SYMBOLIZE)
   execute_process(COMMAND ${CMAKE_C_COMPILER} ${CMAKE_C_COMPILER_ARG1} -print-file-name=libbacktrace.a
                   OUTPUT_VARIABLE _gort_bt_lib OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   if(_gort_bt_lib AND IS_ABSOLUTE "${_gort_bt_lib}" AND EXISTS "${_gort_bt_lib}")
