@@ -73,6 +73,16 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/gortConfig.cmake ${CMAKE_CURRENT_BINAR
 # API) and gort-os (the OS-thread runtime and sync). Relocatable: the
 # prefix is found from the .pc file's own place (lib/pkgconfig), so an
 # install with --prefix works.
+# What the runtime's archives need on a consumer's link line and compile
+# line: gcc's libbacktrace (symbolised dumps) and frame pointers.
+set(gort_pc_rt_libs "-lgort_arch")
+if(GORT_BACKTRACE_LIB)
+  string(APPEND gort_pc_rt_libs " ${GORT_BACKTRACE_LIB}")
+endif()
+set(gort_pc_cflags "")
+if(GORT_FRAME_POINTERS)
+  set(gort_pc_cflags " -fno-omit-frame-pointer")
+endif()
 set(gort_pc_check_libs "")
 if(TARGET gort_check_api)
   set(gort_pc_check_libs "-lgort_check_api -lgort_isolation -lgort_session -lgort_strategy -lgort_check -lgort_scenarios")
@@ -85,8 +95,8 @@ includedir=${prefix}/@CMAKE_INSTALL_INCLUDEDIR@
 Name: gort
 Description: gort's simulated goroutine runtime, Go's sync package and the checking API
 Version: @PROJECT_VERSION@
-Cflags: -I${includedir} -std=c++20 -DGORT_API_EVENTS=1 -DGORT_SIM_RUNTIME=1
-Libs: -L${libdir} @gort_pc_check_libs@ -lgort_sync_sim -lgort_rt_sim -lgort_arch -pthread
+Cflags: -I${includedir} -std=c++20 -DGORT_API_EVENTS=1 -DGORT_SIM_RUNTIME=1@gort_pc_cflags@
+Libs: -L${libdir} @gort_pc_check_libs@ -lgort_sync_sim -lgort_rt_sim @gort_pc_rt_libs@ -pthread
 ]=])
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/gort-os.pc.in [=[
 prefix=${pcfiledir}/../..
@@ -96,8 +106,8 @@ includedir=${prefix}/@CMAKE_INSTALL_INCLUDEDIR@
 Name: gort-os
 Description: gort's goroutine runtime on OS threads and Go's sync package
 Version: @PROJECT_VERSION@
-Cflags: -I${includedir} -std=c++20
-Libs: -L${libdir} -lgort_sync_os -lgort_rt_os -lgort_arch -pthread
+Cflags: -I${includedir} -std=c++20@gort_pc_cflags@
+Libs: -L${libdir} -lgort_sync_os -lgort_rt_os @gort_pc_rt_libs@ -pthread
 ]=])
 configure_file(${CMAKE_CURRENT_BINARY_DIR}/gort.pc.in ${CMAKE_CURRENT_BINARY_DIR}/gort.pc @ONLY)
 configure_file(${CMAKE_CURRENT_BINARY_DIR}/gort-os.pc.in ${CMAKE_CURRENT_BINARY_DIR}/gort-os.pc @ONLY)

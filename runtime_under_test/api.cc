@@ -6,6 +6,7 @@
 #include "gort/gort.h"
 #include "hchan.h"
 #include "mutant.h"
+#include "platform/symbolize.h"
 #include "proc.h"
 #include "timer.h"
 #include "yield.h"
@@ -32,6 +33,8 @@ rt::G* current_goroutine(const char* what) { return rt::goroutine_or_abort(what,
 namespace detail {
 
 Result run(const Config& config, const ClosureOps* ops, void* main) {
+  // Outside any signal handler: the fault handler's dump finds it made.
+  platform::symbolizer_warm_up();
   rt::Runtime runtime(config);
   return runtime.run(ops, main);
 }
@@ -41,9 +44,13 @@ void newproc(const ClosureOps* ops, void* fn) {
   rt::Runtime& r = *gp->rt;
   rt::count_step(r);
   uint64_t newid = 0;
+  uintptr_t gopc[rt::kGopcFrames];
+  rt::caller_pcs(*gp, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), gopc, rt::kGopcFrames);
   rt::systemstack([&] {
     rt::G* newg = rt::newproc1(r, ops, fn);
     newid = newg->goid;
+    for (int i = 0; i < rt::kGopcFrames; i++) newg->gopc[i] = gopc[i];
+    newg->creator_name = rt::innermost_go_name(*gp);
     rt::runqput(r, rt::getm()->p, newg, /*next=*/true);
     // An idle P may now have work for another M (Go's newproc: wakep).
     rt::wakep(r);

@@ -22,9 +22,11 @@
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "context.h"
 #include "defer.h"
+#include "platform/symbolize.h"
 #include "proc.h"
 
 namespace gort::rt {
@@ -59,10 +61,11 @@ const char* status_text(const G& g) {
   // coverage-excluded-end
 }
 
-// Go's traceback, one line per Go function: innermost first, "panic(...)"
-// where a panic runs deferred calls on top of the frames below it. gort
-// knows Go functions (Frames), not C++ frames, and prints no file:line.
-void append_traceback(std::string& out, const G& g) {
+// The Go function names of the G's activation chain (gort::func frames),
+// innermost first, "panic(...)" where a panic runs deferred calls on top of
+// the frames below it: the dump of a build without a symboliser, and of a
+// goroutine whose frames cannot be walked.
+void append_activations(std::string& out, const G& g) {
   int shown = 0;
   for (const detail::Activation* a = g.top_activation; a != nullptr; a = a->parent) {
     if (shown++ == kTracebackMaxFrames) {
@@ -78,6 +81,248 @@ void append_traceback(std::string& out, const G& g) {
         out += "()\n";
         break;
     }
+  }
+}
+
+// Physical frames a walk collects at most: runtime frames are among them
+// and are hidden afterwards, so more than the frames a dump shows.
+constexpr int kWalkMaxFrames = 2 * kTracebackMaxFrames;
+
+// A goroutine's physical frames, innermost first, found by following the
+// frame-pointer chain (every target is built with frame pointers:
+// cmake/GortSymbolize.cmake): pcs[i] is a pc in the function whose frame
+// pointer is fps[i]. The chain ends at the goroutine's entry trampoline,
+// whose frame pointer is zero (arch.h); every record must lie inside the
+// G's stack, above the previous one, so a broken chain ends the walk
+// instead of reading elsewhere.
+struct FrameWalk {
+  uintptr_t pcs[kWalkMaxFrames];
+  uintptr_t fps[kWalkMaxFrames];
+  int n = 0;
+};
+
+// The frame record at fp: the caller's frame pointer and the return
+// address. amd64 and arm64 keep them at fp and fp + 8; riscv64 below fp
+// (fp is the frame's top: ra at fp - 8, the caller's s0 at fp - 16).
+#if defined(__riscv)
+constexpr uintptr_t kRecordBelow = 16;
+constexpr uintptr_t kRecordPrev = 0;
+constexpr uintptr_t kRecordRa = 8;
+constexpr uintptr_t kSavedFpOffset = 0;  // s0 is slot 0 of the saved block (arch/riscv64.S)
+#elif defined(__aarch64__)
+constexpr uintptr_t kRecordBelow = 0;
+constexpr uintptr_t kRecordPrev = 0;
+constexpr uintptr_t kRecordRa = 8;
+constexpr uintptr_t kSavedFpOffset = 10 * 8;  // x29 is slot 10 (arch/arm64.S)
+#else
+constexpr uintptr_t kRecordBelow = 0;
+constexpr uintptr_t kRecordPrev = 0;
+constexpr uintptr_t kRecordRa = 8;
+constexpr uintptr_t kSavedFpOffset = 6 * 8;  // rbp is slot 6 (arch/amd64.S)
+#endif
+
+bool in_entry_trampoline(uintptr_t pc) {
+  return pc >= reinterpret_cast<uintptr_t>(gort_arch_goroutine_entry) &&
+         pc < reinterpret_cast<uintptr_t>(gort_arch_goroutine_entry_end);
+}
+
+// A frame record's fields at fp, if the record lies in g's stack.
+bool read_record(const G& g, uintptr_t fp, uintptr_t* prev, uintptr_t* ra) {
+  const uintptr_t rec = fp - kRecordBelow;
+  if (fp % sizeof(uintptr_t) != 0 || rec < g.stack.lo || rec + 16 > g.stack.hi) return false;
+  *prev = *reinterpret_cast<const uintptr_t*>(rec + kRecordPrev);
+  *ra = *reinterpret_cast<const uintptr_t*>(rec + kRecordRa);
+  return true;
+}
+
+// Follows the chain from fp, the frame pointer of the function pc is in
+// (pc 0: from the frame's caller on).
+void walk_frames(FrameWalk& w, const G& g, uintptr_t pc, uintptr_t fp) {
+  assert(g.stack.hi > g.stack.lo && "walk_frames: a G without a stack");
+  if (pc != 0 && !in_entry_trampoline(pc)) {
+    w.pcs[w.n] = pc;
+    w.fps[w.n++] = fp;
+  }
+  while (fp != 0 && w.n < kWalkMaxFrames) {
+    uintptr_t next = 0;
+    uintptr_t ra = 0;
+    if (!read_record(g, fp, &next, &ra) || ra == 0 || in_entry_trampoline(ra)) break;
+    if (next != 0 && next <= fp) break;  // callers' frames are above their callees'
+    w.pcs[w.n] = ra;
+    w.fps[w.n++] = next;
+    fp = next;
+  }
+}
+
+// The walk of a goroutine: from self_fp when it is the one printing (a
+// frame pointer of the printer on the G's own stack, 0 otherwise), from its
+// saved context when it is not running. Returns false when neither applies
+// (running on another thread, or the dump is printed from another stack:
+// the fault handler's).
+bool walk_goroutine(FrameWalk& w, const G& g, uintptr_t self_fp) {
+  assert(!g.is_g0 && w.n == 0 && "walk_goroutine: a goroutine's walk, from the start");
+  if (self_fp != 0) {
+    walk_frames(w, g, 0, self_fp);
+    return true;
+  }
+  if (load_relaxed(g.status) == Gstatus::kRunning || g.sched.sp == 0) return false;
+  if (g.sched.sp < g.stack.lo || g.sched.sp + kSavedFpOffset + 8 > g.stack.hi) return false;
+  walk_frames(w, g, g.sched.pc, *reinterpret_cast<const uintptr_t*>(g.sched.sp + kSavedFpOffset));
+  return true;
+}
+
+bool starts_with(const char* s, const char* prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+// Frames a dump hides: the runtime's sources, its public headers
+// (gort::go, the closure thunks), wherever they are installed, and its own
+// tests, which reach into the runtime and so pin the names-only form
+// (park_test's dumps).
+bool runtime_source(const platform::SourceFrame& f) {
+  return starts_with(f.file, GORT_RUNTIME_SOURCE_DIR) || strstr(f.file, "/include/gort/") != nullptr;
+}
+
+// One source frame in Go's form: "function(...)\n\tfile:line +0xNN\n".
+void append_frame(std::string& out, const char* function, const platform::SourceFrame& f, uintptr_t offset,
+                  bool with_offset) {
+  assert(function != nullptr && f.file != nullptr && "append_frame: a frame without a name or file");
+  out += function;
+  if (strchr(function, '(') == nullptr) out += "()";
+  char pos[64];
+  snprintf(pos, sizeof pos, ":%d", f.line);
+  out += "\n\t";
+  out += f.file;
+  out += pos;
+  if (with_offset) {
+    snprintf(pos, sizeof pos, " +0x%llx", static_cast<unsigned long long>(offset));
+    out += pos;
+  }
+  out += "\n";
+}
+
+// The Go function activation (gort::func, a deferred call, the goroutine's
+// start) that lives in physical frame i: the runtime's call_frame, whose
+// callee frames run that Go function. Its Frame is a local of call_frame,
+// so it lies between the callee's frame pointer and frame i's own.
+const detail::Activation* activation_in(const G& g, const FrameWalk& w, int i) {
+  assert(i >= 0 && i < w.n && "activation_in: no such frame");
+  const uintptr_t lo = i > 0 ? w.fps[i - 1] : 0;
+  const uintptr_t hi = w.fps[i];
+  for (const detail::Activation* a = g.top_activation; a != nullptr; a = a->parent) {
+    if (a->kind == detail::ActivationKind::kPanic || a->kind == detail::ActivationKind::kGoexit) continue;
+    const auto at = reinterpret_cast<uintptr_t>(a);
+    if (at > lo && at < hi) return a;
+  }
+  return nullptr;
+}
+
+// Go's last line for a goroutine made by a go statement: "created by f"
+// and the statement's position, the first of its gopc frames that is not
+// the runtime's (gort::go itself, when it was not inlined). f is the Go
+// name of the function that ran the go statement, when it has one.
+void append_created_by(std::string& out, const G& g, bool with_offsets) {
+  assert(!g.is_g0 && "append_created_by: g0 is made by no go statement");
+  platform::PcInfo info;
+  for (uintptr_t pc : g.gopc) {
+    if (pc == 0 || !platform::symbolize(pc, &info)) continue;
+    for (int k = 0; k < info.nframes; k++) {
+      const platform::SourceFrame& f = info.frames[k];
+      if (runtime_source(f)) continue;
+      out += "created by ";
+      append_frame(out, g.creator_name != nullptr ? g.creator_name : f.function, f, info.offset,
+                   with_offsets && info.has_offset);
+      return;
+    }
+  }
+}
+
+// Go's traceback: each frame of the goroutine's own code, innermost first,
+// as "function\n\tfile:line +0xNN", ending at its entry function. Frames of
+// the runtime's sources are hidden, as Go hides runtime.* frames, except
+// gopanic, shown as Go's "panic(...)" where it is not the first frame (Go's
+// showfuncinfo: the boundary between a panic's deferred calls and the code
+// that panicked). A physical frame's offset goes on its outermost shown
+// frame (the user's code inlined into a runtime thunk has it). The outermost frame of each Go
+// function activation (the user's callable that gort::func, a deferred call
+// or the goroutine's start ran) takes the activation's Go name when it has
+// one ("main.main", gort::named's), so that dumps read like Go's; the C++
+// functions it calls keep their own names. Without a symboliser, or with no
+// frame to show, the activation chain's names stand in.
+void traceback_on_g0(std::string& out, const G& g, uintptr_t self_fp) {
+  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  assert(!(here >= g.stack.lo && here < g.stack.hi) && "traceback_on_g0: on the goroutine's own stack");
+  (void)here;
+  FrameWalk w;
+  if (!platform::symbolizer_available() || !walk_goroutine(w, g, self_fp)) {
+    append_activations(out, g);
+    return;
+  }
+  const bool with_offsets = g.rt == nullptr || g.rt->config.dump_addresses;
+  // First pass: which physical frames hold an activation, and how many
+  // frames each shows, so that each activation's outermost shown frame is
+  // known when it is printed.
+  const detail::Activation* held[kWalkMaxFrames];
+  uint8_t visible[kWalkMaxFrames];
+  platform::PcInfo info;
+  for (int i = 0; i < w.n; i++) {
+    held[i] = activation_in(g, w, i);
+    visible[i] = 0;
+    if (!platform::symbolize(w.pcs[i], &info)) continue;
+    for (int k = 0; k < info.nframes; k++) {
+      if (!runtime_source(info.frames[k]) || starts_with(info.frames[k].function, "gort::rt::gopanic(")) visible[i]++;
+    }
+  }
+  int shown = 0;
+  for (int i = 0; i < w.n && shown <= kTracebackMaxFrames; i++) {
+    if (visible[i] == 0 || !platform::symbolize(w.pcs[i], &info)) continue;
+    // The activation whose Go function this frame's code is part of: the
+    // next one outward, unless a shown frame comes first.
+    const detail::Activation* owner = nullptr;
+    for (int j = i + 1; j < w.n; j++) {
+      if (held[j] != nullptr) {
+        owner = held[j];
+        break;
+      }
+      if (visible[j] != 0) break;
+    }
+    int left = visible[i];
+    for (int k = 0; k < info.nframes; k++) {
+      const platform::SourceFrame& f = info.frames[k];
+      const char* name = f.function;
+      const bool is_gopanic = runtime_source(f) && starts_with(name, "gort::rt::gopanic(");
+      if (runtime_source(f) && !is_gopanic) continue;
+      const bool outermost = --left == 0;
+      if (is_gopanic) {
+        if (shown == 0) continue;
+        name = "panic(...)";
+      } else if (outermost && owner != nullptr && owner->name != nullptr) {
+        name = owner->name;
+      }
+      if (shown++ == kTracebackMaxFrames) {
+        out += "...additional frames elided...\n";
+        break;
+      }
+      append_frame(out, name, f, info.offset, with_offsets && outermost && info.has_offset);
+    }
+  }
+  if (shown == 0) {
+    append_activations(out, g);
+    return;
+  }
+  append_created_by(out, g, with_offsets);
+}
+
+// The walk and the lookups run on g0: their buffers (several KiB) need not
+// fit on a goroutine stack a panic may have nearly filled. The printing
+// goroutine's chain starts here, on its own stack.
+void append_traceback(std::string& out, const G& g) {
+  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  const uintptr_t self_fp = here >= g.stack.lo && here < g.stack.hi ? here : 0;
+  const M* mp = getm();
+  assert(mp != nullptr && "append_traceback: a dump outside a run");
+  if (getg() == mp->g0) {
+    traceback_on_g0(out, g, self_fp);
+  } else {
+    systemstack([&] { traceback_on_g0(out, g, self_fp); });
   }
 }
 
@@ -132,6 +377,27 @@ void count_stopped(Runtime& rt) {
 #endif
 
 }  // namespace
+
+const char* innermost_go_name(const G& g) {
+  assert(!g.is_g0 && "innermost_go_name: g0 runs no Go function");
+  for (const detail::Activation* a = g.top_activation; a != nullptr; a = a->parent) {
+    if (a->kind != detail::ActivationKind::kPanic && a->kind != detail::ActivationKind::kGoexit) return a->name;
+  }
+  return nullptr;
+}
+
+void caller_pcs(const G& g, uintptr_t fp, uintptr_t* out, int n) {
+  assert(out != nullptr && n > 0 && "caller_pcs: no output");
+  for (int i = 0; i < n; i++) out[i] = 0;
+  for (int i = 0; i < n; i++) {
+    uintptr_t prev = 0;
+    uintptr_t ra = 0;
+    if (!read_record(g, fp, &prev, &ra) || ra == 0 || in_entry_trampoline(ra)) return;
+    out[i] = ra;
+    if (prev <= fp) return;
+    fp = prev;
+  }
+}
 
 // The first M to claim the end returns, once it has stopped the others (see
 // above); any other M stops here. In sim the first M to end the run ends it.

@@ -38,6 +38,9 @@ class Runtime;
 // keeps its stack for the next newproc. No lock protects a G: its status
 // is the lock (only casgstatus changes it), so that with several Ms the M
 // that moves a G out of a status owns it until it sets the next.
+// Return addresses a go statement records (G::gopc).
+inline constexpr int kGopcFrames = 3;
+
 struct G {
   gort_gobuf sched{};                         // saved context while not running
   platform::StackMapping stack;               // [stack.lo, stack.hi) usable, guard below
@@ -53,6 +56,14 @@ struct G {
   // null once it has returned (and been destroyed) or while dead.
   const detail::ClosureOps* fn_ops = nullptr;
   void* fn = nullptr;
+  // Where the go statement that made this G was (Go's gopc): the return
+  // addresses of detail::newproc and of its next callers (gort::go, which
+  // may not be inlined, and calls itself for gort::named), for the dump's
+  // "created by" line; zero for main.
+  uintptr_t gopc[kGopcFrames] = {};
+  // The Go name of the function that ran that go statement (its innermost
+  // named activation), or null: "created by" prints it when it has one.
+  const char* creator_name = nullptr;
   void* param = nullptr;  // handed from a waker to the G it readies
 
   // Channel waits: the sudogs of the current park (one per select case),

@@ -207,6 +207,16 @@ void sysmon_stop(Runtime& rt);
 // Go's goroutine dump: "goroutine N [status]:" for every live G.
 std::string goroutine_dump(const Runtime& rt);
 
+// The return addresses of the function whose frame pointer is fp (on g's
+// stack) and of its callers, innermost first, into out[0..n) (0 past where
+// the frame chain ends): a go statement's gopc (fatal.cc walks frames the
+// same way for dumps).
+void caller_pcs(const G& g, uintptr_t fp, uintptr_t* out, int n);
+
+// The Go name of g's innermost function activation (gort::func, a deferred
+// call, its start), or null when that one has none: a dump's "created by".
+const char* innermost_go_name(const G& g);
+
 }  // namespace gort::rt
 
 #endif  // GORT_PROC_H

@@ -66,6 +66,13 @@ struct Config {
   // call gosched (tests that pin Go's policy exactly). Sim builds have no
   // sysmon: the chooser preempts.
   bool sysmon = true;
+  // Goroutine dumps print each frame as Go does: the function, then
+  // "\tfile:line +0xNN" (the pc's offset in its function). false: no
+  // "+0x" offsets, so the text depends on the source, not on the code a
+  // compiler made of it (tests that compare dumps across builds). Either
+  // way the same binary and seed print the same dump: no address in it
+  // depends on where the process was loaded or stacks were mapped.
+  bool dump_addresses = true;
   uint32_t mutant = 0;  // 0: none. Only builds with GORT_MUTANTS honour it (gort mutants)
 };
 
