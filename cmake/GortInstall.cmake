@@ -1,7 +1,8 @@
 # `cmake --install`: the public headers (include/gort), the libraries a
 # program needs to run on gort and to be checked by it, the gort CLI, a
 # CMake package (find_package(gort CONFIG): gort::rt_sim, gort::rt_os,
-# gort::sync_sim, gort::sync_os, gort::check, gort::cli) and pkg-config files (gort,
+# gort::sync_sim, gort::sync_os, gort::context_sim, gort::context_os,
+# gort::check, gort::cli) and pkg-config files (gort,
 # gort-os). Only include/gort is installed: the runtime's and the
 # harness' internal headers are not, and no installed target names a
 # directory that holds them. The harness' internal libraries are installed
@@ -14,9 +15,12 @@ set(GORT_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/gort)
 
 # Public headers: every layer's include/gort.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime_under_test/include/gort ${PROJECT_SOURCE_DIR}/sync/include/gort
+                  ${PROJECT_SOURCE_DIR}/context/include/gort
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 
-set(gort_public_targets gort_rt_sim gort_rt_os gort_sync_sim gort_sync_os)
+set(gort_public_targets gort_rt_sim gort_rt_os gort_sync_sim gort_sync_os gort_context_sim gort_context_os)
+set_target_properties(gort_context_sim PROPERTIES EXPORT_NAME context_sim)
+set_target_properties(gort_context_os PROPERTIES EXPORT_NAME context_os)
 set_target_properties(gort_rt_sim PROPERTIES EXPORT_NAME rt_sim)
 set_target_properties(gort_rt_os PROPERTIES EXPORT_NAME rt_os)
 set_target_properties(gort_sync_sim PROPERTIES EXPORT_NAME sync_sim)
@@ -53,7 +57,8 @@ install(EXPORT gortTargets NAMESPACE gort:: DESTINATION ${GORT_INSTALL_CMAKEDIR}
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/gortConfig.cmake.in [=[
 # gort's CMake package: find_package(gort CONFIG) gives gort::rt_sim and
 # gort::sync_sim (the simulated runtime the harness drives), gort::rt_os
-# and gort::sync_os (Go's scheduler on OS threads), gort::check (the
+# and gort::sync_os (Go's scheduler on OS threads), gort::context_sim and
+# gort::context_os (Go's context package, gort/context.h), gort::check (the
 # checking API, gort/check.h and gort/check_gtest.h; link GTest yourself
 # for the latter) and gort::cli (gort/cli.h: the gort command line over
 # your own scenarios).
@@ -96,7 +101,7 @@ Name: gort
 Description: gort's simulated goroutine runtime, Go's sync package and the checking API
 Version: @PROJECT_VERSION@
 Cflags: -I${includedir} -std=c++20 -DGORT_API_EVENTS=1 -DGORT_SIM_RUNTIME=1@gort_pc_cflags@
-Libs: -L${libdir} @gort_pc_check_libs@ -lgort_sync_sim -lgort_rt_sim @gort_pc_rt_libs@ -pthread
+Libs: -L${libdir} @gort_pc_check_libs@ -lgort_context_sim -lgort_sync_sim -lgort_rt_sim @gort_pc_rt_libs@ -pthread
 ]=])
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/gort-os.pc.in [=[
 prefix=${pcfiledir}/../..
@@ -107,7 +112,7 @@ Name: gort-os
 Description: gort's goroutine runtime on OS threads and Go's sync package
 Version: @PROJECT_VERSION@
 Cflags: -I${includedir} -std=c++20@gort_pc_cflags@
-Libs: -L${libdir} -lgort_sync_os -lgort_rt_os @gort_pc_rt_libs@ -pthread
+Libs: -L${libdir} -lgort_context_os -lgort_sync_os -lgort_rt_os @gort_pc_rt_libs@ -pthread
 ]=])
 configure_file(${CMAKE_CURRENT_BINARY_DIR}/gort.pc.in ${CMAKE_CURRENT_BINARY_DIR}/gort.pc @ONLY)
 configure_file(${CMAKE_CURRENT_BINARY_DIR}/gort-os.pc.in ${CMAKE_CURRENT_BINARY_DIR}/gort-os.pc @ONLY)

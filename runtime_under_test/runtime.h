@@ -98,7 +98,9 @@ class Runtime {
   // Timers of after(); freed to free_timers when they fire.
   std::vector<std::unique_ptr<Timer>> timer_pool GORT_GUARDED_BY(heaplock);
   Timer* free_timers GORT_GUARDED_BY(heaplock) = nullptr;  // linked through arg
-  platform::Atomic<uint64_t> next_timer_seq{1};            // relaxed: only its uniqueness matters
+  // Timers of gort/time.h's Timer and Ticker: kept until the run ends.
+  std::vector<std::unique_ptr<ApiTimer>> api_timers GORT_GUARDED_BY(heaplock);
+  platform::Atomic<uint64_t> next_timer_seq{1};  // relaxed: only its uniqueness matters
   // Defer records, carved into the Ps' pools (defer.cc).
   std::vector<std::unique_ptr<struct DeferRecord[]>> defer_chunks GORT_GUARDED_BY(heaplock);
   // Go's ncpu: the machine's CPUs in os builds; Config::procs in sim (so

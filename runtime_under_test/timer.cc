@@ -53,14 +53,34 @@ Timer* TimerHeap::pop_min() {
   return top;
 }
 
-void addtimer(Runtime& rt, P* pp, Timer* t) {
-  pp->timers_lock.lock();
-  t->seq = rt.next_timer_seq.fetch_add(1, std::memory_order_relaxed);
-  pp->timers.push(t);
-  // Read before the unlock: from then on another M may fire t, and a
-  // sleeper it readies may reuse its own timer for its next sleep.
-  const int64_t when = t->when;
-  pp->timers_lock.unlock();
+void TimerHeap::remove(Timer* t) {
+  assert(t->heap_index >= 0 && static_cast<size_t>(t->heap_index) < heap.size() && heap[t->heap_index] == t);
+  size_t i = static_cast<size_t>(t->heap_index);
+  Timer* last = heap.back();
+  heap.pop_back();
+  t->heap_index = -1;
+  if (last == t) return;
+  // last takes t's place, then moves up or down to where it belongs.
+  while (i > 0 && before(last, heap[(i - 1) / 2])) {
+    place(heap, i, heap[(i - 1) / 2]);
+    i = (i - 1) / 2;
+  }
+  size_t n = heap.size();
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && before(heap[child + 1], heap[child])) child++;
+    if (!before(heap[child], last)) break;
+    place(heap, i, heap[child]);
+    i = child;
+  }
+  place(heap, i, last);
+}
+
+namespace {
+
+// Go's wakeNetPoller, for a timer just added to fire at when.
+void wake_for_timer(Runtime& rt, int64_t when) {
   // Go's wakeNetPoller: an M sleeping until a later timer must wake to
   // wait for this one; with no sleeper, an idle P may need an M.
   // The wake-up is under sched.lock: once the sleeper leaves its seat
@@ -76,6 +96,48 @@ void addtimer(Runtime& rt, P* pp, Timer* t) {
   if (sleeper == nullptr) wakep(rt);
 }
 
+}  // namespace
+
+void addtimer(Runtime& rt, P* pp, Timer* t) {
+  assert(pp != nullptr && t->f != nullptr);
+  pp->timers_lock.lock();
+  t->seq = rt.next_timer_seq.fetch_add(1, std::memory_order_relaxed);
+  pp->timers.push(t);
+  // Read before the unlock: from then on another M may fire t, and a
+  // sleeper it readies may reuse its own timer for its next sleep.
+  const int64_t when = t->when;
+  pp->timers_lock.unlock();
+  wake_for_timer(rt, when);
+}
+
+bool deltimer(Runtime& rt, Timer* t) {
+  (void)rt;
+  assert(t->home != nullptr && "deltimer: a timer without a home P");
+  P* pp = t->home;
+  pp->timers_lock.lock();
+  const bool pending = t->heap_index >= 0;
+  if (pending) pp->timers.remove(t);
+  pp->timers_lock.unlock();
+  return pending;
+}
+
+bool modtimer(Runtime& rt, Timer* t, int64_t when, int64_t period) {
+  assert(t->home != nullptr && t->f != nullptr && period >= 0);
+  P* pp = t->home;
+  // Removal and re-insertion under one hold of the lock: a concurrent
+  // Stop or Reset sees the timer either before or after, never out.
+  pp->timers_lock.lock();
+  const bool pending = t->heap_index >= 0;
+  if (pending) pp->timers.remove(t);
+  t->when = when;
+  t->period = period;
+  t->seq = rt.next_timer_seq.fetch_add(1, std::memory_order_relaxed);
+  pp->timers.push(t);
+  pp->timers_lock.unlock();
+  wake_for_timer(rt, when);
+  return pending;
+}
+
 int runtimers(Runtime& rt, P* pp, int64_t now) {
   int ran = 0;
   // Mutant timers-fire-early: every pending timer counts as due.
@@ -87,7 +149,10 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
   constexpr int kMaxDue = 64;
   Timer* due[kMaxDue];
   pp->timers_lock.lock();
-  while (!pp->timers.empty() && pp->timers.next_when() <= due_by) {
+  // Under the mutant every timer is due, a ticker's next tick too: one
+  // pass fires at most the timers it started with.
+  const int limit = due_by == INT64_MAX ? static_cast<int>(pp->timers.heap.size()) : INT32_MAX;
+  while (ran < limit && !pp->timers.empty() && pp->timers.next_when() <= due_by) {
     int n = 0;
     while (n < kMaxDue && !pp->timers.empty() && pp->timers.next_when() <= due_by) due[n++] = pp->timers.pop_min();
     uint32_t pick = rt.decider.choose(Choice::kTimerOrder, static_cast<uint32_t>(n));
@@ -100,8 +165,20 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
     // Read before f runs: f may ready a sleeper, which owns its timer
     // again at once and may reset it for its next sleep.
     const bool owned_by_runtime = t->owned_by_runtime;
+    void (*f)(Runtime&, void*, int64_t) = t->f;
+    void* arg = t->arg;
+    if (t->period > 0) {
+      // A ticker goes back before f runs (Go's runtimer): its next tick is
+      // the first multiple of period after now, skipping the ticks a late
+      // run missed; past the end of time, never.
+      const int64_t delta = t->when - now;
+      const int64_t steps = 1 + (delta < 0 ? -delta / t->period : 0);
+      t->when = steps > (INT64_MAX - t->when) / t->period ? INT64_MAX : t->when + steps * t->period;
+      t->seq = rt.next_timer_seq.fetch_add(1, std::memory_order_relaxed);
+      pp->timers.push(t);
+    }
     pp->timers_lock.unlock();
-    t->f(rt, t->arg, now);
+    f(rt, arg, now);
     pp->timers_lock.lock();
     if (owned_by_runtime) {
       t->f = nullptr;

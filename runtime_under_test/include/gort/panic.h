@@ -52,6 +52,17 @@ class RuntimeError : public Error {
   std::string text_;
 };
 
+// Go's errors.New: an error that is its text (time's and context's
+// panic values and errors).
+class ErrorString : public Error {
+ public:
+  explicit ErrorString(std::string text) : text_(std::move(text)) {}
+  std::string error() const override { return text_; }
+
+ private:
+  std::string text_;
+};
+
 // A C++ exception that left a Go function, as a panic value.
 class CxxException : public Error {
  public:
