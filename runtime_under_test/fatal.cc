@@ -176,9 +176,12 @@ bool starts_with(const char* s, const char* prefix) { return strncmp(s, prefix, 
 // Frames a dump hides: the runtime's sources, its public headers
 // (gort::go, the closure thunks), wherever they are installed, and its own
 // tests, which reach into the runtime and so pin the names-only form
-// (park_test's dumps).
+// (park_test's dumps); and the C++ library's headers (std::function's and
+// std::invoke's plumbing between a caller and its callable), as Go hides
+// the runtime's frames between a go statement and its function.
 bool runtime_source(const platform::SourceFrame& f) {
-  return starts_with(f.file, GORT_RUNTIME_SOURCE_DIR) || strstr(f.file, "/include/gort/") != nullptr;
+  return starts_with(f.file, GORT_RUNTIME_SOURCE_DIR) || strstr(f.file, "/include/gort/") != nullptr ||
+         strstr(f.file, "/include/c++/") != nullptr || strstr(f.file, "/c++/v1/") != nullptr;
 }
 
 // One source frame in Go's form: "function(...)\n\tfile:line +0xNN\n".

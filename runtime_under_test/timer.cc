@@ -18,6 +18,22 @@ void place(std::vector<Timer*>& h, size_t i, Timer* t) {
   t->heap_index = static_cast<int32_t>(i);
 }
 
+// Moves the hole at i down to where t belongs (children earlier than t
+// move up into it) and puts t there.
+void sift_down(std::vector<Timer*>& h, size_t i, Timer* t) {
+  assert(i < h.size());
+  const size_t n = h.size();
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && before(h[child + 1], h[child])) child++;
+    if (!before(h[child], t)) break;
+    place(h, i, h[child]);
+    i = child;
+  }
+  place(h, i, t);
+}
+
 }  // namespace
 
 void TimerHeap::push(Timer* t) {
@@ -40,16 +56,7 @@ Timer* TimerHeap::pop_min() {
   heap.pop_back();
   top->heap_index = -1;
   if (heap.empty()) return top;
-  size_t i = 0, n = heap.size();
-  for (;;) {
-    size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(heap[child + 1], heap[child])) child++;
-    if (!before(heap[child], last)) break;
-    place(heap, i, heap[child]);
-    i = child;
-  }
-  place(heap, i, last);
+  sift_down(heap, 0, last);
   return top;
 }
 
@@ -65,16 +72,7 @@ void TimerHeap::remove(Timer* t) {
     place(heap, i, heap[(i - 1) / 2]);
     i = (i - 1) / 2;
   }
-  size_t n = heap.size();
-  for (;;) {
-    size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(heap[child + 1], heap[child])) child++;
-    if (!before(heap[child], last)) break;
-    place(heap, i, heap[child]);
-    i = child;
-  }
-  place(heap, i, last);
+  sift_down(heap, i, last);
 }
 
 namespace {
