@@ -1,4 +1,5 @@
 // The public API (include/gort/gort.h) on top of the scheduler.
+#include <cassert>
 #include <cstdio>
 #include <cstdlib>
 
@@ -171,6 +172,12 @@ void yield_point() {
 }
 
 uint64_t goid() { return current_goroutine("gort::goid")->goid; }
+
+void expect_leak() {
+  rt::G* gp = current_goroutine("gort::expect_leak");
+  assert(!gp->is_g0);
+  gp->leak_expected = true;
+}
 
 int num_goroutine() {
   // Acquire (in the sum): a goroutine counted out has done everything it

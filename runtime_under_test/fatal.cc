@@ -427,7 +427,9 @@ namespace {
   switch_to_native(&rt.m0());
 }
 
-[[noreturn]] void end_run(Runtime& rt, int status) {
+}  // namespace
+
+void end_run(Runtime& rt, int status) {
   rt.result.exit_status = status;
   if (rt.config.echo_output && !rt.result.output.empty()) {
     ssize_t ignored = write(2, rt.result.output.data(), rt.result.output.size());
@@ -448,8 +450,6 @@ namespace {
   finish_on_m0(rt);
 }
 
-}  // namespace
-
 void stop_if_ending(Runtime& rt) {
 #if defined(GORT_PLATFORM_SIM)
   (void)rt;
@@ -468,6 +468,18 @@ void stop_if_ending(Runtime& rt) {
   wait_stopped(rt, other_ms(rt) + 1, -1);  // + 1: m0 counted itself
   finish_on_m0(rt);
 #endif
+}
+
+void goroutine_dump_one(std::string& out, const G& g) {
+  assert(!g.is_g0 && "goroutine_dump_one: an M's scheduler is not a goroutine");
+  const M* mp = getm();
+  if (load_relaxed(g.status) == Gstatus::kRunning && (mp == nullptr || mp->curg != &g)) {
+    // Another M's goroutine: its frames change under us (Go prints the same).
+    append_header(out, g);
+    out += "\tgoroutine running on other thread; stack unavailable\n";
+  } else {
+    append_goroutine(out, g);
+  }
 }
 
 std::string goroutine_dump(const Runtime& rt) {
@@ -492,13 +504,7 @@ std::string goroutine_dump(const Runtime& rt) {
       continue;
     }
     if (shown > 0) out += "\n";
-    if (status == Gstatus::kRunning) {
-      // Another M's goroutine: its frames change under us (Go prints the same).
-      append_header(out, *g);
-      out += "\tgoroutine running on other thread; stack unavailable\n";
-    } else {
-      append_goroutine(out, *g);
-    }
+    goroutine_dump_one(out, *g);
     shown++;
   }
   run.allglock.unlock();

@@ -92,6 +92,9 @@ struct G {
   // Set by run_deferred for a record that takes no injected panic, read
   // and cleared by the call_frame it starts.
   bool defer_no_fault = false;
+  // gort::expect_leak: the goroutine may outlive main, blocked; the leak
+  // census lists it as expected. Cleared when it ends.
+  bool leak_expected = false;
   // Where its last completed channel operation took effect in that
   // channel's order (hchan::ops_done), for the trace; sim builds only.
   uint64_t chan_order = 0;

@@ -162,6 +162,7 @@ void stopm(Runtime& rt) {
   mput(rt, mp);
   checkdead(rt);
   rt.sched.lock.unlock();
+  if (rt.drain_over) finish_drain(rt, /*quiescent=*/true);
   trace_event(rt, EventKind::kMIdle, 0, static_cast<uint64_t>(mp->id));
   mp->quiescent = true;
   mp->park.sleep();
@@ -225,6 +226,22 @@ void newm(Runtime& rt, P* pp, bool spinning) {
 #endif
 }
 
+namespace {
+
+// Whether some P has a pending timer: an M sleeps for it, so the run is not
+// dead. can_fire: only a timer that is not at the end of time (a deadline
+// that saturated, "never", api.cc) counts. Read under no timers lock: every
+// M is idle, nobody changes a heap.
+bool any_timer_pending(const Runtime& rt, bool can_fire) {
+  assert(rt.sched.lock.held());
+  for (const auto& pp : rt.allp) {
+    if (!pp->timers.empty() && (!can_fire || pp->timers.next_when() != INT64_MAX)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void checkdead(Runtime& rt) {
   assert(rt.sched.lock.held());
   // The timer sleeper and Ms on their way to idle count as running.
@@ -240,18 +257,22 @@ void checkdead(Runtime& rt) {
   rt.allglock.unlock();
   if (runnable) fatal(rt, "checkdead: runnable g");
   // coverage-excluded-end
-  if (live_goroutines(rt) == 0) {
-    fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
-  }
   // Go returns while a timer is pending: some M sleeps for it. (If none
   // does, that is a lost timer: in sim the virtual Ms then all block and
   // the runtime deadlock is reported.)
-  if (!mutant_active(rt, Mutant::kCheckdeadIgnoresTimers)) {
-    for (const auto& pp : rt.allp) {
-      // Read under no timers lock: every M is idle, nobody changes a heap.
-      if (!pp->timers.empty()) return;
-    }
+  const bool checks_timers = !mutant_active(rt, Mutant::kCheckdeadIgnoresTimers);
+  if (rt.draining) {
+    // Main has returned: with no timer left that can fire, nothing can run
+    // again and the drain is over (stopm ends the run once it has let go of
+    // the scheduler's lock); a pending timer may still wake someone.
+    rt.drain_over = !(checks_timers && any_timer_pending(rt, /*can_fire=*/true));
+    return;
   }
+  const bool timer_pending = checks_timers && any_timer_pending(rt, /*can_fire=*/false);
+  if (live_goroutines(rt) == 0) {
+    fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
+  }
+  if (timer_pending) return;
   fatal(rt, "all goroutines are asleep - deadlock!");
 }
 

@@ -64,7 +64,12 @@ void goroutine_body(void* arg) {
   gp->fn_ops = nullptr;
   // Go's main returning is exit(0): the other goroutines are abandoned.
   // Main ending by Goexit is not: the others run on (checkdead decides).
-  if (gp == rt.main_g && !goexited) exit_run(rt, 0);
+  // With a drain (Config::drain_at_exit) main ends as by Goexit, and
+  // checkdead ends the run once nothing can run (leak.cc).
+  if (gp == rt.main_g && !goexited) {
+    if (!rt.config.drain_at_exit) exit_run(rt, 0);
+    start_drain(rt);
+  }
 }
 
 void goroutine_exit(void*) { goexit1(); }
@@ -79,6 +84,7 @@ void goexit0(G* gp) {
   mp->curg = nullptr;
   set_relaxed(gp->waitreason, WaitReason::kZero);
   gp->param = nullptr;
+  gp->leak_expected = false;
   assert(gp->eh.caught == nullptr && "a goroutine ended inside a catch handler");
   gp->eh = platform::CxxEhState{};
   platform::tsan_renew(&gp->fiber);  // its frames were abandoned at goexit

@@ -4,6 +4,7 @@
 #define GORT_PROC_H
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "context.h"
@@ -191,6 +192,17 @@ inline G* goroutine_or_abort(const char* what, const char* advice) {
 [[noreturn]] void fatal_foreign_chan(Runtime& rt);
 // Ends the run with status (main returned: 0).
 [[noreturn]] void exit_run(Runtime& rt, int status);
+// Ends a run whose end the current M has claimed (claim_run_end).
+[[noreturn]] void end_run(Runtime& rt, int status);
+
+// --- the drain after main's return and the leak census (leak.cc) ---
+// Main returned under Config::drain_at_exit: the others run on, within
+// the drain's steps. Called on main's G as it ends.
+void start_drain(Runtime& rt);
+// The drain is over: quiescent (checkdead: nothing can run, no timer
+// pending) or its steps ran out. Lists the goroutines left in
+// Result::leftover, each judged, and ends the run with exit status 0.
+[[noreturn]] void finish_drain(Runtime& rt, bool quiescent);
 // The current M is about to write the run's end into its Result (an
 // unrecovered panic's lines): os: it claims the end first, and stops here
 // if another M claimed it (fatal and exit_run claim it themselves).
@@ -204,6 +216,9 @@ void sysmon_start(Runtime& rt);
 void sysmon_stop(Runtime& rt);
 // os: a yield point found its P asked to yield (by sysmon, or because the
 // run is ending): the G yields, as Go's gopreempt_m (yield.h calls it).
+// One goroutine of a dump: its header and frames ("goroutine running on
+// other thread" for a G another M runs).
+void goroutine_dump_one(std::string& out, const G& g);
 // Go's goroutine dump: "goroutine N [status]:" for every live G.
 std::string goroutine_dump(const Runtime& rt);
 

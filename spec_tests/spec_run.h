@@ -137,6 +137,9 @@ struct Options {
   // os: one more run at this GOMAXPROCS, where Go's test sets its own
   // (0: none).
   uint32_t os_extra_procs = 0;
+  // Config::drain_at_exit and Config::drain_steps (0: the Config default).
+  bool drain = false;
+  uint64_t drain_steps = 0;
 };
 
 struct Run {
@@ -166,6 +169,8 @@ void for_each_run(const F& program, Options opt, Check check) {
       cfg.stack_pool = &stack_pool();
       cfg.mutant = gort::mutant_from_environment();  // `gort mutants` runs this suite once per mutant
       if (opt.stack_size != 0) cfg.stack_size = opt.stack_size;
+      cfg.drain_at_exit = opt.drain;
+      if (opt.drain_steps != 0) cfg.drain_steps = opt.drain_steps;
       Run run{kSim ? str("sim procs ", procs, " seed ", seed) : str("os procs ", procs), gort::run(cfg, program)};
       check(static_cast<const Run&>(run));
     }

@@ -110,6 +110,7 @@ harness::RunSpec base_spec(const harness::Scenario& s, const Options& o) {
   spec.max_steps = o.max_steps;
   spec.check_invariants = o.invariants;
   spec.depth = o.pct_depth;
+  spec.leaks = o.leaks;
   return spec;
 }
 
@@ -267,6 +268,7 @@ Report replay(std::function<void()> program, const std::string& replay_file, con
   spec.depth = f.depth;
   spec.faults = f.fault_plan;
   spec.procs = f.procs;
+  harness::parse_leak_policy(f.leaks, &spec.leaks);  // the reader accepted only the policies' names
   spec.keep_trace = true;
   Runs runs(o);
   const Clock::time_point start = Clock::now();

@@ -4,6 +4,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -73,6 +74,62 @@ TEST(CheckApi, FindsAPlantedLostUpdateAndItsReplayFileReproducesIt) {
   // The fixed program passes the same schedule.
   Report fixed = gort::check::replay([] { counter_program(true); }, f.replay_file, o);
   EXPECT_TRUE(fixed.ok()) << fixed.text();
+}
+
+// Go's classic leak: main takes the first of two results and returns; the
+// other sender blocks forever on an unbuffered channel (a buffer of two
+// is the fix).
+void first_of_two(bool buffered) {
+  gort::Chan<int> results = gort::make_chan<int>(buffered ? 2 : 0);
+  for (int i = 0; i < 2; i++) {
+    gort::go(gort::named("main.search", [results, i]() mutable { results.send(i); }));
+  }
+  (void)results.recv();
+}
+
+TEST(CheckApi, ADefiniteLeakFailsTheRunByDefaultAndItsReplayReproducesIt) {
+  Options o = test_options("first-of-two");
+  o.runs = 20;
+  Report r = gort::check::explore([] { first_of_two(false); }, o);
+  ASSERT_EQ(r.failures.size(), 1u) << r.text();
+  const gort::check::Failure& f = r.failures.front();
+  EXPECT_EQ(f.kind, "leak") << f.report;
+  EXPECT_NE(f.verdict.find("goroutine leak after main returned"), std::string::npos) << f.verdict;
+  EXPECT_NE(f.verdict.find("[chan send] on chan 1: definite leak"), std::string::npos) << f.verdict;
+  EXPECT_NE(f.dump.find("main.search"), std::string::npos) << "the dump names the leaked goroutine\n" << f.dump;
+  Report again = gort::check::replay([] { first_of_two(false); }, f.replay_file, o);
+  ASSERT_EQ(again.failures.size(), 1u) << again.text();
+  EXPECT_EQ(again.failures.front().verdict, f.verdict);
+
+  // The fix passes; so does the bug when leaks are only reported, or off.
+  EXPECT_TRUE(gort::check::explore([] { first_of_two(true); }, o).ok());
+  o.leaks = gort::LeakPolicy::kReport;
+  EXPECT_TRUE(gort::check::explore([] { first_of_two(false); }, o).ok());
+  o.leaks = gort::LeakPolicy::kOff;
+  EXPECT_TRUE(gort::check::explore([] { first_of_two(false); }, o).ok());
+}
+
+// A goroutine that may be reached by one that still runs is a possible
+// leak: the default lets it pass, kFailAll fails it.
+TEST(CheckApi, APossibleLeakFailsOnlyUnderFailAll) {
+  auto program = [] {
+    gort::Chan<int> c = gort::make_chan<int>();
+    gort::go([c]() mutable { (void)c.recv(); });
+    gort::go([c]() mutable {
+      for (;;) {
+        gort::sleep(std::chrono::milliseconds(1));
+        if (c.len() > 0) c.send(1);  // holds c: could wake the receiver
+      }
+    });
+  };
+  Options o = test_options("possible-leak");
+  o.runs = 10;
+  o.max_steps = 5'000;  // the run's budget ends the drain before the drain's own 10,000 steps
+  EXPECT_TRUE(gort::check::explore(program, o).ok());
+  o.leaks = gort::LeakPolicy::kFailAll;
+  Report r = gort::check::explore(program, o);
+  ASSERT_EQ(r.failures.size(), 1u) << r.text();
+  EXPECT_NE(r.failures.front().verdict.find("possible leak"), std::string::npos) << r.failures.front().verdict;
 }
 
 TEST(CheckApi, TheSameOptionsFindTheSameFailure) {

@@ -28,6 +28,9 @@ bool CheckingChooser::fire(FaultSite site) { return inner_->fire(site); }
 
 void CheckingChooser::event(const Event& e) {
   oracle_.on_event(e);
+  // A drain after main's return is over (Config::drain_at_exit): the run's
+  // real end, later than main's own (capture_end_state's caller).
+  if (e.kind == EventKind::kDrainEnd) capture_end_state();
   // The scheduler is about to resume a goroutine (execute): no channel lock
   // is held and no G is between two places, so the state must be whole.
   if (e.kind == EventKind::kGoRun) {

@@ -37,6 +37,24 @@ expect 2 "missing replay" -- "$gort" replay "$dir/no-such-file.json"
 one_line_error "missing replay"
 expect 2 "bad fault plan" -- "$gort" run ping-pong --faults panic-at-nowhere:p=0.5
 one_line_error "bad fault plan"
+expect 2 "bad leak policy" -- "$gort" run ping-pong --leaks sometimes
+one_line_error "bad leak policy"
+contains "$dir/err.txt" "--leaks 'sometimes': use off, report, definite or all" "bad leak policy names the choices"
+
+# The leak oracle: blocked-forever leaves a goroutine on a nil channel. By
+# default gort run reports it; --leaks definite fails the run, and the
+# replay file (which records the policy) fails alike.
+expect 0 "leak reported" -- "$gort" run blocked-forever --faults ""
+contains "$dir/out.txt" "4 goroutines left after main returned (the drain ended with nothing left to run)" "leak census"
+contains "$dir/out.txt" "[chan send (nil chan)] on a nil chan: definite leak" "leak judged definite"
+expect 1 "leak fails" -- "$gort" run blocked-forever --faults "" --leaks definite --out "$dir/leak"
+contains "$dir/out.txt" "goroutine leak after main returned: goroutine" "leak verdict"
+contains "$dir/leak/blocked-forever-seed1.replay.json" '"leaks": "definite"' "the replay file records the leak policy"
+expect 1 "leak replay" -- "$gort" replay "$dir/leak/blocked-forever-seed1.replay.json"
+contains "$dir/out.txt" "this run: goroutine leak after main returned" "the replay fails alike"
+expect 0 "leaks off" -- "$gort" run blocked-forever --faults "" --leaks off
+expect 1 "check --leaks definite" -- "$gort" check --runs 4 --procs 1 --scenarios blocked-forever,ping-pong --leaks definite -j 1
+contains "$dir/out.txt" "goroutines left blocked after main returned (--leaks=definite):" "check lists the leaks"
 expect 2 "bad strategy" -- "$gort" run ping-pong --strategy sideways
 one_line_error "bad strategy"
 expect 2 "bad shard" -- "$gort" check --runs 1 --shard 3/2

@@ -59,6 +59,11 @@ struct Row {
   uint32_t procs = 1;
   uint64_t runs = 0, random_runs = 0, pct_runs = 0, faults = 0, failures = 0, injected_panics = 0;
   uint64_t crashes = 0, timeouts = 0;
+  // The leak oracle: runs that left definite (or only possible) leaks, and
+  // the first such run's first leak.
+  uint64_t definite_leak_runs = 0, possible_leak_runs = 0;
+  uint64_t first_leak_k = std::numeric_limits<uint64_t>::max();
+  std::string first_leak;
   uint64_t first_failing_k = std::numeric_limits<uint64_t>::max();
   std::string first_failure, first_kind, replay_path;
   uint64_t first_failing_seed = 0;
@@ -77,6 +82,12 @@ struct Row {
     faults += r.faults;
     injected_panics += r.injected_panic;
     last_at = Clock::now();
+    definite_leak_runs += r.definite_leaks > 0;
+    possible_leak_runs += r.definite_leaks == 0 && r.possible_leaks > 0;
+    if (!r.first_leak.empty() && r.k < first_leak_k) {
+      first_leak_k = r.k;
+      first_leak = r.first_leak;
+    }
     if (r.ok) return;
     failures++;
     crashes += r.failure_kind == "crash";
@@ -180,6 +191,7 @@ class Check {
     progress_.update(++done_, rows_[r.scenario].scenario->name);
   }
   void report(uint32_t i);
+  void print_leaks() const;
 
   Plan plan_;
   std::vector<Row> rows_;
@@ -289,6 +301,23 @@ void Check::report(uint32_t i) {
   row.replay_path = harness::report_failure(spec, out, options);
 }
 
+// The leak oracle's findings, scenario by scenario (failures already count
+// in the table when --leaks made them failures).
+void Check::print_leaks() const {
+  const std::string policy = plan_.flags.leaks.empty() ? "report" : plan_.flags.leaks;
+  if (policy == "off") return;
+  bool any = false;
+  for (const Row& r : rows_) {
+    if (r.definite_leak_runs + r.possible_leak_runs == 0) continue;
+    if (!any) printf("\ngoroutines left blocked after main returned (--leaks=%s):\n", policy.c_str());
+    any = true;
+    printf("  %s procs=%u: definite leaks in %" PRIu64 " runs, possible only in %" PRIu64 "; seed %" PRIu64 ": %s\n",
+           r.scenario->name, r.procs, r.definite_leak_runs, r.possible_leak_runs,
+           plan_.spec_for(static_cast<uint32_t>(&r - rows_.data()), r.first_leak_k).seed, r.first_leak.c_str());
+  }
+  if (!any) printf("\nno goroutine left blocked after main returned (--leaks=%s)\n", policy.c_str());
+}
+
 int Check::summarize(double seconds, uint64_t restarts, unsigned workers) {
   progress_.finish();
   printf("%-20s %5s %7s %-11s %7s %13s %9s %12s\n", "scenario", "procs", "runs", "strategies", "faults", "inj. panics",
@@ -325,6 +354,7 @@ int Check::summarize(double seconds, uint64_t restarts, unsigned workers) {
     }
     cases.push_back(c);
   }
+  print_leaks();
   const harness::Shard& shard = plan_.shard;
   if (shard.total > 1)
     printf("shard %u of %u (seeds %" PRIu64 " + k*%u + %u)\n", shard.index, shard.total, plan_.check.first_seed,

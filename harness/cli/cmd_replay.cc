@@ -35,6 +35,7 @@ int cmd_replay(const ScenarioList& scenarios, const std::string& path, const Run
   spec.faults = f.fault_plan;
   spec.max_steps = flags.max_steps;
   spec.procs = f.procs;
+  harness::parse_leak_policy(f.leaks, &spec.leaks);  // the reader accepted only the policies' names
   spec.check_invariants = !flags.no_invariants;
   IsolatedRuns isolated(flags);
   harness::RunOutcome out = isolated.run_checked(spec);

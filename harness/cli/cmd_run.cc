@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "isolation/isolated_run.h"
+#include "scenario/leaks.h"
 #include "strategy/bounded_dfs.h"
 #include "strategy/trace.h"
 
@@ -46,6 +47,11 @@ std::string make_spec(const harness::Scenario& s, uint64_t seed, const RunFlags&
   spec->procs = flags.procs;  // 1..kMaxProcs: the flag's parser checked it
   spec->check_invariants = !flags.no_invariants;
   spec->check_every = flags.check_every;
+  const std::string leaks =
+      !flags.leaks.empty() ? flags.leaks : (spec->strategy == harness::StrategyKind::kDfs ? "off" : "report");
+  if (!harness::parse_leak_policy(leaks, &spec->leaks)) {
+    return "--leaks '" + flags.leaks + "': use off, report, definite or all";
+  }
   return "";
 }
 
@@ -94,6 +100,16 @@ int explore(harness::RunSpec spec, const RunFlags& flags) {
   return 0;
 }
 
+// The leak oracle's census of a drained run: each goroutine left, judged,
+// with its dump.
+void print_leftover(const Result& r) {
+  if (r.leftover.empty()) return;
+  printf("%zu goroutine%s left after main returned (%s):\n", r.leftover.size(), r.leftover.size() == 1 ? "" : "s",
+         r.drained ? "the drain ended with nothing left to run" : "the drain's steps ran out");
+  for (const Leftover& l : r.leftover) printf("\n%s\n%s", harness::describe_leak(l).c_str(), l.dump.c_str());
+  printf("\n");
+}
+
 }  // namespace
 
 int cmd_run(const ScenarioList& scenarios, const std::string& name, uint64_t seed, const RunFlags& flags) {
@@ -110,6 +126,7 @@ int cmd_run(const ScenarioList& scenarios, const std::string& name, uint64_t see
          s->name, seed, harness::strategy_name(spec.strategy), out.result.exit_status, out.result.goroutines_created,
          out.result.switches, out.result.steps, out.decisions.size(), out.faults_fired.size(), out.checks,
          out.trace_hash);
+  print_leftover(out.result);
   if (out.ok()) {
     printf("ok: as the scenario expects%s\n", out.result.panic.rfind("injected panic at ", 0) == 0
                                                   ? " (ended in the injected panic, which it tolerates)"

@@ -34,6 +34,10 @@ struct RunFlags {
   bool in_process = false;
   double run_timeout = 10;  // seconds one run may take in a child before it is a timeout
   uint32_t procs = 1;       // --procs: GOMAXPROCS of gort run (Config::procs)
+  // --leaks: the leak oracle's policy (gort/scenario.h LeakPolicy); not
+  // given: report, except under dfs, whose enumeration stops at main's
+  // return as Go's exit does (the drain's schedules would multiply it).
+  std::string leaks;
 };
 
 // The scenarios a gort binary knows: gort's built-in list, or the list a

@@ -91,6 +91,10 @@ void add_run_flags(CLI::App* cmd, gort::cli::RunFlags& f, bool with_strategy) {
                     "fault plan, e.g. panic-at-yield:p=0.05,clock-jump:at=3/7 (\"\" for none; default: the "
                     "scenario's own)")
         ->each([&f](const std::string&) { f.faults_given = true; });
+    cmd->add_option("--leaks", f.leaks,
+                    "after main returns, let the other goroutines run until none can, then: report (the default: "
+                    "list the goroutines left blocked, definite and possible leaks), definite (a definite leak fails "
+                    "the run), all (any leak fails it) or off (Go's exit: no drain; dfs's default)");
   }
   add_whole_number(cmd, "--max-steps,--max-switches", f.max_steps, uint64_t{1}, uint64_t{1} << 40,
                    "step budget: steps per run (switches, yield points, channel operations, ...) before it is a "

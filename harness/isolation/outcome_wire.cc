@@ -82,6 +82,16 @@ void encode_outcome(const RunOutcome& o, std::string* out) {
   w.u64(o.result.goroutines_created);
   w.u64(o.result.switches);
   w.u64(o.result.steps);
+  w.u8(o.result.drained);
+  w.u64(o.result.leftover.size());
+  for (const Leftover& l : o.result.leftover) {
+    w.u64(l.goid);
+    w.u8(static_cast<uint8_t>(l.kind));
+    w.str(l.wait_reason);
+    w.str(l.waits_on);
+    w.str(l.why);
+    w.str(l.dump);
+  }
   w.str(o.verdict);
   w.str(o.failure_kind);
   w.pods(o.decisions);
@@ -113,6 +123,21 @@ bool decode_outcome(std::string_view bytes, RunOutcome* o) {
   o->result.goroutines_created = r.u64();
   o->result.switches = r.u64();
   o->result.steps = r.u64();
+  o->result.drained = r.u8() != 0;
+  const uint64_t leftovers = r.u64();
+  o->result.leftover.clear();
+  // Each costs at least 8 bytes: a count past the bytes left is a torn message.
+  for (uint64_t i = 0; r.ok() && i < leftovers && i < bytes.size(); i++) {
+    Leftover& l = o->result.leftover.emplace_back();
+    l.goid = r.u64();
+    const uint8_t kind = r.u8();
+    l.kind = kind <= static_cast<uint8_t>(Leftover::Kind::kExpected) ? static_cast<Leftover::Kind>(kind)
+                                                                     : Leftover::Kind::kPossible;
+    l.wait_reason = r.str();
+    l.waits_on = r.str();
+    l.why = r.str();
+    l.dump = r.str();
+  }
   o->verdict = r.str();
   o->failure_kind = r.str();
   o->decisions = r.pods<Decision>();

@@ -16,6 +16,7 @@
 #include "isolation/child_process.h"
 #include "isolation/isolated_run.h"
 #include "isolation/outcome_wire.h"
+#include "scenario/leaks.h"
 
 namespace gort::harness {
 
@@ -54,6 +55,9 @@ void append_record(const RunRecord& r, std::string* out) {
   w.u32(r.faults);
   w.str(r.failure_kind);
   w.str(r.verdict);
+  w.u32(r.definite_leaks);
+  w.u32(r.possible_leaks);
+  w.str(r.first_leak);
   w.u64(static_cast<uint64_t>(r.worker_seconds * 1e9));
   w.u32(r.batch_runs);
   WireWriter frame(out);
@@ -76,6 +80,9 @@ bool take_record(std::string* inbox, RunRecord* r, bool* malformed) {
   r->faults = rd.u32();
   r->failure_kind = rd.str();
   r->verdict = rd.str();
+  r->definite_leaks = rd.u32();
+  r->possible_leaks = rd.u32();
+  r->first_leak = rd.str();
   r->worker_seconds = static_cast<double>(rd.u64()) / 1e9;
   r->batch_runs = rd.u32();
   *malformed = !rd.ok() || !rd.at_end();
@@ -100,6 +107,15 @@ RunRecord record_of(uint32_t scenario, uint64_t k, const RunSpec& spec, const Ru
   r.faults = static_cast<uint32_t>(out.faults_fired.size());
   r.failure_kind = out.failure_kind;
   r.verdict = out.verdict;
+  const LeakCount leaks = count_leaks(out.result);
+  r.definite_leaks = leaks.definite;
+  r.possible_leaks = leaks.possible;
+  for (const Leftover& l : out.result.leftover) {
+    if (l.kind != Leftover::Kind::kExpected) {
+      r.first_leak = describe_leak(l);
+      break;
+    }
+  }
   return r;
 }
 

@@ -52,6 +52,10 @@ struct RunRecord {
   bool injected_panic = false;  // ended in an injected panic (and was otherwise clean)
   uint32_t faults = 0;          // faults fired
   std::string failure_kind, verdict;
+  // The leak oracle (RunSpec::leaks): leftover goroutines of each kind,
+  // and the first leak's description (describe_leak) when there is one.
+  uint32_t definite_leaks = 0, possible_leaks = 0;
+  std::string first_leak;
   // On the last record of a batch: the batch's time in its worker, and its runs.
   double worker_seconds = 0;
   uint32_t batch_runs = 0;

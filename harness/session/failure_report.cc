@@ -163,6 +163,7 @@ FailureReport make_failure_report(const RunSpec& spec, const RunOutcome& outcome
   file.depth = spec.depth;
   file.stack_size = s.stack_size;
   file.procs = spec.procs;
+  file.leaks = leak_policy_name(spec.leaks);
   file.fault_plan = spec.faults;
   file.decisions = decisions;
   file.faults_fired = shrunk_run.faults_fired;

@@ -6,6 +6,7 @@
 #include "check/checker.h"
 #include "gort/introspect.h"
 #include "gort/mutants.h"
+#include "scenario/leaks.h"
 #include "session/run_log.h"
 #include "strategy/pct.h"
 #include "strategy/random_walk.h"
@@ -110,6 +111,7 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   cfg.stack_pool = spec.pool;
   cfg.max_steps = spec.max_steps;
   cfg.procs = spec.procs;
+  cfg.drain_at_exit = spec.leaks != LeakPolicy::kOff;
   // A mutants build's CLI runs the mutant GORT_MUTANT names (how a catch by
   // `gort-mutants` is seen as a user sees a failing run); elsewhere
   // Config::mutant is ignored.
@@ -158,6 +160,9 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
     out.failure_kind = "outcome";
     out.verdict = why;
     out.dump = r.output;
+  } else if (std::string leak = leak_verdict(r, spec.leaks, &out.dump); !leak.empty()) {
+    out.failure_kind = "leak";
+    out.verdict = leak;
   }
   if (!out.ok() || spec.keep_trace) out.trace_tail = trace.entries();
   return out;

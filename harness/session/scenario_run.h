@@ -64,6 +64,9 @@ struct RunSpec {
   // Also log every decision and the trace's tail here as the run goes
   // (session/run_log.h): what survives the run's process if it dies.
   RunLog* log = nullptr;
+  // The leak oracle (gort/scenario.h): off keeps Go's exit at main's
+  // return; otherwise the run drains and its leftover goroutines are judged.
+  LeakPolicy leaks = LeakPolicy::kOff;
 };
 
 // What happened. verdict is empty when the run did what the scenario
@@ -72,7 +75,7 @@ struct RunSpec {
 struct RunOutcome {
   Result result;
   std::string verdict;
-  // What the verdict is about: "outcome" | "invariant" | "oracle" | "budget",
+  // What the verdict is about: "outcome" | "invariant" | "oracle" | "budget" | "leak",
   // or, for a run in a child process, "crash" (it died) | "timeout".
   // "budget": the run took more than max_steps steps, or recorded more
   // than kEntriesPerStep * max_steps decisions and events.

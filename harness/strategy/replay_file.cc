@@ -137,7 +137,8 @@ std::string replay_json(const ReplayFile& f) {
   o << "  \"seed\": " << f.seed << ",\n";
   o << "  \"strategy\": " << quote(f.strategy) << ",\n";
   o << "  \"depth\": " << f.depth << ",\n";
-  o << "  \"config\": {\"stack_size\": " << f.stack_size << ", \"procs\": " << f.procs << "},\n";
+  o << "  \"config\": {\"stack_size\": " << f.stack_size << ", \"procs\": " << f.procs
+    << ", \"leaks\": " << quote(f.leaks) << "},\n";
   o << "  \"fault_plan\": " << quote(f.fault_plan.to_string()) << ",\n";
   o << "  \"decisions\": [";
   for (size_t i = 0; i < f.decisions.size(); i++) {
@@ -221,6 +222,11 @@ ReplayRead parse_replay(std::string_view text, std::string_view source) {
          (procs >= 1 || r.fail("\"config\": \"procs\": 0 is not a GOMAXPROCS (1.." + std::to_string(kMaxProcs) + ")"));
   }
   f.procs = static_cast<uint32_t>(procs);
+  if (ok && config->contains("leaks")) {
+    ok = r.string(*config, "leaks", f.leaks, "\"config\": ") &&
+         (f.leaks == "off" || f.leaks == "report" || f.leaks == "definite" || f.leaks == "all" ||
+          r.fail("\"config\": \"leaks\": " + quote(f.leaks) + " is not off, report, definite or all"));
+  }
   ok = ok && r.string(root, "fault_plan", plan_text);
   if (ok) {
     FaultPlanParse plan = FaultPlan::parse(plan_text);

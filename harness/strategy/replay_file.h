@@ -48,6 +48,10 @@ struct ReplayFile {
   uint32_t depth = 0;    // PCT's depth; DFS's preemption bound; else 0
   uint64_t stack_size = 0;
   uint32_t procs = 1;  // GOMAXPROCS of the run (Config::procs)
+  // The leak oracle's policy (gort/scenario.h leak_policy_name): whether
+  // the run drained after main returned, which its decisions depend on.
+  // Files without it were written before the oracle: "off".
+  std::string leaks = "off";
   FaultPlan fault_plan;
   std::vector<Decision> decisions;
   std::vector<FiredFault> faults_fired;

@@ -178,10 +178,11 @@ bool TraceRecorder::complete() const {
 
 const char* event_kind_name(EventKind k) {
   static constexpr const char* kNames[kEventKinds] = {
-      "go create", "run",          "park",         "ready",    "preempted", "exit",      "chan make", "chan send",
-      "chan recv", "chan close",   "select",       "panic",    "recover",   "goexit",    "yield",     "fault",
-      "api send",  "api recv",     "api select",   "m start",  "m idle",    "m wake",    "m spin",    "sema queue",
-      "sema wake", "sync acquire", "sync release", "sync add", "sync wait", "sync wake", "sync once", "sync notify"};
+      "go create", "run",       "park",       "ready",       "preempted",    "exit",         "chan make",
+      "chan send", "chan recv", "chan close", "select",      "panic",        "recover",      "goexit",
+      "yield",     "fault",     "api send",   "api recv",    "api select",   "m start",      "m idle",
+      "m wake",    "m spin",    "sema queue", "sema wake",   "sync acquire", "sync release", "sync add",
+      "sync wait", "sync wake", "sync once",  "sync notify", "drain end"};
   auto i = static_cast<size_t>(k);
   return i < kEventKinds ? kNames[i] : "?";
 }

@@ -22,9 +22,8 @@
 
 namespace gort::harness {
 
-inline constexpr int kEventKinds = 32;
-static_assert(static_cast<int>(EventKind::kSyncNotify) == kEventKinds - 1,
-              "an EventKind was added: update kEventKinds");
+inline constexpr int kEventKinds = 33;
+static_assert(static_cast<int>(EventKind::kDrainEnd) == kEventKinds - 1, "an EventKind was added: update kEventKinds");
 
 // Invariant: exactly one of event / decision is meaningful (is_decision says which).
 struct TraceEntry {

@@ -31,6 +31,8 @@
 #include <string>
 #include <vector>
 
+#include "gort/scenario.h"
+
 namespace gort::check {
 
 enum class Strategy : uint8_t {
@@ -86,10 +88,16 @@ struct Options {
   // the replay file's path in place of "{replay}" (or after the command);
   // "": no such line (replay(program, path) from code).
   std::string reproduce;
+  // The goroutine-leak oracle: after main returns the other goroutines
+  // run on until none can, and a goroutine still blocked on something no
+  // runnable goroutine can reach (a definite leak) fails the run. kFailAll
+  // fails possible leaks too; kReport and kOff never fail (kOff: Go's exit,
+  // no drain). gort::expect_leak() inside a goroutine exempts it.
+  LeakPolicy leaks = LeakPolicy::kFailDefinite;
 };
 
 struct Failure {
-  std::string kind;     // "outcome" | "invariant" | "oracle" | "budget" | "crash" | "timeout"
+  std::string kind;     // "outcome" | "invariant" | "oracle" | "budget" | "leak" | "crash" | "timeout"
   std::string verdict;  // one line: what went wrong
   uint64_t seed = 0;
   Strategy strategy = Strategy::kRandom;

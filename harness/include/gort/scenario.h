@@ -76,6 +76,19 @@ inline constexpr const char* kNoPanicFaults = "spurious-wakeup:p=0.1";
 // runs with a finite budget.
 inline constexpr uint64_t kDefaultMaxSteps = 500'000;
 
+// The goroutine-leak oracle: what a run does when main returns while other
+// goroutines are alive (gort.h Config::drain_at_exit, Result::leftover).
+enum class LeakPolicy : uint8_t {
+  kOff,           // Go's exit: main's return ends the run there; no leak is looked for
+  kReport,        // drain, then report the goroutines left; never a failure (gort check's default)
+  kFailDefinite,  // drain; a definite leak fails the run (the checking API's default)
+  kFailAll,       // drain; any leak, definite or possible, fails the run
+};
+// "off", "report", "definite", "all": gort check's --leaks and the replay
+// file's "leaks".
+const char* leak_policy_name(LeakPolicy p);
+bool parse_leak_policy(const std::string& text, LeakPolicy* out);
+
 // Throws (ending the run as a panic with `what`) when cond is false.
 void scenario_check(bool cond, const char* what);
 
@@ -89,6 +102,7 @@ void repanic_injected(const PanicValue& v);
 
 namespace gort {
 using harness::Expectation;
+using harness::LeakPolicy;
 using harness::repanic_injected;
 using harness::Scenario;
 using harness::scenario_check;

@@ -19,6 +19,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "gort/frame.h"
 #include "gort/hooks.h"
@@ -73,10 +74,44 @@ struct Config {
   // way the same binary and seed print the same dump: no address in it
   // depends on where the process was loaded or stacks were mapped.
   bool dump_addresses = true;
+  // Go's exit is immediate: when main returns, the other goroutines are
+  // abandoned wherever they are. true: main's return starts a drain
+  // instead: the other goroutines run on until none can (nothing
+  // runnable, no timer pending) or drain_steps more steps have passed;
+  // then the run ends with exit status 0 and Result::leftover lists the
+  // goroutines still alive, each judged a definite or a possible leak
+  // (the leak oracle). A goroutine that fails during the drain (a panic,
+  // a fatal error) ends the run as it would before main returned: under
+  // another schedule main would have been the slower one.
+  bool drain_at_exit = false;
+  // Steps the drain may take (0: only max_steps bounds it). A goroutine
+  // that never blocks (a ticker's loop) is cut off here.
+  uint64_t drain_steps = 10'000;
   uint32_t mutant = 0;  // 0: none. Only builds with GORT_MUTANTS honour it (gort mutants)
 };
 
 inline constexpr uint32_t kMaxProcs = 64;
+
+// A goroutine still alive when a drained run ended (Config::drain_at_exit).
+struct Leftover {
+  enum class Kind : uint8_t {
+    // Blocked on something no goroutine outside the blocked set can reach:
+    // it can never run again.
+    kDefinite,
+    // Blocked on something a goroutine that can still run (or a pending
+    // timer) may reach, or itself still runnable or asleep when the
+    // drain's steps ran out.
+    kPossible,
+    // It said so itself (gort::expect_leak): not a leak.
+    kExpected,
+  };
+  uint64_t goid = 0;
+  Kind kind = Kind::kPossible;
+  std::string wait_reason;  // Go's text ("chan receive", "select", ...); "" when runnable
+  std::string waits_on;     // what it waits on: "chan 3", "chans 2, 5", "a semaphore", "nil chan", ...
+  std::string why;          // why it is judged so, one sentence
+  std::string dump;         // its goroutine dump: "goroutine 7 [chan receive]:" and its frames
+};
 
 struct Result {
   int exit_status = 0;              // 0: main returned; 2: fatal error or panic
@@ -88,6 +123,12 @@ struct Result {
   uint64_t steps = 0;               // steps (Config::max_steps), switches included
   uint32_t procs = 0;               // the Ps the run had (Config::procs resolved)
   uint32_t ms = 0;                  // the Ms it started, the first included
+  // Config::drain_at_exit: main returned and the drain ended with nothing
+  // left that could run (false: its steps ran out, or no drain).
+  bool drained = false;
+  // Config::drain_at_exit: every goroutine alive at the drain's end, in
+  // creation order (empty without a drain, or when all had ended).
+  std::vector<Leftover> leftover;
   bool ok() const { return exit_status == 0; }
 };
 
@@ -140,6 +181,12 @@ void gosched();
 // in os builds, it does nothing. Every channel operation, select and go
 // statement is one already.
 void yield_point();
+
+// Declares that the calling goroutine is expected to outlive main, blocked
+// (a server's accept loop, a pool's idle worker): the leak oracle lists it
+// as Leftover::Kind::kExpected rather than as a leak. It holds until the
+// goroutine ends.
+void expect_leak();
 
 // The current goroutine's id (main is 1).
 uint64_t goid();

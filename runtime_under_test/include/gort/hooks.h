@@ -135,6 +135,11 @@ enum class EventKind : uint8_t {
   kSyncOnce,     // Once obj: aux = kOnceBegin, kOnceEnd (f returned or panicked) or kOnceDone (a call returns)
   kSyncNotify,   // Cond obj: a Signal (aux = 0; value = the ticket it notified, -1: none) or a Broadcast
                  // (aux = 1; value = the first ticket it did not notify), traced under the list's lock
+  // Config::drain_at_exit: the drain after main's return is over and the
+  // run ends (goid 0: the scheduler, or the goroutine that took the last
+  // step); aux = 1: nothing could run any more, 0: its steps ran out. The
+  // last event of such a run: a listener may take the end state here.
+  kDrainEnd,
 };
 
 // aux of kSyncAcquire and kSyncRelease: what obj is and how it is held.
