@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "gort/introspect.h"
 #include "isolation/child_process.h"
 #include "isolation/isolated_run.h"
 #include "isolation/outcome_wire.h"
@@ -146,6 +147,9 @@ void WorkerPool::spawn(Worker& w) {
   w.slot->started.store(0);
   w.slot->finished.store(0);
   fflush(nullptr);
+  // Each worker (and each one forked again after a crash) inherits the
+  // executable's debug information instead of reading it for its first dump.
+  introspect::prepare_dumps();
   pid_t pid = fork();
   if (pid < 0) {
     fprintf(stderr, "gort: cannot fork a worker: %s\n", strerror(errno));
