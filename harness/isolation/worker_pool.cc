@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include "gort/introspect.h"
 #include "isolation/child_process.h"
 #include "isolation/isolated_run.h"
 #include "isolation/outcome_wire.h"
@@ -147,9 +146,10 @@ void WorkerPool::spawn(Worker& w) {
   w.slot->started.store(0);
   w.slot->finished.store(0);
   fflush(nullptr);
-  // Each worker (and each one forked again after a crash) inherits the
-  // executable's debug information instead of reading it for its first dump.
-  introspect::prepare_dumps();
+  // No gort::introspect::prepare_dumps here, unlike IsolatedRunner: a worker
+  // serves many runs and reads the symbols at most once, for its first dump,
+  // in parallel with the other workers; reading them here first would cost
+  // every check, most of which print no dump at all.
   pid_t pid = fork();
   if (pid < 0) {
     fprintf(stderr, "gort: cannot fork a worker: %s\n", strerror(errno));
