@@ -7,7 +7,6 @@
 #include "gort/gort.h"
 #include "hchan.h"
 #include "mutant.h"
-#include "platform/symbolize.h"
 #include "proc.h"
 #include "timer.h"
 #include "yield.h"
@@ -34,8 +33,6 @@ rt::G* current_goroutine(const char* what) { return rt::goroutine_or_abort(what,
 namespace detail {
 
 Result run(const Config& config, const ClosureOps* ops, void* main) {
-  // Outside any signal handler: the fault handler's dump finds it made.
-  platform::symbolizer_warm_up();
   rt::Runtime runtime(config);
   return runtime.run(ops, main);
 }

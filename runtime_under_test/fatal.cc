@@ -99,7 +99,15 @@ struct FrameWalk {
   uintptr_t pcs[kWalkMaxFrames];
   uintptr_t fps[kWalkMaxFrames];
   int n = 0;
+  // pcs[0] is a faulting instruction, not a return address (its line is
+  // at pc itself, not at pc - 1).
+  bool first_is_instruction = false;
 };
+
+// What frame i's pc is, for the symboliser.
+platform::PcKind pc_kind(const FrameWalk& w, int i) {
+  return i == 0 && w.first_is_instruction ? platform::PcKind::kInstruction : platform::PcKind::kReturnAddress;
+}
 
 // The frame record at fp: the caller's frame pointer and the return
 // address. amd64 and arm64 keep them at fp and fp + 8; riscv64 below fp
@@ -155,14 +163,32 @@ void walk_frames(FrameWalk& w, const G& g, uintptr_t pc, uintptr_t fp) {
 }
 
 // The walk of a goroutine: from self_fp when it is the one printing (a
-// frame pointer of the printer on the G's own stack, 0 otherwise), from its
-// saved context when it is not running. Returns false when neither applies
-// (running on another thread, or the dump is printed from another stack:
-// the fault handler's).
-bool walk_goroutine(FrameWalk& w, const G& g, uintptr_t self_fp) {
+// frame pointer of the printer on the G's own stack, 0 otherwise), from the
+// registers the kernel saved when it faulted (fault: the claimed fault of
+// this M, when g is the G that was running then), from its saved context
+// when it is not running. Returns false when none applies (running on
+// another thread).
+//
+// A fault's walk runs after the signal handler has returned: the handler
+// only rewrote the signal context, and this runs on g0's fresh stack in an
+// ordinary thread context (runtime.cc report_signal), so symbolising here
+// is no more a risk than any fatal error's dump. The faulting G's frames
+// are intact: abandoned, not unwound, and its stack stays mapped until the
+// run ends. The frame-pointer register is only a hint (code without frame
+// pointers, the C library's, may use it for data): every record is checked
+// against g's stack as in any walk. A fault in a function's prologue,
+// before it set its frame pointer, shows that function and then its
+// caller's caller: the caller's own frame is skipped, as any
+// frame-pointer walk would.
+bool walk_goroutine(FrameWalk& w, const G& g, uintptr_t self_fp, const platform::FaultInfo* fault) {
   assert(!g.is_g0 && w.n == 0 && "walk_goroutine: a goroutine's walk, from the start");
   if (self_fp != 0) {
     walk_frames(w, g, 0, self_fp);
+    return true;
+  }
+  if (fault != nullptr && fault->pc != 0) {
+    walk_frames(w, g, fault->pc, fault->fp);
+    w.first_is_instruction = w.n > 0 && w.pcs[0] == fault->pc;
     return true;
   }
   if (load_relaxed(g.status) == Gstatus::kRunning || g.sched.sp == 0) return false;
@@ -250,12 +276,12 @@ void append_created_by(std::string& out, const G& g, bool with_offsets) {
 // one ("main.main", gort::named's), so that dumps read like Go's; the C++
 // functions it calls keep their own names. Without a symboliser, or with no
 // frame to show, the activation chain's names stand in.
-void traceback_on_g0(std::string& out, const G& g, uintptr_t self_fp) {
+void traceback_on_g0(std::string& out, const G& g, uintptr_t self_fp, const platform::FaultInfo* fault) {
   const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   assert(!(here >= g.stack.lo && here < g.stack.hi) && "traceback_on_g0: on the goroutine's own stack");
   (void)here;
   FrameWalk w;
-  if (!platform::symbolizer_available() || !walk_goroutine(w, g, self_fp)) {
+  if (!platform::symbolizer_available() || !walk_goroutine(w, g, self_fp, fault)) {
     append_activations(out, g);
     return;
   }
@@ -269,14 +295,14 @@ void traceback_on_g0(std::string& out, const G& g, uintptr_t self_fp) {
   for (int i = 0; i < w.n; i++) {
     held[i] = activation_in(g, w, i);
     visible[i] = 0;
-    if (!platform::symbolize(w.pcs[i], &info)) continue;
+    if (!platform::symbolize(w.pcs[i], &info, pc_kind(w, i))) continue;
     for (int k = 0; k < info.nframes; k++) {
       if (!runtime_source(info.frames[k]) || starts_with(info.frames[k].function, "gort::rt::gopanic(")) visible[i]++;
     }
   }
   int shown = 0;
   for (int i = 0; i < w.n && shown <= kTracebackMaxFrames; i++) {
-    if (visible[i] == 0 || !platform::symbolize(w.pcs[i], &info)) continue;
+    if (visible[i] == 0 || !platform::symbolize(w.pcs[i], &info, pc_kind(w, i))) continue;
     // The activation whose Go function this frame's code is part of: the
     // next one outward, unless a shown frame comes first.
     const detail::Activation* owner = nullptr;
@@ -316,16 +342,18 @@ void traceback_on_g0(std::string& out, const G& g, uintptr_t self_fp) {
 
 // The walk and the lookups run on g0: their buffers (several KiB) need not
 // fit on a goroutine stack a panic may have nearly filled. The printing
-// goroutine's chain starts here, on its own stack.
+// goroutine's chain starts here, on its own stack; the G this M was running
+// when it faulted starts at the fault.
 void append_traceback(std::string& out, const G& g) {
   const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   const uintptr_t self_fp = here >= g.stack.lo && here < g.stack.hi ? here : 0;
   const M* mp = getm();
   assert(mp != nullptr && "append_traceback: a dump outside a run");
+  const platform::FaultInfo* fault = mp->claimed_fault && mp->fault_g == &g ? &mp->fault : nullptr;
   if (getg() == mp->g0) {
-    traceback_on_g0(out, g, self_fp);
+    traceback_on_g0(out, g, self_fp, fault);
   } else {
-    systemstack([&] { traceback_on_g0(out, g, self_fp); });
+    systemstack([&] { traceback_on_g0(out, g, self_fp, fault); });
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "hchan.h"
+#include "platform/symbolize.h"
 #include "proc.h"
 #include "vthreads.h"
 
@@ -234,5 +235,7 @@ void run_m_question(RunMQuestion& into) {
 }
 
 std::string goroutine_dump() { return rt::goroutine_dump(current_runtime("goroutine_dump")); }
+
+void prepare_dumps() { platform::symbolizer_warm_up(); }
 
 }  // namespace gort::introspect

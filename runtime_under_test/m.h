@@ -51,6 +51,9 @@ struct M {
   // a second fault before the run ends is the process's, not the run's.
   bool claimed_fault = false;
   platform::FaultInfo fault;  // the claimed fault, for its report on g0
+  // The G that was running when it faulted (g0 when the runtime was, on a
+  // goroutine's behalf): its dump walks from fault.pc and fault.fp.
+  const G* fault_g = nullptr;
   // Counted by this M alone and summed into the Result when the run ends
   // (no shared counter on the hot path).
   uint64_t switches = 0;            // goroutines it started running (execute)

@@ -92,6 +92,7 @@ bool on_fault(const platform::FaultInfo& f, platform::FaultRedirect* to) {
   if (mp == nullptr || gp == nullptr || mp->g0 == nullptr || mp->claimed_fault) return false;
   mp->claimed_fault = true;
   mp->fault = f;
+  mp->fault_g = gp;
   // The faulting frames are abandoned: gp's context dies here, and g0's
   // stack starts afresh (the redirect writes to it from this handler).
   platform::unpoison_stack(mp->g0->stack.lo, mp->g0->stack.usable());

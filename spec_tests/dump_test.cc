@@ -10,8 +10,9 @@
 // Go's own tests of this format are crash_test.go's TestGoexitCrash-style
 // output matches and traceback_test.go; these pin the parts a harness user
 // reads: the frame of the test's own function and this file's line, for a
-// goroutine parked in a deadlock and for the goroutine that panicked, and
-// Config::dump_addresses = false printing no "+0x" offsets.
+// goroutine parked in a deadlock, for the goroutine that panicked and for
+// one that faulted, and Config::dump_addresses = false printing no "+0x"
+// offsets.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -166,6 +167,47 @@ TEST(GoroutineDump, ACrowdOfParkedGoroutinesIsWalkedUpToTheCap) {
   // 1000 shown, main among them.
   EXPECT_EQ(frames_at(r.output, "blocked_receiver(", g_receive_line, false), 999) << r.output.substr(0, 2000);
   EXPECT_TRUE(contains(r.output, "\n...2 more goroutines not shown\n")) << r.output.substr(r.output.size() - 200);
+}
+
+// A goroutine that faults (a write through a wild pointer: Go's
+// "unexpected signal during runtime execution") shows its frames with
+// file:line too, from the faulting instruction's line outward: the dump is
+// written after the signal handler has returned, on g0, and walks from the
+// registers the kernel saved.
+volatile uintptr_t g_wild_address = 8;  // from memory: the compiler cannot see the null
+int g_wild_write_line = 0;
+int g_faulter_go_line = 0;
+
+[[gnu::noinline]] void wild_write(int v) {
+  g_wild_write_line = __LINE__ + 1;
+  *reinterpret_cast<volatile int*>(g_wild_address) = v;
+  asm volatile("");  // keeps the write above from being the function's last act
+}
+
+TEST(GoroutineDump, AFaultingGoroutineShowsTheFaultsFileAndLine) {
+  gort::Result r = gort::run(config(true), [] {
+    gort::Chan<int> c = gort::make_chan<int>(0);
+    g_faulter_go_line = __LINE__ + 1;
+    gort::go([c] {
+      c.send(1);
+      wild_write(1);
+    });
+    (void)c.recv();
+    (void)c.recv();  // never: the fault ends the run
+  });
+  ASSERT_EQ(r.exit_status, 2) << r.output;
+  ASSERT_EQ(r.fatal_error, "unexpected signal during runtime execution") << r.output;
+  if (!symbolised(r)) GTEST_SKIP() << "no symboliser in this build";
+  const size_t g2 = r.output.find("goroutine 2 [running]:\n");
+  ASSERT_NE(g2, std::string::npos) << r.output;
+  const size_t end = r.output.find("\n\n", g2);
+  const std::string dump2 = r.output.substr(g2, end == std::string::npos ? std::string::npos : end + 1 - g2);
+  // The first frame is the faulting function, at the write's own line (the
+  // faulting pc itself, not the line before it).
+  const std::string first = dump2.substr(dump2.find('\n') + 1);
+  EXPECT_NE(first.find("wild_write("), std::string::npos) << r.output;
+  EXPECT_EQ(first.find("\n\t" + here(g_wild_write_line) + " +0x"), first.find('\n')) << r.output;
+  EXPECT_TRUE(contains(dump2, "created by main.main()\n\t" + here(g_faulter_go_line) + " +0x")) << r.output;
 }
 
 TEST(GoroutineDump, WithoutAddressesNoFrameHasAnOffset) {

@@ -56,6 +56,9 @@ class IsolatedRunner {
   IsolationOptions options_;
   RunFunction child_run_;
   RunLog log_;
+  // A child's run has failed: later children get the symbols read before
+  // they are forked (run()).
+  bool warm_dumps_ = false;
 };
 
 // Appends what is readable on fd to *tail, keeping its last max bytes.

@@ -162,6 +162,10 @@ void WorkerPool::spawn(Worker& w) {
   w.slot->started.store(0);
   w.slot->finished.store(0);
   fflush(nullptr);
+  // No gort::introspect::prepare_dumps here, unlike IsolatedRunner: a worker
+  // serves many runs and reads the symbols at most once, for its first dump,
+  // in parallel with the other workers; reading them here first would cost
+  // every check, most of which print no dump at all.
   pid_t pid = fork();
   if (pid < 0) {
     fprintf(stderr, "gort: cannot fork a worker: %s\n", strerror(errno));

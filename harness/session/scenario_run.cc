@@ -116,12 +116,11 @@ RunOutcome run_scenario_once(const RunSpec& spec) {
   // `gort-mutants` is seen as a user sees a failing run); elsewhere
   // Config::mutant is ignored.
   cfg.mutant = mutant_from_environment();
-  const std::function<void()>& program = spec.scenario->program;
   RunOutcome out;
-  out.result = run(cfg, [&checker, &program] {
-    program();
-    checker.capture_end_state();  // main returned: who is still blocked, on what
-  });
+  // Main returned: who is still blocked, on what. (A ScenarioMain, not a
+  // lambda here, so that dumps end goroutine 1 at the program's frame.)
+  auto capture_end_state = [](void* c) { static_cast<CheckingChooser*>(c)->capture_end_state(); };
+  out.result = run(cfg, detail::ScenarioMain{&spec.scenario->program, capture_end_state, &checker});
 
   out.decisions = recorder.decisions();
   out.faults_fired = recorder.faults_fired();

@@ -361,5 +361,43 @@ TEST(StepBudget, EveryKindOfRuntimePassIsAStep) {
   }
 }
 
+// Go's dump ends goroutine 1 at main.main in the user's file. A harness
+// run's main is the scenario's program wrapped by the session (which then
+// takes the end state): the wrapper's frame is hidden like gort's own, so
+// the program's frame is the last one shown, under the name main.main.
+constexpr int kMainWaitLine = __LINE__ + 3;
+void main_waits() {
+  Chan<int> never = make_chan<int>(0);
+  (void)never.recv();
+}
+const Scenario kMainWaits{
+    "main-waits", "test deadlock", "main waits for ever", main_waits, {2, "all goroutines are asleep - deadlock!"}};
+
+TEST(Dump, MainsLastFrameIsTheProgramsOwnNotTheSessionsWrapper) {
+  RunSpec spec;
+  spec.scenario = &kMainWaits;
+  spec.seed = 1;
+  RunOutcome out = run_scenario_once(spec);
+  ASSERT_TRUE(out.ok()) << out.verdict;
+  const std::string& dump = out.result.output;
+  if (dump.find(__FILE__) == std::string::npos) {
+    GTEST_SKIP() << "this build has no symboliser (sanitizers, GORT_SYMBOLIZE=OFF or no libbacktrace): dumps have no "
+                    "file:line";
+  }
+  const size_t g1 = dump.find("goroutine 1 [chan receive]:\n");
+  ASSERT_NE(g1, std::string::npos) << dump;
+  const size_t end = dump.find("\n\n", g1);
+  const std::string frames = dump.substr(g1, end == std::string::npos ? std::string::npos : end + 1 - g1);
+  // The last frame: "main.main()\n\t<this file>:<line> +0x..\n".
+  const size_t last = frames.rfind("\n", frames.size() - 2);
+  const size_t last_name = frames.rfind("\n", last - 1);
+  ASSERT_NE(last_name, std::string::npos) << frames;
+  EXPECT_EQ(frames.substr(last_name + 1, last - last_name), "main.main()\n") << frames;
+  EXPECT_EQ(frames.rfind("\t" + std::string(__FILE__) + ":" + std::to_string(kMainWaitLine) + " +0x", last + 1),
+            last + 1)
+      << frames;
+  EXPECT_EQ(dump.find("scenario_run.cc"), std::string::npos) << dump;
+}
+
 }  // namespace
 }  // namespace gort::harness

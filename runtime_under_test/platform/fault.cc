@@ -62,18 +62,22 @@ void redirect(void* uctx, const FaultRedirect& r) {
 #endif
 }
 
-// The interrupted pc and sp, from the same kernel-defined layout.
-void read_pc_sp(const void* uctx, uintptr_t* pc, uintptr_t* sp) {
+// The interrupted pc, sp and frame pointer, from the same kernel-defined
+// layout.
+void read_registers(const void* uctx, FaultInfo* f) {
   const auto* uc = static_cast<const ucontext_t*>(uctx);
 #if defined(__x86_64__)
-  *pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
-  *sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+  f->pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  f->sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+  f->fp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
 #elif defined(__aarch64__)
-  *pc = uc->uc_mcontext.pc;
-  *sp = uc->uc_mcontext.sp;
+  f->pc = uc->uc_mcontext.pc;
+  f->sp = uc->uc_mcontext.sp;
+  f->fp = uc->uc_mcontext.regs[29];
 #elif defined(__riscv)
-  *pc = uc->uc_mcontext.__gregs[REG_PC];
-  *sp = uc->uc_mcontext.__gregs[REG_SP];
+  f->pc = uc->uc_mcontext.__gregs[REG_PC];
+  f->sp = uc->uc_mcontext.__gregs[REG_SP];
+  f->fp = uc->uc_mcontext.__gregs[REG_S0];
 #endif
 }
 
@@ -83,7 +87,7 @@ void on_fault(int sig, siginfo_t* info, void* uctx) {
   fault.sig = sig;
   fault.code = info->si_code;
   fault.addr = reinterpret_cast<uintptr_t>(info->si_addr);
-  read_pc_sp(uctx, &fault.pc, &fault.sp);
+  read_registers(uctx, &fault);
   if (g_handler != nullptr && g_handler(fault, &to)) {
     // Return normally: sigreturn restores the signal mask and leaves the
     // alternate stack, and tools that wrap handlers (TSan) see it end.

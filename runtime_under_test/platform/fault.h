@@ -23,13 +23,15 @@ struct FaultRedirect {
 };
 
 // What the kernel says about a fault, as Go's signal line prints it
-// (sigcode0, sigcode1, sigpc), plus the interrupted stack pointer.
+// (sigcode0, sigcode1, sigpc), plus the interrupted stack and frame
+// pointers (the faulting goroutine's traceback starts from them).
 struct FaultInfo {
   int sig = 0;         // SIGSEGV or SIGBUS
   int code = 0;        // siginfo's si_code (SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, ...)
   uintptr_t addr = 0;  // si_addr: the address that faulted
   uintptr_t pc = 0;    // the faulting instruction
   uintptr_t sp = 0;    // the stack pointer when it faulted
+  uintptr_t fp = 0;    // the frame-pointer register when it faulted (rbp, x29, s0): only a hint, never trusted
 };
 
 // Go's name for a fault signal in the "[signal ...]" line.

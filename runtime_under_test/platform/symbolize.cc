@@ -70,9 +70,20 @@ void on_syminfo(void* data, uintptr_t pc, const char* symname, uintptr_t symval,
 
 bool symbolizer_available() { return state() != nullptr; }
 
-void symbolizer_warm_up() { (void)state(); }
+void symbolizer_warm_up() {
+  // backtrace_create_state only allocates the state: the first pcinfo reads
+  // the executable's DWARF unit map and the first syminfo its symbol table.
+  // One lookup of a pc in this function does both (a function-local static:
+  // once per process, and thread-safe). The line tables of other units are
+  // still read by the first lookup that lands in each.
+  static const bool warmed = [] {
+    PcInfo info;
+    return symbolize(reinterpret_cast<uintptr_t>(&symbolizer_warm_up), &info, PcKind::kInstruction);
+  }();
+  (void)warmed;
+}
 
-bool symbolize(uintptr_t pc, PcInfo* out) {
+bool symbolize(uintptr_t pc, PcInfo* out, PcKind kind) {
   assert(out != nullptr && "symbolize: no output");
   out->nframes = 0;
   out->has_offset = false;
@@ -81,12 +92,13 @@ bool symbolize(uintptr_t pc, PcInfo* out) {
   if (st == nullptr || pc == 0) return false;
   // A return address is the instruction after the call: the call's own
   // line is the one at pc - 1 (Go's traceback does the same, tracebackPCs).
-  backtrace_pcinfo(st, pc - 1, on_pcinfo, ignore_error, out);
+  const uintptr_t at = kind == PcKind::kReturnAddress ? pc - 1 : pc;
+  backtrace_pcinfo(st, at, on_pcinfo, ignore_error, out);
   if (out->nframes == 0) return false;
   out->frames[out->nframes - 1].inlined = false;  // the physical frame
-  // Go's offset is from the function's entry to the return address.
-  backtrace_syminfo(st, pc - 1, on_syminfo, ignore_error, out);
-  if (out->has_offset) out->offset += 1;
+  // Go's offset is from the function's entry to pc itself.
+  backtrace_syminfo(st, at, on_syminfo, ignore_error, out);
+  if (out->has_offset) out->offset += pc - at;
   return true;
 }
 
@@ -96,9 +108,10 @@ bool symbolizer_available() { return false; }
 
 void symbolizer_warm_up() {}
 
-bool symbolize(uintptr_t pc, PcInfo* out) {
+bool symbolize(uintptr_t pc, PcInfo* out, PcKind kind) {
   assert(out != nullptr && "symbolize: no output");
   (void)pc;
+  (void)kind;
   out->nframes = 0;
   out->has_offset = false;
   return false;

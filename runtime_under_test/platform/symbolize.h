@@ -5,14 +5,17 @@
 // (cmake/GortSymbolize.cmake, GORT_HAVE_LIBBACKTRACE); without it every
 // lookup fails and dumps fall back to the Go function names of gort::func
 // frames. libbacktrace maps its own memory (no malloc) and reads the
-// executable with open/read/mmap, so a lookup may run in the fault handler.
+// executable with open/read/mmap. No lookup runs inside a signal handler:
+// a fault's dump is written after the handler has returned, on g0's fresh
+// stack (runtime.cc report_signal), in an ordinary thread context.
 // Demangling (__cxa_demangle) does use the heap; the dump it goes into is a
-// std::string already (fatal.cc), and the fault handler builds it on g0, not
-// on the faulting goroutine's stack, so this adds no new kind of risk there.
+// std::string already (fatal.cc), so this adds no new kind of risk there.
 //
 // Process-wide state: one libbacktrace state for the executable, created on
-// the first lookup (and by symbolizer_warm_up), never freed. It describes
-// the program's code, which is the same for every run in the process.
+// the first lookup (or by symbolizer_warm_up), never freed. It describes
+// the program's code, which is the same for every run in the process, and
+// it lives in memory libbacktrace mapped privately, so a forked child
+// inherits whatever the parent had already read.
 #ifndef GORT_PLATFORM_SYMBOLIZE_H
 #define GORT_PLATFORM_SYMBOLIZE_H
 
@@ -24,9 +27,20 @@ namespace gort::platform {
 // Whether this build can symbolise at all.
 bool symbolizer_available();
 
-// Creates the process's symboliser state outside any signal handler (run
-// start), so that a lookup from the fault handler never initialises it.
+// Does now the work of the first lookup: libbacktrace's state, and the
+// executable's symbol table and DWARF unit map, which libbacktrace reads on
+// its first lookup, not when the state is made. A process forked afterwards
+// (the harness' isolated runs, through gort::introspect::prepare_dumps)
+// then symbolises its dump without reading the executable again; measured
+// in docs/ARCHITECTURE.md, "Goroutine dumps". Idempotent and thread-safe:
+// the work is done once per process.
 void symbolizer_warm_up();
+
+// What a pc given to symbolize is: a return address (every frame but a
+// fault's innermost: the call is at pc - 1), or the address of the
+// instruction itself (the faulting one, which may be its function's first
+// instruction, so pc - 1 could name the function before it).
+enum class PcKind : uint8_t { kReturnAddress, kInstruction };
 
 // One source-level frame at a pc. A physical frame may hold several (calls
 // inlined into it), innermost first; only the outermost has an offset.
@@ -48,9 +62,10 @@ struct PcInfo {
   char names[kMaxInline][kNameBytes];
 };
 
-// Looks up a return address `pc` (the call site is pc - 1). Returns whether
-// at least one frame was found; out is reset first.
-bool symbolize(uintptr_t pc, PcInfo* out);
+// Looks up `pc`, of the given kind. Returns whether at least one frame was
+// found; out is reset first. The offset is Go's: from the function's entry
+// to pc.
+bool symbolize(uintptr_t pc, PcInfo* out, PcKind kind = PcKind::kReturnAddress);
 
 }  // namespace gort::platform
 

@@ -92,6 +92,28 @@ bool parse_leak_policy(const std::string& text, LeakPolicy* out);
 // Throws (ending the run as a panic with `what`) when cond is false.
 void scenario_check(bool cond, const char* what);
 
+namespace detail {
+
+// The main of a harness run: the scenario's program, then after(arg) once
+// it has returned (the checker takes the run's end state there). It is
+// defined in this installed gort header, not in the session's source,
+// because goroutine dumps hide the frames of gort's headers as Go hides the
+// runtime's (runtime_under_test/fatal.cc, runtime_source): goroutine 1's
+// last frame is then the program's own callable, named main.main, as Go's
+// dump ends at main.main in the user's file, rather than this wrapper.
+struct ScenarioMain {
+  const std::function<void()>* program;
+  void (*after)(void*);
+  void* arg;
+
+  void operator()() const {
+    (*program)();
+    after(arg);
+  }
+};
+
+}  // namespace detail
+
 // For scenarios that recover panics of their own under a plan that injects
 // panics: a recovered injected panic is not theirs, and panicking with it
 // again ends the run as the injected panic would have (which the harness

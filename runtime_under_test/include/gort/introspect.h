@@ -146,6 +146,17 @@ void snapshot(Snapshot& into);
 // goroutine that exists). Must be called inside a run.
 std::string goroutine_dump();
 
+// Reads the executable's symbols and debug information now, which the
+// first goroutine dump of a process would otherwise do (file:line lookups,
+// runtime_under_test/platform/symbolize.h). A process about to fork
+// children that will each print a dump (the harness' isolated runs once
+// one has failed: a shrink's replays) calls it first: the children inherit
+// what it read instead of each reading it again. It costs this process a
+// few hundred ms, so a caller whose children mostly print nothing should
+// not. Callable outside a run, from any thread; does nothing after the
+// first call, or in a build without a symboliser.
+void prepare_dumps();
+
 }  // namespace gort::introspect
 
 #endif  // GORT_INTROSPECT_H
