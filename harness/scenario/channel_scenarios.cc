@@ -145,15 +145,18 @@ void worker_pool() {
   for (int n : seen) scenario_check(n == 1, "worker-pool: a job was done zero or two times");
 }
 
-// Timeouts with after(): a slow reply loses to the timer (it starts its
-// 50 ms only after main's 10 ms timer was set). A fast reply, due 9 ms
-// before the second timeout, usually wins, but Go promises no order
-// between a runnable goroutine and a timer: if the replying goroutine does
-// not get to run for 10 ms (in sim: time passing while it is runnable,
-// Choice::kAdvanceClock) the timeout wins, and the reply still arrives.
-// (This scenario used to require the fast reply to win: the sleep-and-hope
-// assumption the advance exists to catch.)
+// Timeouts with after(): a slow reply usually loses to the timer and a
+// fast one usually beats it, but Go promises no order between a runnable
+// goroutine and a timer: if main does not get to run before the slow
+// reply is due, or the fast replier does not get to run before the
+// timeout (in sim: time passing while they are runnable,
+// Choice::kAdvanceClock), the other case wins. What Go does promise: a
+// timeout never fires before its duration, a reply never comes before its
+// sleep ends, and a reply that lost still arrives. (This scenario used to
+// require the usual orders: the sleep-and-hope assumption the advance
+// exists to catch.)
 void timeouts() {
+  const int64_t start = nanotime();
   auto slow = make_chan<int>(1), fast = make_chan<int>(1);
   go([=] {
     sleep(50ms);
@@ -165,8 +168,13 @@ void timeouts() {
   });
   int v = 0;
   int64_t at = 0;
+  const int64_t first = nanotime();
   int i = select({recv_case(slow, v), recv_case(after(10ms), at)});
-  scenario_check(i == 1, "timeouts: a 50 ms reply beat a 10 ms timeout");
+  if (i == 1) {
+    scenario_check(at >= first + 10'000'000, "timeouts: a 10 ms timeout fired early");
+  } else {
+    scenario_check(v == 1 && nanotime() >= start + 50'000'000, "timeouts: the 50 ms reply came early");
+  }
   const int64_t second = nanotime();
   i = select({recv_case(fast, v), recv_case(after(10ms), at)});
   if (i == 1) {
