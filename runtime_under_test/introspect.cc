@@ -138,6 +138,7 @@ void snapshot(Snapshot& snap) GORT_NO_THREAD_SAFETY_ANALYSIS {
   }
   for (Machine& info : snap.ms) info.idle = info.idle_count > 0;
   snap.nmspinning = r.sched.nmspinning.load(std::memory_order_relaxed);
+  snap.now = r.clock.now();
   snap.procs.resize(r.allp.size());
   for (size_t i = 0; i < r.allp.size(); i++) {
     const rt::P& p = *r.allp[i];
@@ -153,6 +154,18 @@ void snapshot(Snapshot& snap) GORT_NO_THREAD_SAFETY_ANALYSIS {
     const rt::G* next = p.runnext.load(std::memory_order_relaxed);
     info.has_runnext = next != nullptr;
     info.timers = static_cast<uint32_t>(p.timers.heap.size());
+    info.next_timer = p.timers.empty() ? INT64_MAX : p.timers.next_when();
+    info.timers_misplaced = 0;
+    const std::vector<rt::Timer*>& heap = p.timers.heap;
+    for (size_t k = 0; k < heap.size(); k++) {
+      const rt::Timer* t = heap[k];
+      bool misplaced = t->heap_index != static_cast<int32_t>(k);
+      if (k > 0) {
+        const rt::Timer* parent = heap[(k - 1) / 2];
+        misplaced |= t->when < parent->when || (t->when == parent->when && t->seq < parent->seq);
+      }
+      if (misplaced) info.timers_misplaced++;
+    }
     if (next != nullptr) count(next, &Goroutine::in_runnext);
     for (uint32_t i = p.runqhead.load(std::memory_order_relaxed); i != p.runqtail.load(std::memory_order_relaxed);
          i++) {

@@ -191,6 +191,32 @@ int runtimers(Runtime& rt, P* pp, int64_t now) {
   return ran;
 }
 
+#if defined(GORT_PLATFORM_SIM)
+int64_t earliest_pending_timer(Runtime& rt) {
+  // Read without the heaps' locks: in sim the Ms are virtual threads that
+  // switch only at scheduling points, and no heap operation (push, pop,
+  // remove) has one inside it, so every heap is whole whenever this runs,
+  // even one whose lock another M holds. Taking the locks would make every
+  // yield point with several Ps a string of M switches (kRunM questions).
+  assert(!rt.allp.empty() && "earliest_pending_timer: a run has at least one P");
+  int64_t when = INT64_MAX;
+  for (const auto& pp : rt.allp) {
+    if (!pp->timers.empty() && pp->timers.next_when() < when) when = pp->timers.next_when();
+  }
+  return when;
+}
+
+void advance_clock_to(Runtime& rt, int64_t when) {
+  assert(when > rt.clock.now() && when != INT64_MAX && "advance: to a pending timer later than now");
+  rt.clock.advance_to(when);
+  // The timer sleeper's virtual thread would otherwise wake only once no M
+  // can run (vthreads.cc moves past deadlines only then).
+  rt.sched.lock.lock();
+  if (M* sleeper = rt.sched.timer_sleeper; sleeper != nullptr && rt.sched.sleep_until <= when) sleeper->park.wakeup();
+  rt.sched.lock.unlock();
+}
+#endif
+
 Timer* new_runtime_timer(Runtime& rt) {
   rt.heaplock.lock();
   Timer* t = rt.free_timers;

@@ -74,6 +74,16 @@ int runtimers(Runtime& rt, P* pp, int64_t now);
 // A timer from the runtime's pool, freed after it fires (or at run end).
 Timer* new_runtime_timer(Runtime& rt);
 
+#if defined(GORT_PLATFORM_SIM)
+// Choice::kAdvanceClock (sim): the earliest when among every P's pending
+// timers (INT64_MAX: none), and the advance itself: virtual time moves to
+// when, and the M sleeping for a timer (if any) is woken once its wait is
+// over, so that a timer due on an idle P runs soon rather than when every
+// M has blocked.
+int64_t earliest_pending_timer(Runtime& rt);
+void advance_clock_to(Runtime& rt, int64_t when);
+#endif
+
 }  // namespace gort::rt
 
 #endif  // GORT_TIMER_H

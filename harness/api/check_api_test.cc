@@ -130,6 +130,92 @@ TEST(CheckApi, APossibleLeakFailsOnlyUnderFailAll) {
   Report r = gort::check::explore(program, o);
   ASSERT_EQ(r.failures.size(), 1u) << r.text();
   EXPECT_NE(r.failures.front().verdict.find("possible leak"), std::string::npos) << r.failures.front().verdict;
+// The sleep-and-hope race of real Go code: main waits for a worker's reply
+// with a timeout and, on the timeout, closes the reply channel to "tell
+// the worker it gave up" (the planted bug: the worker, still runnable,
+// then sends on a closed channel). The worker never blocks before its
+// send, so the timeout can win only if time passes while it is runnable
+// (Choice::kAdvanceClock). `fixed`: the reply channel has room for a late
+// reply and nobody closes it.
+void sleep_and_hope(bool fixed) {
+  auto reply = gort::make_chan<int>(fixed ? 1 : 0);
+  gort::go([reply] {
+    for (int i = 0; i < 3; i++) gort::yield_point();  // a slow computation
+    reply.send(42);
+  });
+  int v = 0;
+  int64_t at = 0;
+  if (gort::select({gort::recv_case(reply, v), gort::recv_case(gort::after(std::chrono::seconds(1)), at)}) == 1) {
+    if (!fixed) reply.close();
+  }
+  gort::sleep(std::chrono::milliseconds(10));  // main goes on with other work
+}
+
+// Every question answered uniformly from a seed, but time passing early,
+// answered 1 one time in advance_one_in (0: never, Go's timing).
+class UniformChooser final : public gort::Chooser {
+ public:
+  UniformChooser(uint64_t seed, uint32_t advance_one_in) : state_(seed), advance_one_in_(advance_one_in) {}
+  uint32_t choose(gort::Choice what, uint32_t n) override {
+    state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
+    const uint64_t r = state_ >> 33;
+    if (what == gort::Choice::kAdvanceClock) return advance_one_in_ != 0 && r % advance_one_in_ == 0 ? 1 : 0;
+    return static_cast<uint32_t>(r % n);
+  }
+  bool listens() const override { return false; }
+
+ private:
+  uint64_t state_;
+  uint32_t advance_one_in_;
+};
+
+// How many of `seeds` runs of the buggy program panic.
+int sleep_and_hope_failures(uint64_t seeds, uint32_t advance_one_in) {
+  int failed = 0;
+  for (uint64_t seed = 1; seed <= seeds; seed++) {
+    UniformChooser c(seed, advance_one_in);
+    gort::Config cfg;
+    cfg.chooser = &c;
+    cfg.max_steps = 100'000;
+    gort::Result r = gort::run(cfg, [] { sleep_and_hope(false); });
+    if (r.exit_status != 0) {
+      EXPECT_EQ(r.panic, "send on closed channel") << r.output;
+      failed++;
+    }
+  }
+  return failed;
+}
+
+TEST(CheckApi, ASleepAndHopeRaceNeedsTimeToPassWhileAGoroutineIsRunnable) {
+  // Every other decision at random, the clock kept still while anything
+  // can run (Go's policy in sim before the advance existed): never found.
+  EXPECT_EQ(sleep_and_hope_failures(300, 0), 0) << "the timeout beat a runnable worker without an advance";
+  // The same schedules with time passing one yield point in 16: found.
+  EXPECT_GT(sleep_and_hope_failures(300, 16), 0) << "the advance never let the timeout win";
+}
+
+TEST(CheckApi, FindsASleepAndHopeRaceShrinksToTheAdvanceAndReplaysIt) {
+  Options o = test_options("sleep-and-hope");
+  o.strategies = {Strategy::kRandom};
+  o.runs = 400;
+  Report r = gort::check::explore([] { sleep_and_hope(false); }, o);
+  ASSERT_EQ(r.failures.size(), 1u) << "the random walk did not find the race in 400 runs\n" << r.text();
+  const gort::check::Failure& f = r.failures.front();
+  EXPECT_EQ(f.kind, "outcome") << f.report;
+  EXPECT_NE(f.verdict.find("send on closed channel"), std::string::npos) << f.verdict;
+  // The bug needs the advance: shrinking (towards Go's defaults) keeps it.
+  EXPECT_NE(f.schedule.find("advance-clock 1/2"), std::string::npos) << f.schedule;
+
+  Report again = gort::check::replay([] { sleep_and_hope(false); }, f.replay_file, o);
+  ASSERT_EQ(again.failures.size(), 1u) << "the recorded schedule no longer times out";
+  EXPECT_EQ(again.failures.front().verdict, f.verdict);
+
+  // The fixed program passes the schedule that broke the buggy one, and a
+  // whole exploration.
+  Report fixed = gort::check::replay([] { sleep_and_hope(true); }, f.replay_file, o);
+  EXPECT_TRUE(fixed.ok()) << fixed.text();
+  Report fixed_all = gort::check::explore([] { sleep_and_hope(true); }, o);
+  EXPECT_TRUE(fixed_all.ok()) << fixed_all.text();
 }
 
 TEST(CheckApi, TheSameOptionsFindTheSameFailure) {

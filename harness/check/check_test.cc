@@ -433,6 +433,52 @@ Snapshot consistent_on_three_ms() {
   return s;
 }
 
+// consistent() on one P held by the one M, which runs g1.
+Snapshot consistent_on_one_p() {
+  Snapshot s = consistent();
+  s.current_m = 0;
+  introspect::Processor p0;
+  p0.id = 0;
+  p0.m = 0;
+  s.procs = {p0};
+  introspect::Machine m0;
+  m0.id = 0;
+  m0.p = 0;
+  m0.curg = 1;
+  m0.on_stack_of = 1;
+  s.ms = {m0};
+  return s;
+}
+
+TEST(InvariantsTimers, AHeapOutOfOrderIsReported) {
+  Snapshot s = consistent_on_one_p();
+  s.procs[0].timers = 3;
+  s.procs[0].next_timer = 5;
+  EXPECT_TRUE(check_invariants(s, true).empty()) << all_details(check_invariants(s, true));
+  s.procs[0].timers_misplaced = 1;
+  expect_only(s, "timer.heap-order", {"P0", "1 timer(s)"});
+}
+
+TEST(InvariantsTimers, ADueTimerAsAGoroutineResumesOnOneP) {
+  Snapshot s = consistent_on_one_p();
+  s.now = 1'000;
+  s.procs[0].timers = 1;
+  s.procs[0].next_timer = 1'001;  // still to come: fine
+  EXPECT_TRUE(check_invariants(s, true).empty()) << all_details(check_invariants(s, true));
+  s.procs[0].next_timer = 1'000;  // due now, yet g1 resumes
+  std::vector<Violation> vs = check_invariants(s, true);
+  ASSERT_EQ(names(vs), std::vector<std::string>{"timer.due-at-resume"}) << all_details(vs);
+  EXPECT_NE(vs[0].detail.find("g1"), std::string::npos) << vs[0].detail;
+  // Not at a resumption (a goroutine between operations, after a clock
+  // jump), or with several Ps: not decided.
+  EXPECT_TRUE(check_invariants(s, false).empty());
+  Snapshot several = consistent_on_three_ms();
+  several.now = 1'000;
+  several.procs[0].timers = 1;
+  several.procs[0].next_timer = 10;
+  EXPECT_TRUE(check_invariants(several, true).empty()) << all_details(check_invariants(several, true));
+}
+
 TEST(InvariantsSeveralMs, ConsistentSnapshotYieldsNothing) {
   std::vector<Violation> vs = check_invariants(consistent_on_three_ms());
   EXPECT_TRUE(vs.empty()) << all_details(vs);

@@ -38,7 +38,7 @@ void CheckingChooser::event(const Event& e) {
     if (!failure_ && point % options_.check_every == 0) {
       checks_run_++;
       options_.snapshot(snap_);
-      const std::vector<Violation>& found = invariants_.check(snap_);
+      const std::vector<Violation>& found = invariants_.check(snap_, /*resuming=*/true);
       if (!found.empty()) {
         failure_ = CheckFailure{oracle_.steps(), point, found, {}};
         if (options_.dump != nullptr) failure_->dump = options_.dump();

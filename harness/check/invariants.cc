@@ -2,6 +2,7 @@
 #include "check/invariants.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -76,7 +77,7 @@ std::string placement_text(const Goroutine& g) {
 
 // The checks share one pass's indexes. Texts are built only for what is
 // reported: a consistent snapshot costs no string.
-const std::vector<Violation>& InvariantChecker::check(const Snapshot& snap) {
+const std::vector<Violation>& InvariantChecker::check(const Snapshot& snap, bool resuming) {
   snap_ = &snap;
   out_.clear();
   by_goid_.clear();
@@ -114,7 +115,38 @@ const std::vector<Violation>& InvariantChecker::check(const Snapshot& snap) {
   for (const Goroutine& g : snap.goroutines) check_wait_queues(g);
   for (const Channel& c : snap.channels) check_lost_wakeups(c);
   check_semaphores();
+  check_timers(resuming);
   return out_;
+}
+
+// The timers (timer.cc):
+//   timer.heap-order     every P's heap is a min-heap by (when, creation
+//                        order), and each timer records its own slot
+//                        (deltimer and modtimer find it there)
+//   timer.due-at-resume  with one P, when the scheduler resumes a goroutine
+//                        no timer is due: findrunnable runs every due timer
+//                        before it picks one, so a timeout or a sleep that
+//                        ended (the clock moved at a clock jump, an idle
+//                        wait or an early advance, Choice::kAdvanceClock)
+//                        takes effect before anybody goes on. With several
+//                        Ps another M may move the clock between this M's
+//                        timer run and its pick, so it is not decided there.
+void InvariantChecker::check_timers(bool resuming) {
+  const Snapshot& snap = *snap_;
+  assert(snap.quiescent && "check_timers: whole-state rules need a quiescent snapshot");
+  for (const introspect::Processor& p : snap.procs) {
+    if (p.timers_misplaced != 0) {
+      report("timer.heap-order", p_name(p.id) + "'s timer heap has " + std::to_string(p.timers_misplaced) +
+                                     " timer(s) out of heap order or away from the slot they record");
+    }
+  }
+  if (!resuming || snap.procs.size() != 1) return;
+  const introspect::Processor& p = snap.procs.front();
+  if (p.next_timer <= snap.now) {
+    report("timer.due-at-resume", p_name(p.id) + " resumes " + g_name(snap.current_goid) + " at " +
+                                      std::to_string(snap.now) + " ns while a timer due at " +
+                                      std::to_string(p.next_timer) + " ns has not run");
+  }
 }
 
 void InvariantChecker::check_semaphores() {
@@ -455,9 +487,9 @@ void InvariantChecker::check_lost_wakeups(const Channel& c) {
   }
 }
 
-std::vector<Violation> check_invariants(const Snapshot& snap) {
+std::vector<Violation> check_invariants(const Snapshot& snap, bool resuming) {
   InvariantChecker checker;
-  return checker.check(snap);
+  return checker.check(snap, resuming);
 }
 
 }  // namespace gort::harness

@@ -39,6 +39,9 @@
 //   sema.waiter-waiting       a semaphore waiter's G is not waiting in [semacquire]
 //   sema.waiter-once          a G is queued on semaphores more than once
 //   sema.lost-wakeup          nobody can run, yet a waiter's semaphore has a positive count
+//   timer.heap-order          each P's timer heap is ordered by (when, creation order), each timer in the slot it
+//   records timer.due-at-resume       (one P, as the scheduler resumes a goroutine) no timer is due: findrunnable ran
+//   them
 #ifndef GORT_HARNESS_CHECK_INVARIANTS_H
 #define GORT_HARNESS_CHECK_INVARIANTS_H
 
@@ -54,7 +57,9 @@ namespace gort::harness {
 
 // Every broken invariant of snap, in a fixed order (channels by id, then
 // goroutines in creation order); empty when the state is consistent.
-std::vector<Violation> check_invariants(const introspect::Snapshot& snap);
+// resuming: snap was taken as the scheduler resumes a goroutine (a kGoRun
+// event), where timer.due-at-resume applies.
+std::vector<Violation> check_invariants(const introspect::Snapshot& snap, bool resuming = false);
 
 // check_invariants with its indexes kept from one check to the next, for
 // checking at every quiescent point of many runs without allocating.
@@ -63,7 +68,7 @@ std::vector<Violation> check_invariants(const introspect::Snapshot& snap);
 class InvariantChecker {
  public:
   // As check_invariants; the result stays valid until the next check.
-  const std::vector<Violation>& check(const introspect::Snapshot& snap);
+  const std::vector<Violation>& check(const introspect::Snapshot& snap, bool resuming = false);
 
  private:
   void report(const char* invariant, std::string detail);
@@ -77,6 +82,7 @@ class InvariantChecker {
   void check_wait_queues(const introspect::Goroutine& g);
   void check_lost_wakeups(const introspect::Channel& c);
   void check_semaphores();
+  void check_timers(bool resuming);
 
   const introspect::Snapshot* snap_ = nullptr;
   std::vector<std::pair<uint64_t, const introspect::Goroutine*>> by_goid_;

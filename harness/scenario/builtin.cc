@@ -139,6 +139,7 @@ const std::vector<Scenario>& all_scenarios() {
     add_fp_scenarios(s);
     add_fatal_scenarios(s);
     add_sync_scenarios(s);
+    add_context_scenarios(s);
     return s;
   }();
   return scenarios;

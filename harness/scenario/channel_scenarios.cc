@@ -145,8 +145,18 @@ void worker_pool() {
   for (int n : seen) scenario_check(n == 1, "worker-pool: a job was done zero or two times");
 }
 
-// Timeouts with after(): a slow reply loses to the timer, a fast one wins.
+// Timeouts with after(): a slow reply usually loses to the timer and a
+// fast one usually beats it, but Go promises no order between a runnable
+// goroutine and a timer: if main does not get to run before the slow
+// reply is due, or the fast replier does not get to run before the
+// timeout (in sim: time passing while they are runnable,
+// Choice::kAdvanceClock), the other case wins. What Go does promise: a
+// timeout never fires before its duration, a reply never comes before its
+// sleep ends, and a reply that lost still arrives. (This scenario used to
+// require the usual orders: the sleep-and-hope assumption the advance
+// exists to catch.)
 void timeouts() {
+  const int64_t start = nanotime();
   auto slow = make_chan<int>(1), fast = make_chan<int>(1);
   go([=] {
     sleep(50ms);
@@ -158,10 +168,20 @@ void timeouts() {
   });
   int v = 0;
   int64_t at = 0;
+  const int64_t first = nanotime();
   int i = select({recv_case(slow, v), recv_case(after(10ms), at)});
-  scenario_check(i == 1, "timeouts: a 50 ms reply beat a 10 ms timeout");
+  if (i == 1) {
+    scenario_check(at >= first + 10'000'000, "timeouts: a 10 ms timeout fired early");
+  } else {
+    scenario_check(v == 1 && nanotime() >= start + 50'000'000, "timeouts: the 50 ms reply came early");
+  }
+  const int64_t second = nanotime();
   i = select({recv_case(fast, v), recv_case(after(10ms), at)});
-  scenario_check(i == 0 && v == 2, "timeouts: a 1 ms reply lost to a 10 ms timeout");
+  if (i == 1) {
+    scenario_check(at >= second + 10'000'000, "timeouts: a 10 ms timeout fired early");
+    v = fast.recv();
+  }
+  scenario_check(v == 2, "timeouts: the 1 ms reply was lost");
 }
 
 // Producer/consumer at capacities 0, 1 and 8: conservation and FIFO.

@@ -21,6 +21,7 @@ void add_recover_scenarios(std::vector<Scenario>& s);     // recover_scenarios.c
 void add_fp_scenarios(std::vector<Scenario>& s);          // fp_scenarios.cc
 void add_fatal_scenarios(std::vector<Scenario>& s);       // fatal_scenarios.cc
 void add_sync_scenarios(std::vector<Scenario>& s);        // sync_scenarios.cc
+void add_context_scenarios(std::vector<Scenario>& s);     // context_scenarios.cc
 
 }  // namespace gort::harness
 

@@ -171,6 +171,36 @@ void timer_stop_reset() {
   tk.stop();
 }
 
+// The sleep-and-hope race, written correctly. A worker that never blocks
+// before its reply races main's timeout: on hardware a slow worker loses
+// to the timeout; in sim only time passing while the worker is runnable
+// (Choice::kAdvanceClock) lets the timeout win, since otherwise the clock
+// stands still until the worker has replied. The reply channel has room
+// for a late reply, so the worker never blocks, and main drains it after
+// a timeout: Go's promises hold either way (a timeout never before its
+// duration, the reply's value intact, whichever comes first).
+void timer_timeout_race() {
+  constexpr int kWork = 10;
+  auto reply = make_chan<int>(1);
+  go([=] {
+    int sum = 0;
+    for (int i = 1; i <= kWork; i++) {
+      sum += i;
+      yield_point();  // a slow worker: time may pass at each step
+    }
+    reply.send(sum);
+  });
+  const int64_t start = nanotime();
+  int v = 0;
+  int64_t at = 0;
+  if (select({recv_case(reply, v), recv_case(after(1s), at)}) == 0) {
+    scenario_check(v == kWork * (kWork + 1) / 2, "timer-timeout-race: the reply's value is wrong");
+  } else {
+    scenario_check(at >= start + 1'000'000'000, "timer-timeout-race: the timeout fired early");
+    scenario_check(reply.recv() == kWork * (kWork + 1) / 2, "timer-timeout-race: the late reply was lost");
+  }
+}
+
 }  // namespace
 
 void add_timer_scenarios(std::vector<Scenario>& s) {
@@ -202,6 +232,13 @@ void add_timer_scenarios(std::vector<Scenario>& s) {
                {},
                64 * 1024,
                kTimerScenarioFaults});
+  s.push_back({"timer-timeout-race",
+               "timer select after advance",
+               "a timeout that ends while its runnable worker has not replied (time passing early)",
+               timer_timeout_race,
+               {},
+               64 * 1024,
+               kDefaultScenarioFaults});
 }
 
 }  // namespace gort::harness

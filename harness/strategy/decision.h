@@ -21,13 +21,13 @@ namespace gort::harness {
 // Decision kinds are part of the replay file format (version 1): the first
 // five Choice kinds (kRunqPut .. kPreempt) are 0..4, the fault sites
 // follow at 5 + FaultSite, and the Choice kinds added later (kRunM,
-// kStealOrder, ...) come after the fault sites, so that every number a
+// kStealOrder, kAdvanceClock, ...) come after the fault sites, so that every number a
 // file written before them holds keeps its meaning. Extend hooks.h's enums
 // at their ends only.
 inline constexpr int kFirstChoiceKinds = 5;
-inline constexpr int kChoiceKinds = 7;
+inline constexpr int kChoiceKinds = 8;
 static_assert(static_cast<int>(Choice::kPreempt) == kFirstChoiceKinds - 1, "the first Choice kinds moved");
-static_assert(static_cast<int>(Choice::kStealOrder) == kChoiceKinds - 1,
+static_assert(static_cast<int>(Choice::kAdvanceClock) == kChoiceKinds - 1,
               "a Choice kind was added: update kChoiceKinds");
 static_assert(static_cast<int>(FaultSite::kClockJump) == kFaultSites - 1, "FaultSite enum and kFaultSites disagree");
 inline constexpr int kDecisionKinds = kChoiceKinds + kFaultSites;
@@ -55,14 +55,28 @@ inline constexpr FaultSite as_fault_site(DecisionKind k) {
 }
 static_assert(as_choice(decision_kind(Choice::kRunM)) == Choice::kRunM, "decision kinds round-trip");
 static_assert(!is_fault(decision_kind(Choice::kStealOrder)), "a new Choice kind is not a fault site");
+static_assert(!is_fault(decision_kind(Choice::kAdvanceClock)), "a new Choice kind is not a fault site");
+static_assert(static_cast<int>(decision_kind(Choice::kAdvanceClock)) == 14, "replay files name advance-clock 14");
 static_assert(as_fault_site(decision_kind(FaultSite::kClockJump)) == FaultSite::kClockJump, "fault kinds round-trip");
 
-// Answers of this kind other than 0 preempt: a goroutine (kPreempt) or the
-// running M (kRunM, a switch to another M at a scheduling point). DFS's
-// bound and the reports count both.
+// Answers of this kind other than 0 preempt: a goroutine (kPreempt, and
+// kAdvanceClock, whose advance preempts the goroutine too) or the running
+// M (kRunM, a switch to another M at a scheduling point). DFS's bound and
+// the reports count all three; counting the advance keeps DFS bounded, as
+// it is asked at every yield point while a timer is pending.
 inline constexpr bool can_preempt(DecisionKind k) {
-  return k == decision_kind(Choice::kPreempt) || k == decision_kind(Choice::kRunM);
+  return k == decision_kind(Choice::kPreempt) || k == decision_kind(Choice::kRunM) ||
+         k == decision_kind(Choice::kAdvanceClock);
 }
+
+// How often the random strategies (random walk, PCT) let time pass at a
+// yield point where they are asked (Choice::kAdvanceClock): one in
+// kAdvanceClockOneIn. Uniform (one in two) would move the clock at most
+// yield points of a timer program, so its timeouts would nearly always win
+// and a run would rarely see a reply that beats its timeout; rare enough
+// that most runs keep Go's timing, often enough that a race needing one
+// advance is found within a few hundred runs.
+inline constexpr uint32_t kAdvanceClockOneIn = 16;
 
 // "preempt", "pick-runnable", ..., or "fault:clock-jump"; "?" when invalid.
 std::string decision_kind_name(DecisionKind k);
@@ -87,7 +101,7 @@ struct FiredFault {
 
 // How far a list is from Go's default schedule.
 size_t count_nonzero(std::span<const Decision> d);
-size_t count_preemptions(std::span<const Decision> d);  // kPreempt answered 1, kRunM answered another M
+size_t count_preemptions(std::span<const Decision> d);  // can_preempt kinds answered other than 0
 size_t count_faults(std::span<const Decision> d);       // fault decisions that fired
 
 }  // namespace gort::harness

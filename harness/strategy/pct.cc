@@ -68,6 +68,7 @@ bool Pct::should_preempt() const {
 }
 
 uint32_t Pct::choose(Choice what, uint32_t n) {
+  if (what == Choice::kAdvanceClock) return rng_.below(kAdvanceClockOneIn) == 0 ? 1 : 0;  // as the random walk
   if (what != Choice::kPreempt) return rng_.below(n);
   assert(n == 2);
   yield_points_++;

@@ -45,6 +45,8 @@
 //    at 1,652 instead of 202) and missed timer-sleeper-looks-first within
 //    2,000 schedules. These races need a switch inside a window of one or
 //    two scheduling points, which a uniform answer opens at every point.
+//  - Time passing early (kAdvanceClock) is answered as the random walk
+//    answers it (one in kAdvanceClockOneIn): it is not a priority matter.
 // Faults: per the fault plan, as every strategy.
 #ifndef GORT_HARNESS_STRATEGY_PCT_H
 #define GORT_HARNESS_STRATEGY_PCT_H
@@ -54,6 +56,7 @@
 #include <optional>
 #include <vector>
 
+#include "strategy/decision.h"
 #include "strategy/prng.h"
 #include "strategy/strategy.h"
 

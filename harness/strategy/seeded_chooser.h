@@ -1,7 +1,8 @@
 // A plain seeded chooser for tests that want varied schedules without a
 // Strategy (no fault plan, no recording): every question answered
-// uniformly from a SplitMix64 stream, except preemption, taken at one
-// yield point in preempt_one_in. Header-only, so any test links it.
+// uniformly from a SplitMix64 stream, except preemption and time passing
+// early (Choice::kAdvanceClock), each taken at one yield point in
+// preempt_one_in. Header-only, so any test links it.
 #ifndef GORT_HARNESS_STRATEGY_SEEDED_CHOOSER_H
 #define GORT_HARNESS_STRATEGY_SEEDED_CHOOSER_H
 
@@ -22,7 +23,7 @@ class SeededChooser final : public Chooser {
   }
   uint32_t choose(Choice what, uint32_t n) override {
     const uint64_t r = rng_.next();
-    if (what == Choice::kPreempt) return r % preempt_one_in_ == 0 ? 1 : 0;
+    if (what == Choice::kPreempt || what == Choice::kAdvanceClock) return r % preempt_one_in_ == 0 ? 1 : 0;
     return static_cast<uint32_t>(r % n);
   }
 

@@ -263,6 +263,45 @@ TEST(BoundedDfs, FlagsANondeterministicProgram) {
   EXPECT_TRUE(dfs.nondeterministic());
 }
 
+// Time passing early (kAdvanceClock) is a preemption for DFS's bound: with
+// none allowed, a run of such questions is one schedule; with one, each
+// question may advance once.
+TEST(BoundedDfs, AnAdvanceOfTheClockCountsAgainstThePreemptionBound) {
+  for (uint32_t bound : {0u, 1u}) {
+    BoundedDfs dfs(bound);
+    int runs = 0;
+    std::set<std::vector<uint32_t>> seen;
+    while (!dfs.exhausted() && runs < 50) {
+      std::vector<uint32_t> answers;
+      for (int i = 0; i < 3; i++) answers.push_back(dfs.choose(Choice::kAdvanceClock, 2));
+      EXPECT_LE(count_preemptions(dfs.path()), bound);
+      seen.insert(answers);
+      runs++;
+      dfs.next();
+    }
+    EXPECT_TRUE(dfs.exhausted());
+    EXPECT_EQ(runs, bound == 0 ? 1 : 4) << "bound " << bound;  // 000, then 001, 010, 100
+    EXPECT_EQ(seen.size(), static_cast<size_t>(runs));
+  }
+}
+
+// The random strategies let time pass early about one question in
+// kAdvanceClockOneIn, not uniformly (it would make most timeouts win).
+TEST(RandomStrategies, LetTimePassEarlyRarely) {
+  RandomWalk walk(11);
+  Pct pct(11, 3, 100);
+  int walk_ones = 0, pct_ones = 0;
+  constexpr int kAsked = 16'000;
+  for (int i = 0; i < kAsked; i++) {
+    walk_ones += static_cast<int>(walk.choose(Choice::kAdvanceClock, 2));
+    pct_ones += static_cast<int>(pct.choose(Choice::kAdvanceClock, 2));
+  }
+  for (int ones : {walk_ones, pct_ones}) {
+    EXPECT_GT(ones, kAsked / static_cast<int>(kAdvanceClockOneIn) / 2);
+    EXPECT_LT(ones, kAsked / static_cast<int>(kAdvanceClockOneIn) * 2);
+  }
+}
+
 // A synthetic program for PCT: goroutines 1 and 2 with steps each, a FIFO
 // run queue, a yield point (kPreempt) after every step but the last.
 // Returns the execution order as (goid, step) pairs.

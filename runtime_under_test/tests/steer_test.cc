@@ -151,6 +151,105 @@ TEST(FaultSites, ClockJumpAdvancesVirtualTime) {
   EXPECT_EQ(after - before, 1'000'000);
 }
 
+// Go's policy for every choice, but time passing early
+// (Choice::kAdvanceClock) answered 1 at the questions listed in advance_at
+// (1-based); counts the questions.
+class Advance : public Chooser {
+ public:
+  uint32_t choose(Choice what, uint32_t n) override {
+    if (what != Choice::kAdvanceClock) return 0;
+    EXPECT_EQ(n, 2u);
+    asked++;
+    return std::find(advance_at.begin(), advance_at.end(), asked) != advance_at.end() ? 1 : 0;
+  }
+  std::vector<int> advance_at;
+  int asked = 0;
+};
+
+TEST(AdvanceClock, AskedOnlyWhileATimerIsStillToCome) {
+  SKIP_UNLESS_SIM();
+  Advance a;
+  Config cfg = testing_support::one_p();
+  cfg.chooser = &a;
+  int without = -1, with_timer = -1, fired = -1, after_it_fired = -1;
+  Result r = run(cfg, [&] {
+    yield_point();
+    // A timer over a minute away stands for "never": not offered either.
+    auto far = after(std::chrono::minutes(2));
+    (void)far;
+    yield_point();
+    without = a.asked;
+    auto c = after(std::chrono::milliseconds(5));
+    yield_point();
+    with_timer = a.asked;
+    c.recv();  // a yield point too, asked before it blocks
+    fired = a.asked;
+    yield_point();
+    after_it_fired = a.asked;
+  });
+  ASSERT_EQ(r.exit_status, 0) << r.output;
+  EXPECT_EQ(without, 0) << "asked with no timer pending within a minute";
+  EXPECT_GE(with_timer, 1) << "never asked while a timer was pending";
+  EXPECT_EQ(after_it_fired, fired) << "asked once every timer had fired";
+}
+
+TEST(AdvanceClock, MovesTheClockToTheNextTimerWhichFiresBeforeTheGoroutineGoesOn) {
+  SKIP_UNLESS_SIM();
+  for (bool advance : {false, true}) {
+    Advance a;
+    Config cfg = testing_support::one_p();
+    cfg.chooser = &a;
+    int64_t waited = -1;
+    bool first_fired = false, second_fired = true;
+    Result r = run(cfg, [&] {
+      const int64_t t0 = nanotime();
+      auto first = after(std::chrono::milliseconds(5));
+      auto second = after(std::chrono::milliseconds(9));
+      if (advance) a.advance_at = {a.asked + 1};  // the next question: the yield point's
+      yield_point();
+      waited = nanotime() - t0;
+      first_fired = first.try_recv().ready;
+      second_fired = second.try_recv().ready;
+    });
+    ASSERT_EQ(r.exit_status, 0) << r.output;
+    EXPECT_EQ(waited, advance ? 5'000'000 : 0) << "advance=" << advance;
+    EXPECT_EQ(first_fired, advance) << "the timer due after the advance did not fire before main went on";
+    EXPECT_FALSE(second_fired) << "the advance went past the earliest timer";
+  }
+}
+
+// A runnable worker races a timeout: without a Chooser (a seed alone) the
+// clock stands still while it runs, as Go's policy, so the timeout never
+// wins; a chooser that advances the clock at the first question makes it.
+TEST(AdvanceClock, OnlyAChooserLetsATimeoutBeatARunnableGoroutine) {
+  SKIP_UNLESS_SIM();
+  auto race = [](Config cfg) {
+    int which = -1;
+    Result r = run(cfg, [&] {
+      auto reply = make_chan<int>(1);
+      go([reply] {
+        for (int i = 0; i < 5; i++) yield_point();
+        reply.send(1);
+      });
+      int v = 0;
+      int64_t at = 0;
+      which = select({recv_case(reply, v), recv_case(after(std::chrono::seconds(1)), at)});
+    });
+    EXPECT_EQ(r.exit_status, 0) << r.output;
+    return which;
+  };
+  for (uint64_t seed = 1; seed <= 100; seed++) {
+    Config cfg;
+    cfg.seed = seed;
+    EXPECT_EQ(race(cfg), 0) << "seed " << seed << ": the timeout won with no chooser";
+  }
+  Advance a;
+  a.advance_at = {1};
+  Config cfg = testing_support::one_p();
+  cfg.chooser = &a;
+  EXPECT_EQ(race(cfg), 1) << "an advance at the first question did not let the timeout win";
+}
+
 TEST(FaultSites, SpuriousWakeupsOfAnIdleMAreTolerated) {
   SKIP_UNLESS_SIM();
   Steer s;

@@ -49,6 +49,18 @@ enum class Choice : uint8_t {
   // at P (i % GOMAXPROCS) with the (i / GOMAXPROCS)-th stride. Go
   // randomises it itself, so os builds draw from a seeded fastrand too.
   kStealOrder,
+  // Time passing while goroutines are runnable (sim only), asked at a yield
+  // point right before kPreempt, and only while the earliest pending timer
+  // is later than now and at most a minute away (further timers stand for
+  // "never" in most programs; they come only when nothing can run). n = 2: 0 = carry on (Go: virtual time stands still
+  // while anything can run, as if goroutines were infinitely fast); 1 = the
+  // virtual clock advances to that timer's when, as if the runnable
+  // goroutines had been slow, and the goroutine is preempted as for
+  // kPreempt, so the scheduler runs the timer that is now due before it
+  // picks again. Without a Chooser the answer is 0 (a seed alone never
+  // moves the clock early). It makes reachable the races where a sleep or
+  // a timeout ends before a runnable goroutine gets to run.
+  kAdvanceClock,
 };
 
 // Where the harness may inject a fault. Faults are off unless a Chooser's
@@ -200,6 +212,8 @@ inline const char* choice_name(Choice c) {
       return "run-m";
     case Choice::kStealOrder:
       return "steal-order";
+    case Choice::kAdvanceClock:
+      return "advance-clock";
   }
   return "?";
 }

@@ -68,6 +68,12 @@ struct Processor {
   uint32_t runq = 0;        // Gs in its local run queue
   bool has_runnext = false;
   uint32_t timers = 0;  // pending timers in its heap
+  // Its timer heap as the snapshot found it: the slots whose timer fires
+  // before its parent's (by when, then creation order) or does not record
+  // its own slot; 0 in a whole heap. And the earliest when (INT64_MAX:
+  // no timer pending).
+  uint32_t timers_misplaced = 0;
+  int64_t next_timer = INT64_MAX;
 };
 
 // An M (Go's m): a thread (virtual in sim) running goroutines.
@@ -113,6 +119,7 @@ struct Snapshot {
   std::vector<Processor> procs;       // every P, by id
   std::vector<Machine> ms;            // every M, by id
   int32_t nmspinning = 0;             // the scheduler's count of spinning Ms
+  int64_t now = 0;                    // the runtime's clock (nanotime; virtual in sim)
   // Every M but the current one is quiescent (always, with one M): the
   // whole-state invariants (every G in one place, every P in one place,
   // the channel invariants of unlocked channels) may be checked.

@@ -219,6 +219,12 @@ class Clock {
     assert(ns >= 0);
     now_ += ns;
   }
+  // The chooser let time pass while goroutines were runnable
+  // (Choice::kAdvanceClock): virtual time moves to t, the next timer's when.
+  void advance_to(int64_t t) {
+    assert(t >= now_ && "sim: virtual time never goes backwards");
+    now_ = t;
+  }
 
  private:
   int64_t now_ = 0;
@@ -236,6 +242,10 @@ class Decider {
   uint32_t choose(Choice what, uint32_t n) {
     assert(n > 0);
     if (n == 1) return 0;
+    // A seed alone never lets time pass early: without a Chooser the clock
+    // moves as Go's does (only when nothing can run), and no draw is taken,
+    // so a seed's other decisions are what they were before the question.
+    if (chooser_ == nullptr && what == Choice::kAdvanceClock) return 0;
     NoSimPoints quiet;
     uint32_t c = chooser_ != nullptr ? chooser_->choose(what, n) : rand_.below(n);
     assert(c < n && "Chooser returned an option out of range");
