@@ -130,6 +130,8 @@ TEST(CheckApi, APossibleLeakFailsOnlyUnderFailAll) {
   Report r = gort::check::explore(program, o);
   ASSERT_EQ(r.failures.size(), 1u) << r.text();
   EXPECT_NE(r.failures.front().verdict.find("possible leak"), std::string::npos) << r.failures.front().verdict;
+}
+
 // The sleep-and-hope race of real Go code: main waits for a worker's reply
 // with a timeout and, on the timeout, closes the reply channel to "tell
 // the worker it gave up" (the planted bug: the worker, still runnable,
