@@ -170,6 +170,32 @@ void judge(Leftover& out, const Parked& p, const std::vector<Parked>& all, bool 
   out.why = "every handle to what it waits on is held by blocked goroutines";
 }
 
+// Fills Result::leftover. Returns before the run ends, so that its
+// heap-owning locals are freed: end_run abandons its caller's frames.
+void take_census(Runtime& rt, bool quiescent) {
+  std::vector<Parked> all;
+  rt.allglock.lock();
+  for (const auto& g : rt.allgs) {
+    const Gstatus status = load_relaxed(g->status);
+    if (g->is_g0 || status == Gstatus::kDead || status == Gstatus::kIdle) continue;
+    all.push_back(parked_facts(*g));
+  }
+  rt.allglock.unlock();
+  rt.result.drained = quiescent;
+  // The step that found the budget spent is counted but not taken.
+  uint64_t drain_steps = steps_taken(rt) - rt.drain_start_step;
+  if (!quiescent && drain_steps > 0) drain_steps--;
+  rt.result.leftover.reserve(all.size());
+  for (const Parked& p : all) {
+    Leftover& l = rt.result.leftover.emplace_back();
+    l.goid = p.g->goid;
+    l.wait_reason = p.g->status == Gstatus::kWaiting ? waitreason_string(p.g->waitreason) : "";
+    l.waits_on = waits_on_text(p);
+    judge(l, p, all, quiescent, rt.run_id, drain_steps);
+    goroutine_dump_one(l.dump, *p.g);
+  }
+}
+
 }  // namespace
 
 void start_drain(Runtime& rt) {
@@ -198,27 +224,7 @@ void start_drain(Runtime& rt) {
 void finish_drain(Runtime& rt, bool quiescent) {
   assert(rt.draining && "finish_drain: main has not returned");
   claim_run_end(rt);  // os: the other Ms stop first, so no G moves while it is judged
-  std::vector<Parked> all;
-  rt.allglock.lock();
-  for (const auto& g : rt.allgs) {
-    const Gstatus status = load_relaxed(g->status);
-    if (g->is_g0 || status == Gstatus::kDead || status == Gstatus::kIdle) continue;
-    all.push_back(parked_facts(*g));
-  }
-  rt.allglock.unlock();
-  rt.result.drained = quiescent;
-  // The step that found the budget spent is counted but not taken.
-  uint64_t drain_steps = steps_taken(rt) - rt.drain_start_step;
-  if (!quiescent && drain_steps > 0) drain_steps--;
-  rt.result.leftover.reserve(all.size());
-  for (const Parked& p : all) {
-    Leftover& l = rt.result.leftover.emplace_back();
-    l.goid = p.g->goid;
-    l.wait_reason = p.g->status == Gstatus::kWaiting ? waitreason_string(p.g->waitreason) : "";
-    l.waits_on = waits_on_text(p);
-    judge(l, p, all, quiescent, rt.run_id, drain_steps);
-    goroutine_dump_one(l.dump, *p.g);
-  }
+  take_census(rt, quiescent);
   const G* gp = getg();
   trace_event(rt, EventKind::kDrainEnd, gp != nullptr && !gp->is_g0 ? gp->goid : 0, 0, quiescent ? 1 : 0);
   end_run(rt, 0);

@@ -8,8 +8,10 @@
 // profile's (runtime/pprof goroutineleak: blocked on a concurrency object
 // unreachable from any runnable goroutine).
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "gort/sync.h"
 #include "spec_run.h"
@@ -93,8 +95,11 @@ TEST(LeakTest, EveryKindOfForeverBlockIsDefiniteAfterAQuiescentDrain) {
     gort::Mutex mu;
     gort::WaitGroup wg;
   };
-  auto program = [] {
-    auto* shared = new Shared;  // outlives main: the goroutines keep using it
+  // Each run's sync objects outlive its main (the goroutines keep using
+  // them) and its run (they are abandoned there): the test owns them.
+  std::vector<std::unique_ptr<Shared>> owned;
+  auto program = [&owned] {
+    Shared* shared = owned.emplace_back(std::make_unique<Shared>()).get();
     shared->mu.lock();
     shared->wg.add(1);
     gort::go([] { gort::Chan<int>().recv(); });
