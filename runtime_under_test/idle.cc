@@ -160,9 +160,9 @@ void stopm(Runtime& rt) {
   assert(!mp->spinning && "stopm spinning");
   rt.sched.lock.lock();
   mput(rt, mp);
-  checkdead(rt);
+  const bool drain_over = checkdead(rt);
   rt.sched.lock.unlock();
-  if (rt.drain_over) finish_drain(rt, /*quiescent=*/true);
+  if (drain_over) finish_drain(rt, /*quiescent=*/true);
   trace_event(rt, EventKind::kMIdle, 0, static_cast<uint64_t>(mp->id));
   mp->quiescent = true;
   mp->park.sleep();
@@ -242,11 +242,11 @@ bool any_timer_pending(const Runtime& rt, bool can_fire) {
 
 }  // namespace
 
-void checkdead(Runtime& rt) {
+bool checkdead(Runtime& rt) {
   assert(rt.sched.lock.held());
   // The timer sleeper and Ms on their way to idle count as running.
   const int32_t run = static_cast<int32_t>(rt.allm.size()) - rt.sched.nmidle;
-  if (run > 0) return;
+  if (run > 0) return false;
   // coverage-excluded-begin: a broken runtime: its counts of Ms or Gs disagree with its queues
   if (run < 0) fatal(rt, "checkdead: inconsistent counts");
   rt.allglock.lock();
@@ -261,18 +261,16 @@ void checkdead(Runtime& rt) {
   // does, that is a lost timer: in sim the virtual Ms then all block and
   // the runtime deadlock is reported.)
   const bool checks_timers = !mutant_active(rt, Mutant::kCheckdeadIgnoresTimers);
-  if (rt.draining) {
+  if (drain_started(rt)) {
     // Main has returned: with no timer left that can fire, nothing can run
-    // again and the drain is over (stopm ends the run once it has let go of
-    // the scheduler's lock); a pending timer may still wake someone.
-    rt.drain_over = !(checks_timers && any_timer_pending(rt, /*can_fire=*/true));
-    return;
+    // again and the drain is over; a pending timer may still wake someone.
+    return !(checks_timers && any_timer_pending(rt, /*can_fire=*/true));
   }
   const bool timer_pending = checks_timers && any_timer_pending(rt, /*can_fire=*/false);
   if (live_goroutines(rt) == 0) {
     fatal(rt, "no goroutines (main called runtime.Goexit) - deadlock!");
   }
-  if (timer_pending) return;
+  if (timer_pending) return false;
   fatal(rt, "all goroutines are asleep - deadlock!");
 }
 

@@ -200,9 +200,15 @@ void take_census(Runtime& rt, bool quiescent) {
 
 void start_drain(Runtime& rt) {
   assert(rt.config.drain_at_exit && "start_drain: no drain asked for");
-  assert(!rt.draining && "start_drain: main returned twice");
-  rt.draining = true;
+  assert(!drain_started(rt) && "start_drain: main returned twice");
+#if defined(GORT_PLATFORM_SIM)
   rt.drain_start_step = steps_taken(rt);
+#else
+  // The other Ms' allowances change as they run: what the pool has handed
+  // out (each M's undrawn batch, at most 1024 steps, counts as taken).
+  rt.drain_start_step = rt.steps_granted - rt.steps_pool.load(std::memory_order_relaxed);
+#endif
+  rt.draining.store(true, platform::kSimulated ? std::memory_order_relaxed : std::memory_order_release);
   if (rt.config.drain_steps == 0) return;
   // The step that exceeds the drain's budget ends it (step_budget_exceeded).
   // Steps taken = granted - left stays true: both shrink alike.
@@ -222,7 +228,7 @@ void start_drain(Runtime& rt) {
 }
 
 void finish_drain(Runtime& rt, bool quiescent) {
-  assert(rt.draining && "finish_drain: main has not returned");
+  assert(drain_started(rt) && "finish_drain: main has not returned");
   claim_run_end(rt);  // os: the other Ms stop first, so no G moves while it is judged
   take_census(rt, quiescent);
   const G* gp = getg();

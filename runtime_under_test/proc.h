@@ -73,8 +73,10 @@ void stop_spinning(Runtime& rt, M* mp);
 // error past kMaxMs Ms.
 void newm(Runtime& rt, P* pp, bool spinning);
 // Go's checkdead (sched.lock held): with no M running, either a deadlock
-// verdict or the runtime's own inconsistency, as a fatal error.
-void checkdead(Runtime& rt);
+// verdict or the runtime's own inconsistency, as a fatal error. Returns
+// true when main has returned into a drain and nothing can run any more:
+// the caller ends the drain (finish_drain) once it has let go of the lock.
+bool checkdead(Runtime& rt);
 // A brief pause that lets another thread run (os: usleep; sim: a
 // scheduling point): a thief gives a P's owner its chance at runnext.
 void owner_chance();
@@ -196,6 +198,12 @@ inline G* goroutine_or_abort(const char* what, const char* advice) {
 [[noreturn]] void end_run(Runtime& rt, int status);
 
 // --- the drain after main's return and the leak census (leak.cc) ---
+// Whether main has returned into a drain (acquire in os: what start_drain
+// wrote before it is visible; relaxed in sim, where it is no scheduling
+// point).
+inline bool drain_started(const Runtime& rt) {
+  return rt.draining.load(platform::kSimulated ? std::memory_order_relaxed : std::memory_order_acquire);
+}
 // Main returned under Config::drain_at_exit: the others run on, within
 // the drain's steps. Called on main's G as it ends.
 void start_drain(Runtime& rt);

@@ -115,11 +115,10 @@ class Runtime {
   std::unordered_map<const void*, uint64_t> sync_ids;
 #endif
   // Config::drain_at_exit (leak.cc): main has returned and the others run
-  // on; drain_over: checkdead found nothing left to run (sched.lock). Set
-  // once each, never cleared within the run.
-  bool draining = false;
-  bool drain_over = false;
-  uint64_t drain_start_step = 0;  // steps taken when main returned
+  // on. Set once by main's M (release in os: drain_start_step before it),
+  // read by any M (checkdead, the step budget); never cleared in the run.
+  platform::Atomic<bool> draining{false};
+  uint64_t drain_start_step = 0;  // steps taken when main returned (os: drawn from the pool)
   // Filled as the run ends. Written by the M that claimed the end (fatal.cc:
   // only one M ever writes its output), the counters summed from the Ms.
   Result result;

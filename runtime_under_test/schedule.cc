@@ -308,7 +308,7 @@ void execute(G* gp, bool inherit_time) {
 void step_budget_exceeded(Runtime& rt) {
   // After main's return the budget is the drain's (leak.cc): its end is
   // not a failure.
-  if (rt.draining) finish_drain(rt, /*quiescent=*/false);
+  if (drain_started(rt)) finish_drain(rt, /*quiescent=*/false);
   char pre[160];
   snprintf(pre, sizeof pre, "runtime: more than %llu steps (Config::max_steps), %llu of them goroutine switches\n",
            static_cast<unsigned long long>(rt.config.max_steps), static_cast<unsigned long long>(total_switches(rt)));
