@@ -16,8 +16,8 @@
 //             blocked goroutine is definite. After a drain cut short, a
 //             goroutine parked on channels is definite when every handle to
 //             each of them lies on a blocked goroutine's stack: a handle is
-//             two words, {channel, run id}, counted by a conservative scan
-//             of those stacks and compared with the channel's reference
+//             two words, {channel, run id}, counted in those goroutines'
+//             function objects (their captures) and compared with the channel's reference
 //             count (gort/chan.h); one handle anywhere else (a runnable
 //             goroutine's stack, a timer's callback, the heap) may reach it.
 //             A nil channel and a select with no cases are always definite.
@@ -80,8 +80,15 @@ Parked parked_facts(const G& g) {
 __attribute__((no_sanitize("address", "thread"))) int64_t handles_on_stack(const G& g, const hchan* c,
                                                                            uint64_t run_id) {
   assert(g.status == Gstatus::kWaiting && "handles_on_stack: a running G's frames change under the scan");
-  const uintptr_t lo = std::max<uintptr_t>(g.sched.sp, g.stack.lo) & ~uintptr_t{7};
-  const uintptr_t hi = g.stack.hi & ~uintptr_t{7};
+  // Only the function's own object: a compiler may keep copies of a
+  // handle's two words in its frames (spilled arguments), which look like
+  // handles but hold no reference, and counting them would call a reachable
+  // channel unreachable. A handle in a frame's local is missed instead,
+  // which can only make a leak look possible.
+  if (g.fn == nullptr || g.fn_ops == nullptr) return 0;
+  const auto lo = reinterpret_cast<uintptr_t>(g.fn);
+  const uintptr_t hi = lo + g.fn_ops->size;
+  assert(lo >= g.stack.lo && hi <= g.stack.hi && "handles_on_stack: a goroutine's function lives on its stack");
   const auto want = reinterpret_cast<uintptr_t>(c);
   int64_t found = 0;
   for (uintptr_t at = lo; at + 16 <= hi; at += 8) {
