@@ -22,7 +22,22 @@
 // like an ordinary call to the goroutine that makes it, so each goroutine
 // keeps its own control state across switches. A new goroutine starts with
 // the ABI's initial state (round to nearest, exceptions masked), not with
-// its creator's. Status/flag bits are caller-saved and are not preserved.
+// its creator's. Status/flag bits are caller-saved; a save may keep them
+// with the control bits (amd64 does: storing MXCSR whole and loading it
+// back costs less than masking it), which preserves more than the ABI asks.
+//
+// The other policy, Go's (Config::fp_control = kPerThread): the FP control
+// state belongs to the thread, as in Go, whose gogo never touches it. The
+// `_shared_fp` variants of swap, gogo and mcall neither save nor restore
+// it; they use the same block layout (the control slot is left as it is),
+// so a run picks one family and uses it for every switch. On amd64 this
+// saves the MXCSR store and load, about a third of a switch.
+//
+// Async preemption (see the section near the end): a signal handler
+// redirects a goroutine running preemptible code into
+// gort_arch_async_preempt, which saves every register the interrupted code
+// may hold (not just the callee-saved ones), calls the runtime, and, when
+// the goroutine is resumed, possibly on another thread, restores them all.
 #ifndef GORT_ARCH_ARCH_H
 #define GORT_ARCH_ARCH_H
 
@@ -53,6 +68,57 @@
 #endif
 
 #define GORT_ARCH_CALLEE_SAVED (GORT_ARCH_CALLEE_SAVED_INT + GORT_ARCH_CALLEE_SAVED_FP)
+
+// Async preemption's register-state image, as the torture probe
+// (gort_arch_probe_async_regs) loads and dumps it: 64-bit words, in the
+// per-CPU order below. Each port lists which words are which and which
+// bits of the flags word are compared (the rest may differ legitimately).
+#if defined(__x86_64__)
+// [0..14]  rax rbx rcx rdx rsi rdi rbp r8 r9 r10 r11 r12 r13 r14 r15
+// [15]     rflags (compared under GORT_ARCH_ASYNC_FLAGS_MASK: CF PF AF ZF SF DF OF)
+// [16]     mxcsr (all 32 bits, status flags included) | x87 control word << 32
+// [17..32] x87 st0..st7, 16 bytes each (80-bit value, zero-padded)
+// [33..288] vector registers 0..31, 8 words each (zmm; xmm/ymm use the low 2/4)
+// [289..296] opmask k0..k7 (AVX-512 only)
+// [297..312] the red zone: 16 words below the probe's sp while it runs
+#define GORT_ARCH_ASYNC_GPRS 15
+#define GORT_ARCH_ASYNC_FLAGS 15
+#define GORT_ARCH_ASYNC_FP_CONTROL 16
+#define GORT_ARCH_ASYNC_X87 17
+#define GORT_ARCH_ASYNC_VEC 33
+#define GORT_ARCH_ASYNC_VEC_REGS 32
+#define GORT_ARCH_ASYNC_VEC_WORDS 8
+#define GORT_ARCH_ASYNC_OPMASK 289
+#define GORT_ARCH_ASYNC_RED_ZONE 297
+#define GORT_ARCH_ASYNC_RED_ZONE_WORDS 16
+#define GORT_ARCH_ASYNC_WORDS 313
+#define GORT_ARCH_ASYNC_FLAGS_MASK 0xCD5
+#elif defined(__aarch64__)
+// [0..30]  x0..x30
+// [31]     nzcv (compared under GORT_ARCH_ASYNC_FLAGS_MASK: N Z C V)
+// [32]     fpcr   [33] fpsr
+// [34..97] q0..q31, 2 words each
+#define GORT_ARCH_ASYNC_GPRS 31
+#define GORT_ARCH_ASYNC_FLAGS 31
+#define GORT_ARCH_ASYNC_FP_CONTROL 32
+#define GORT_ARCH_ASYNC_FP_STATUS 33
+#define GORT_ARCH_ASYNC_VEC 34
+#define GORT_ARCH_ASYNC_VEC_REGS 32
+#define GORT_ARCH_ASYNC_VEC_WORDS 2
+#define GORT_ARCH_ASYNC_WORDS 98
+#define GORT_ARCH_ASYNC_FLAGS_MASK 0xF0000000
+#elif defined(__riscv) && __riscv_xlen == 64
+// [0..30]  x1..x31; x3 (gp) and x4 (tp) belong to the ABI: the probe
+//          neither loads nor compares them (their words are ignored)
+// [31]     fcsr (frm and fflags)
+// [32..63] f0..f31
+#define GORT_ARCH_ASYNC_GPRS 31
+#define GORT_ARCH_ASYNC_FP_CONTROL 31
+#define GORT_ARCH_ASYNC_VEC 32
+#define GORT_ARCH_ASYNC_VEC_REGS 32
+#define GORT_ARCH_ASYNC_VEC_WORDS 1
+#define GORT_ARCH_ASYNC_WORDS 64
+#endif
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -89,6 +155,12 @@ void gort_arch_gobuf_init(gort_gobuf* buf, void* stack_hi, void (*body)(void*), 
 // somebody resumes `save`.
 void gort_arch_swap(gort_gobuf* save, const gort_gobuf* to);
 
+// Go's FP policy (see the top of this file): swap, gogo and mcall that
+// leave the FP control state alone.
+void gort_arch_swap_shared_fp(gort_gobuf* save, const gort_gobuf* to);
+[[noreturn]] void gort_arch_gogo_shared_fp(const gort_gobuf* to);
+void gort_arch_mcall_shared_fp(gort_gobuf* save, uintptr_t g0_sp, void (*fn)(void*), void* arg);
+
 // Saves the current context into `save`, switches to the stack whose top is
 // `g0_sp` (16-aligned) and calls fn(arg) there. fn must not return (the
 // trampoline traps if it does). Returns when somebody resumes `save`.
@@ -119,6 +191,90 @@ uint64_t gort_arch_fp_control_default(void);
 
 // A different valid FP control state (another rounding mode), for tests.
 uint64_t gort_arch_fp_control_alternate(void);
+
+// --- Async preemption ---
+//
+// The handler of the preemption signal (platform/preempt_signal.cc) decides
+// whether the interrupted pc is at a safe point; if so it rewrites the
+// signal context so that, when the handler returns, the thread runs
+// gort_arch_async_preempt as if the interrupted code had called it there:
+//   amd64: sp -= 128 (the red zone is never touched), push the pc;
+//   arm64, riscv64: sp -= 16 (keeping 16-byte alignment), store the pc at
+//     [sp]; lr/ra keeps the interrupted value.
+// gort_arch_async_preempt then
+//   1. saves every register the interrupted code may hold, each port's
+//      whole user state: the general registers, the flags, the FP/vector
+//      registers (amd64: xsave of x87, SSE, AVX and AVX-512 state) and the
+//      FP control and status registers, on the goroutine's stack;
+//   2. clears what the C++ ABI needs clear at a call (amd64: DF; MXCSR and
+//      the x87 control word to their defaults) and aligns the stack;
+//   3. calls gort_rt_async_preempted(pc, sp), the runtime's, with the
+//      interrupted pc and sp;
+//   4. when that returns (the goroutine was rescheduled, maybe on another
+//      thread), restores every register bit for bit and resumes at pc with
+//      sp as it was. amd64 ends in `ret $128`. The other CPUs cannot jump
+//      to an arbitrary pc without a scratch register, and the interrupted
+//      code may have every register live, so they restore the FP/vector
+//      state and end in a trap instruction at gort_arch_async_resume_trap:
+//      the platform's handler for that trap (SIGTRAP) loads the saved
+//      general registers, flags, sp and pc from the frame at sp into the
+//      signal context, and the kernel's sigreturn restores them exactly.
+//
+// The frame gort_arch_async_preempt builds is also a frame record (amd64:
+// [rbp] = the interrupted rbp, [rbp+8] = pc; arm64: x29 = {x29, pc};
+// riscv64: s0 points just above {ra = pc, s0}), so frame-pointer walkers
+// and the CFI (marked a signal frame) show the interrupted function next.
+
+// Non-zero when this CPU and OS support the port's async preemption (amd64:
+// XSAVE enabled by the OS, and XSAVE's standard-format offsets for the
+// components saved are the ones the code assumes).
+int gort_arch_async_preempt_supported(void);
+
+// The code the signal handler redirects to (never called directly).
+void gort_arch_async_preempt(void);
+
+// Stack bytes gort_arch_async_preempt uses below the interrupted sp, before
+// it calls the runtime (the runtime's own frames come on top).
+#define GORT_ARCH_ASYNC_PREEMPT_FRAME 4096
+
+#if !defined(__x86_64__)
+// Where gort_arch_async_preempt traps to resume (see 4 above), and the
+// layout of the general-register frame at sp when it does.
+extern const char gort_arch_async_resume_trap[];
+#endif
+
+// Provided by the runtime (async_preempt.cc): the goroutine was
+// interrupted at pc with stack pointer sp; every register is saved. Returns
+// when the goroutine runs again.
+void gort_rt_async_preempted(uintptr_t pc, uintptr_t sp);
+
+// The vector state the CPU has (amd64: 0 SSE, 1 AVX, 2 AVX-512; the other
+// ports: 0), for the torture probe's `level`.
+int gort_arch_async_vector_level(void);
+
+// The torture probe, in preemptible code: loads every register of the
+// image above (GORT_ARCH_ASYNC_WORDS words) from `in` (vector registers as
+// `level` says; the red-zone words below sp), spins a few microseconds
+// with every one of them live, then stores them all into `out`, and
+// returns with the caller's callee-saved registers and FP control state
+// intact. A preemption landing while it spins must change nothing.
+void gort_arch_probe_async_regs(const uint64_t* in, uint64_t* out, int level);
+
+#if defined(__x86_64__)
+// The minimal switch, a benchmark's reference only (bench/): push the six
+// callee-saved registers, store sp into *save_sp, load *to_sp, pop, and
+// jump to the popped return address. No FP state, no Gobuf.
+void gort_arch_bench_minimal_swap(void** save_sp, void** to_sp);
+#endif
+
+#if GORT_MUTANTS
+// The async-preemption mutants (gort/mutants.h), mutants builds only:
+// gort_arch_async_preempt with one bug each, selected by the runtime.
+void gort_arch_async_preempt_mutant_vector_upper(void);  // AVX upper halves not restored
+void gort_arch_async_preempt_mutant_flags(void);         // flags not restored
+void gort_arch_async_preempt_mutant_fp_reg(void);        // one FP register not restored
+void gort_arch_async_preempt_mutant_misaligned(void);    // stack misaligned at the call
+#endif
 
 // The goroutine entry trampoline's code range: a backtrace taken inside a
 // goroutine ends with a frame whose pc is in [entry, entry_end).
