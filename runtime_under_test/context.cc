@@ -79,7 +79,11 @@ void mcall(void (*fn)(G*), bool gp_dies) {
   gp->eh = *mp->eh;
   *mp->eh = platform::CxxEhState{};
   platform::start_switch(&gp->fiber, &mp->g0->fiber, gp_dies);
-  gort_arch_mcall(&gp->sched, g0_stack_top(mp), mcall_on_g0, gp);
+  if (gp->rt->config.fp_control == Config::FpControl::kPerThread) {
+    gort_arch_mcall_shared_fp(&gp->sched, g0_stack_top(mp), mcall_on_g0, gp);  // Go's policy (arch.h)
+  } else {
+    gort_arch_mcall(&gp->sched, g0_stack_top(mp), mcall_on_g0, gp);
+  }
   // Resumed by gogo, possibly much later.
   platform::finish_switch(&gp->fiber, /*fresh=*/false, nullptr);
 }
@@ -98,6 +102,7 @@ void gogo(G* gp) {
     gort_arch_gogo_mutant_forget_reg(&gp->sched);  // mutant gogo-forgets-callee-saved
   }
 #endif
+  if (gp->rt->config.fp_control == Config::FpControl::kPerThread) gort_arch_gogo_shared_fp(&gp->sched);
   gort_arch_gogo(&gp->sched);
 }
 

@@ -13,7 +13,8 @@
 // stacks are in use. An M stops at its next check (stop_if_ending: the
 // scheduler, an idle or timer sleep, a lock's slow path, a yield point);
 // a goroutine in a loop with no yield point keeps its M, and run() does
-// not return until it reaches one (async preemption is not built). So nothing here (nor any caller of
+// not return until it reaches one, or until async preemption stops it (if
+// the loop is preemptible code). So nothing here (nor any caller of
 // these functions) may keep a heap-owning local alive across the call:
 // the output is built directly in the Runtime's result, and callers format
 // into fixed-size buffers.
@@ -24,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "async_preempt.h"
 #include "context.h"
 #include "defer.h"
 #include "platform/symbolize.h"
@@ -377,7 +379,16 @@ constexpr int64_t kStopPollNs = 1'000'000;
 // Asks every M but the current one to stop: its P yields at the next
 // yield point, and an M asleep on its Note wakes to see the run ending.
 void ask_ms_to_stop(Runtime& rt) {
-  for (const auto& pp : rt.allp) pp->preempt.store(true, std::memory_order_relaxed);
+  // The signal stops a goroutine in a loop with no yield point too, if the
+  // loop is preemptible code (async_preempt.h).
+  const P* mine = getm()->p;
+  for (const auto& pp : rt.allp) {
+    if (pp.get() == mine) {
+      pp->preempt.store(true, std::memory_order_relaxed);
+    } else {
+      preempt_p(rt, pp.get());
+    }
+  }
   const int32_t n = rt.nms.load(std::memory_order_acquire);
   for (int32_t i = 0; i < n; i++) {
     if (rt.allm[static_cast<size_t>(i)].get() != getm()) rt.allm[static_cast<size_t>(i)]->park.wakeup();

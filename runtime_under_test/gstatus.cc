@@ -26,8 +26,8 @@ const char* gstatus_name(Gstatus s) {
 
 bool gstatus_edge_legal(Gstatus from, Gstatus to) {
   // Only the edges some code of this runtime takes: a status with no code
-  // entering or leaving it (Gsyscall, Gpreempted: no system calls, no
-  // async preemption yet) has no legal edge at all.
+  // entering or leaving it (Gsyscall: no system calls) has no legal edge
+  // at all.
   using S = Gstatus;
   switch (from) {
     case S::kIdle:
@@ -37,13 +37,14 @@ bool gstatus_edge_legal(Gstatus from, Gstatus to) {
     case S::kRunnable:
       return to == S::kRunning;  // execute
     case S::kRunning:
-      // gosched/preemption, park_m, goexit0
-      return to == S::kRunnable || to == S::kWaiting || to == S::kDead;
+      // gosched/preemption, park_m, goexit0, async preemption
+      return to == S::kRunnable || to == S::kWaiting || to == S::kDead || to == S::kPreempted;
     case S::kWaiting:
       return to == S::kRunnable;  // goready
-    // coverage-excluded-begin: statuses no code of this runtime enters (no syscalls, no async preemption)
-    case S::kSyscall:
     case S::kPreempted:
+      return to == S::kRunnable;  // async preemption requeues it at once
+    // coverage-excluded-begin: a status no code of this runtime enters (no system calls)
+    case S::kSyscall:
       return false;
   }
   return false;

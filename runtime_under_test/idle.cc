@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <memory>
 
+#include "async_preempt.h"
 #include "context.h"
 #include "mutant.h"
+#include "platform/preempt_signal.h"
 #include "proc.h"
 #include "vthreads.h"
 #include "yield.h"
@@ -60,6 +62,7 @@ void mstart_thread(void* arg) {
   auto* mp = static_cast<M*>(arg);
   Runtime& rt = *mp->g0->rt;
   setm(mp);
+  mp->tid = platform::current_tid();
   platform::reset_held_locks();
   platform::tls_os.ending = &rt.ending;
   // coverage-excluded-next: sigaltstack or mmap failed
@@ -80,12 +83,14 @@ void acquirep(M* mp, P* pp) {
   mp->p = pp;
   pp->m = mp;
   set_p_status(pp, Pstatus::kRunning);
+  async_preempt_publish(pp, mp);
 }
 
 P* releasep(M* mp) {
   P* pp = mp->p;
   assert(pp != nullptr && "releasep: M has no P");
   assert(pp->m == mp && pp->status == Pstatus::kRunning);
+  async_preempt_unpublish(pp);
   pp->m = nullptr;
   set_p_status(pp, Pstatus::kIdle);
   mp->p = nullptr;

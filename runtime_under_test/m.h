@@ -58,6 +58,11 @@ struct M {
   // (no shared counter on the hot path).
   uint64_t switches = 0;            // goroutines it started running (execute)
   uint64_t goroutines_created = 0;  // go statements it ran
+  uint64_t async_preemptions = 0;   // goroutines async preemption stopped on it
+  // Preemption signals that found its goroutine at no safe point (the
+  // request went to the next yield point). Written by the signal handler
+  // on this M's own thread only.
+  uint64_t async_preempt_declined = 0;
 
 #if !defined(GORT_PLATFORM_SIM)
   // --- OS thread (os) ---
@@ -65,6 +70,7 @@ struct M {
   // (Runtime::steps_pool): the budget without a shared counter per step.
   uint64_t steps_left = 0;
   platform::OsThread thread;  // not started for m0, the caller's thread
+  int32_t tid = 0;            // the OS thread's id (preempt_p signals it), set where the M starts
   // This thread's alternate signal stack (a stack overflow is reported on
   // it); m0's is the Runtime's.
   platform::AltStack altstack;

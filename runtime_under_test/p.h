@@ -75,6 +75,14 @@ struct P {
   // and cleared, at the next yield point of the G running on this P (os
   // builds; in sim the chooser preempts).
   platform::Atomic<bool> preempt{false};
+#if !defined(GORT_PLATFORM_SIM)
+  // The OS thread id of the M holding this P (0: none), for the preemption
+  // signal (async_preempt.h). Written by that M in acquirep and releasep,
+  // read by sysmon and the M ending the run; relaxed: a stale id only
+  // sends a signal its handler ignores (the thread is a run's M until the
+  // run ends, and sysmon is stopped before any M's thread ends).
+  platform::Atomic<int32_t> tid{0};
+#endif
   G* gfree = nullptr;
   int32_t gfree_count = 0;
   uint64_t goidcache = 0;

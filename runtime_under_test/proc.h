@@ -140,6 +140,8 @@ void gopark(bool (*unlockf)(G*, void*), void* lock, WaitReason reason);
 // it, a timer); the trace's kGoReady carries it.
 void goready(G* gp, uint64_t by_chan);
 void gosched();
+// The current G stops after an async preemption (async_preempt.h).
+void async_preempt_yield();
 
 // Go's goyield: the current G goes to the tail of its P's local run queue
 // (not the global one, as gosched) and the scheduler picks again.

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "async_preempt.h"
 #include "context.h"
 #include "hchan.h"
+#include "platform/preempt_signal.h"
 #include "proc.h"
 #include "vthreads.h"
 
@@ -210,6 +212,9 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
   platform::tls_sim.threads = vms.get();
 #else
   steps_pool.store(steps_granted, std::memory_order_relaxed);
+  first.tid = platform::current_tid();
+  if (first.p != nullptr) async_preempt_publish(first.p, &first);  // acquired in the constructor, maybe elsewhere
+  async_preempt_on = async_preempt_setup(*this);
   platform::reset_held_locks();
   platform::tls_os.ending = &ending;
   sysmon_start(*this);
@@ -233,7 +238,11 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
   result.steps = steps_taken(*this);
   result.switches = total_switches(*this);
   result.goroutines_created = 0;
-  for (const auto& m : allm) result.goroutines_created += m->goroutines_created;
+  for (const auto& m : allm) {
+    result.goroutines_created += m->goroutines_created;
+    result.async_preemptions += m->async_preemptions;
+    result.async_preempt_declined += m->async_preempt_declined;
+  }
   return std::move(result);
 }
 

@@ -119,6 +119,9 @@ class Runtime {
   // read by any M (checkdead, the step budget); never cleared in the run.
   platform::Atomic<bool> draining{false};
   uint64_t drain_start_step = 0;  // steps taken when main returned (os: drawn from the pool)
+  // This run preempts asynchronously (async_preempt_setup, at run start;
+  // read-only afterwards, by the signal handler too).
+  bool async_preempt_on = false;
   // Filled as the run ends. Written by the M that claimed the end (fatal.cc:
   // only one M ever writes its output), the counters summed from the Ms.
   Result result;

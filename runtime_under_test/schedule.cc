@@ -262,6 +262,17 @@ void gosched_m(G* gp) {
   schedule();
 }
 
+// Go's gopreempt_m after an async preemption, through Gpreempted as
+// preemptPark goes (async_preempt.h): to the global run queue.
+void async_preempt_m(G* gp) {
+  Runtime& rt = *gp->rt;
+  casgstatus(gp, Gstatus::kRunning, Gstatus::kPreempted);
+  dropg(getm());
+  casgstatus(gp, Gstatus::kPreempted, Gstatus::kRunnable);
+  globrunqput(rt, gp);
+  schedule();
+}
+
 // Go's goyield_m: like gosched_m, to the local queue's tail.
 void goyield_m(G* gp) {
   Runtime& rt = *gp->rt;
@@ -371,5 +382,7 @@ void goready(G* gp, uint64_t by_chan) {
 void gosched() { mcall(gosched_m); }
 
 void goyield() { mcall(goyield_m); }
+
+void async_preempt_yield() { mcall(async_preempt_m); }
 
 }  // namespace gort::rt

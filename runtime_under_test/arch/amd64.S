@@ -43,8 +43,10 @@
 	fnstcw	4(%rsp)
 .endm
 
-// The same without the FP control state (Go's policy): the slot is
-// reserved, so both families share one block layout.
+// The same without reading the FP control state (Go's policy). The slot
+// gets the ABI's defaults (two stores of immediates, next to free), so a
+// block saved this way is still valid for a preserving resume: mixing the
+// families is never a fault, at worst a reset of the control state.
 .macro SAVE_CONTEXT_SHARED_FP
 	popq	%r8
 	pushq	%rbp
@@ -54,6 +56,8 @@
 	pushq	%r14
 	pushq	%r15
 	subq	$8, %rsp
+	movl	$MXCSR_DEFAULT, (%rsp)
+	movl	$X87CW_DEFAULT, 4(%rsp)
 .endm
 
 // Pops a saved block at %rsp, FP control state first (see the top).
@@ -346,14 +350,15 @@ ENDFUNC gort_arch_fp_control_alternate
 //   rbp           the frame record {rbp, pc}: %rbp points here
 //   rflags
 //   rax rbx rcx rdx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15
-//   padding to 64 bytes, then the XSAVE area (standard format, 2688
-//   bytes: x87, SSE, AVX, AVX-512 opmask and both upper ZMM components)
+//   padding to 64 bytes, then the XSAVE area (standard format, at most
+//   2688 bytes: x87, SSE, AVX, AVX-512 opmask and both upper ZMM
+//   components, wherever the CPU puts them)
 // The XSAVE area holds MXCSR and the x87 control word too, status bits
 // included. rsp at the call is 64-aligned.
 
 #define XSAVE_MASK 0xE7          /* x87 SSE AVX opmask ZMM_Hi256 Hi16_ZMM */
 #define XSAVE_MASK_NO_UPPER 0xA3 /* mutant: without AVX and ZMM_Hi256 */
-#define XSAVE_AREA 2688
+#define XSAVE_AREA 2688          /* the largest standard-format layout of XSAVE_MASK's components */
 #define XSAVE_HEADER 512         /* its 64-byte header: XRSTOR wants the reserved part zero */
 #define XSAVE_XMM5 (160 + 5 * 16)
 #define ASYNC_GPR_BYTES 120      /* rflags + 14 general registers, below the record */
@@ -474,8 +479,9 @@ ENDFUNC gort_arch_async_preempt_mutant_misaligned
 
 // int gort_arch_async_preempt_supported(void): XSAVE present and enabled by
 // the OS (OSXSAVE), x87 and SSE state enabled in XCR0, and every upper
-// component XCR0 enables at the standard-format offset and size assumed
-// above (CPUID leaf 0xD).
+// component XCR0 enables ending inside XSAVE_AREA in the standard format
+// (CPUID leaf 0xD: the offsets are the CPU's; Intel parts with MPX put
+// AVX-512's at 1088..2688, AMD's without MPX at 832..2432).
 FUNC gort_arch_async_preempt_supported
 	.cfi_startproc
 	pushq	%rbx
@@ -491,27 +497,18 @@ FUNC gort_arch_async_preempt_supported
 	andl	$3, %eax
 	cmpl	$3, %eax
 	jne	.Lasync_no
-	// component 2 (AVX): 256 bytes at 576
-	movl	$2, %r9d
-	movl	$256, %r10d
-	movl	$576, %r11d
+	movl	$2, %r9d                 // AVX
 	call	.Lasync_component
-	jne	.Lasync_no
-	movl	$5, %r9d                 // opmask: 64 at 1088
-	movl	$64, %r10d
-	movl	$1088, %r11d
+	ja	.Lasync_no
+	movl	$5, %r9d                 // opmask
 	call	.Lasync_component
-	jne	.Lasync_no
-	movl	$6, %r9d                 // ZMM_Hi256: 512 at 1152
-	movl	$512, %r10d
-	movl	$1152, %r11d
+	ja	.Lasync_no
+	movl	$6, %r9d                 // ZMM_Hi256
 	call	.Lasync_component
-	jne	.Lasync_no
-	movl	$7, %r9d                 // Hi16_ZMM: 1024 at 1664
-	movl	$1024, %r10d
-	movl	$1664, %r11d
+	ja	.Lasync_no
+	movl	$7, %r9d                 // Hi16_ZMM
 	call	.Lasync_component
-	jne	.Lasync_no
+	ja	.Lasync_no
 	movl	$1, %eax
 	popq	%rbx
 	.cfi_adjust_cfa_offset -8
@@ -526,18 +523,17 @@ FUNC gort_arch_async_preempt_supported
 	.cfi_restore rbx
 	ret
 	.cfi_endproc
-// ZF set when component r9d is off in XCR0 (r8d) or has size r10d at
-// offset r11d. Clobbers eax, ebx, ecx, edx.
+// Flags "above" (CF = ZF = 0) when component r9d is on in XCR0 (r8d) and
+// ends past XSAVE_AREA. Clobbers eax, ebx, ecx, edx.
 .Lasync_component:
 	btl	%r9d, %r8d
 	jnc	1f
 	movl	$0xD, %eax
 	movl	%r9d, %ecx
 	cpuid
-	cmpl	%r10d, %eax
-	jne	2f
-	cmpl	%r11d, %ebx
-2:	ret
+	addl	%ebx, %eax               // its end: offset + size
+	cmpl	$XSAVE_AREA, %eax
+	ret
 1:	cmpl	%eax, %eax               // ZF = 1: an unused component is fine
 	ret
 ENDFUNC gort_arch_async_preempt_supported

@@ -28,9 +28,11 @@
 //
 // The other policy, Go's (Config::fp_control = kPerThread): the FP control
 // state belongs to the thread, as in Go, whose gogo never touches it. The
-// `_shared_fp` variants of swap, gogo and mcall neither save nor restore
-// it; they use the same block layout (the control slot is left as it is),
-// so a run picks one family and uses it for every switch. On amd64 this
+// `_shared_fp` variants of swap, gogo and mcall neither read nor restore
+// it; they use the same block layout, and a port whose block has a
+// control slot writes the ABI's default there, so that a block one family
+// saved is always valid for the other (a run uses one family throughout;
+// mixing them must never fault, only reset the control state). On amd64 this
 // saves the MXCSR store and load, about a third of a switch.
 //
 // Async preemption (see the section near the end): a signal handler

@@ -15,12 +15,14 @@ namespace {
 
 using S = Gstatus;
 
-// Go's edges that this runtime has code for: none into or out of Gsyscall
-// and Gpreempted, which arrive with system calls and async preemption.
+// Go's edges that this runtime has code for: none into or out of Gsyscall,
+// which arrives with system calls; async preemption goes through
+// Gpreempted straight back to Grunnable (no suspendG claims it).
 TEST(Gstatus, LegalEdgesAreGosThatHaveCode) {
   const std::set<std::pair<S, S>> legal = {
-      {S::kIdle, S::kDead},       {S::kDead, S::kRunnable}, {S::kRunnable, S::kRunning}, {S::kRunning, S::kRunnable},
-      {S::kRunning, S::kWaiting}, {S::kRunning, S::kDead},  {S::kWaiting, S::kRunnable},
+      {S::kIdle, S::kDead},        {S::kDead, S::kRunnable},     {S::kRunnable, S::kRunning},
+      {S::kRunning, S::kRunnable}, {S::kRunning, S::kWaiting},   {S::kRunning, S::kDead},
+      {S::kWaiting, S::kRunnable}, {S::kRunning, S::kPreempted}, {S::kPreempted, S::kRunnable},
   };
   for (int a = 0; a < kGstatusCount; a++) {
     for (int b = 0; b < kGstatusCount; b++) {

@@ -87,8 +87,43 @@ struct Config {
   // Steps the drain may take (0: only max_steps bounds it). A goroutine
   // that never blocks (a ticker's loop) is cut off here.
   uint64_t drain_steps = 10'000;
+  // Where a goroutine's floating-point control state (rounding mode,
+  // exception masks, flush-to-zero: amd64 MXCSR and the x87 control word,
+  // arm64 FPCR, riscv64 frm) lives.
+  enum class FpControl : uint8_t {
+    // Each goroutine keeps its own across switches, as each C++ function
+    // keeps it across calls; a new goroutine starts with the ABI's default.
+    kPerGoroutine,
+    // Go's policy: it is the thread's, switches leave it alone, and a
+    // goroutine that changes it changes it for whatever runs next on its
+    // M. Saves a store and a load of it per switch (bench/README).
+    kPerThread,
+  };
+  FpControl fp_control = FpControl::kPerGoroutine;
+  // os builds: async preemption (Go's asyncPreempt): a goroutine running
+  // code marked GORT_PREEMPTIBLE is stopped by a signal wherever it is,
+  // when sysmon's 10 ms rule or the injector below asks, and resumed later
+  // with every register as it was. Anywhere else (the runtime, libc,
+  // unmarked code) the request waits for the next yield point. false:
+  // Go's GODEBUG=asyncpreemptoff=1. Sim builds preempt at yield points.
+  bool async_preempt = true;
+  // os builds, fault injection: every this many nanoseconds (at least
+  // 50,000), sysmon preempts the goroutine on a running P chosen at random,
+  // whatever it is running (0: only Go's 10 ms rule).
+  int64_t async_preempt_every_ns = 0;
   uint32_t mutant = 0;  // 0: none. Only builds with GORT_MUTANTS honour it (gort mutants)
 };
+
+// Marks a function as preemptible code: async preemption may stop it at
+// any instruction (Config::async_preempt). A lambda takes it after its
+// parameters: `[&]() GORT_PREEMPTIBLE { for (;;) ... }`. What the function
+// calls is not preemptible unless it is marked too, and a marked function
+// inlined into an unmarked one loses the mark (hence noinline). Code so
+// marked must not rely on staying on one thread between two instructions:
+// no thread_local (errno included) and no thread-bound lock held across a
+// loop, as Go code has neither. The functions go to the linker section
+// gort_preemptible of the executable they are linked into.
+#define GORT_PREEMPTIBLE __attribute__((section("gort_preemptible"), noinline))
 
 inline constexpr uint32_t kMaxProcs = 64;
 
@@ -123,6 +158,10 @@ struct Result {
   uint64_t steps = 0;               // steps (Config::max_steps), switches included
   uint32_t procs = 0;               // the Ps the run had (Config::procs resolved)
   uint32_t ms = 0;                  // the Ms it started, the first included
+  // os builds: goroutines async preemption stopped, and preemption signals
+  // that found no safe point (their requests waited for a yield point).
+  uint64_t async_preemptions = 0;
+  uint64_t async_preempt_declined = 0;
   // Config::drain_at_exit: main returned and the drain ended with nothing
   // left that could run (false: its steps ran out, or no drain).
   bool drained = false;

@@ -71,6 +71,13 @@ enum class Mutant : uint32_t {
   kWaitGroupReleasesAtOne,
   kOnceDoneBeforeF,
   kCondSignalWakesNewest,
+  // async preemption (os builds, amd64)
+  kAsyncPreemptVectorUpper,
+  kAsyncPreemptFlags,
+  kAsyncPreemptFpReg,
+  kAsyncPreemptMisaligned,
+  kAsyncPreemptRedZone,
+  kAsyncPreemptAnywhere,
 };
 
 // One seeded bug: its id, the name GORT_MUTANT and `gort mutants --mutant`
@@ -206,6 +213,24 @@ inline constexpr MutantInfo kMutants[] = {
     {Mutant::kCondSignalWakesNewest, "cond-signal-wakes-newest", "sync",
      "Signal wakes the goroutine that started waiting last",
      "Signal wakes the goroutine that has waited longest (sema.go notifyListNotifyOne)"},
+    {Mutant::kAsyncPreemptVectorUpper, "async-preempt-vector-upper", "async preemption",
+     "async_preempt restores the vector registers without their upper halves (amd64: no AVX or ZMM_Hi256 state)",
+     "an async preemption preserves every bit of every register (preempt.go asyncPreempt)"},
+    {Mutant::kAsyncPreemptFlags, "async-preempt-flags", "async preemption",
+     "async_preempt does not restore the flags register",
+     "an async preemption preserves the flags (preempt_amd64.s PUSHFQ/POPFQ)"},
+    {Mutant::kAsyncPreemptFpReg, "async-preempt-fp-reg", "async preemption",
+     "async_preempt does not restore one FP register (amd64 xmm5)",
+     "an async preemption preserves every FP/vector register"},
+    {Mutant::kAsyncPreemptMisaligned, "async-preempt-misaligned", "async preemption",
+     "async_preempt calls into the runtime with the stack 8 bytes off the ABI's 16-byte alignment",
+     "the injected call keeps the ABI's stack alignment"},
+    {Mutant::kAsyncPreemptRedZone, "async-preempt-red-zone", "async preemption",
+     "the signal handler injects the call right below sp, over the interrupted code's 128-byte red zone",
+     "an async preemption leaves the interrupted code's red zone alone (System V amd64 ABI)"},
+    {Mutant::kAsyncPreemptAnywhere, "async-preempt-anywhere", "async preemption",
+     "the signal handler preempts wherever the signal lands: in the runtime, holding a runtime lock, on g0",
+     "async preemption happens only at a safe point: preemptible code, no runtime lock held (isAsyncSafePoint)"},
 };
 inline constexpr size_t kMutantCount = sizeof(kMutants) / sizeof(kMutants[0]);
 
