@@ -7,6 +7,7 @@
 #include "arch/arch.h"
 #include "context.h"
 #include "mutant.h"
+#include "platform/fiber.h"
 #include "platform/preempt_signal.h"
 #include "proc.h"
 
@@ -109,16 +110,9 @@ bool on_preempt_signal(uintptr_t pc, uintptr_t sp, platform::PreemptDecision* d)
 }  // namespace
 
 bool async_preempt_setup(Runtime& rt) {
-#if defined(GORT_PLATFORM_SIM) || defined(__SANITIZE_THREAD__)
+#if defined(GORT_PLATFORM_SIM) || defined(GORT_TSAN)
   (void)rt;
-  return false;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-  (void)rt;
-  return false;
-#else
-  return rt.config.async_preempt && platform::install_preempt_handler(on_preempt_signal);
-#endif
+  return false;  // sim: the chooser preempts; TSan: it runs handlers after the interrupted context is gone
 #else
   return rt.config.async_preempt && platform::install_preempt_handler(on_preempt_signal);
 #endif
