@@ -346,8 +346,9 @@ ENDFUNC gort_arch_fp_control_alternate
 //   rbp           the frame record {rbp, pc}: %rbp points here
 //   rflags
 //   rax rbx rcx rdx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15
-//   padding to 64 bytes, then the XSAVE area (standard format, 2688
-//   bytes: x87, SSE, AVX, AVX-512 opmask and both upper ZMM components)
+//   padding to 64 bytes, then the XSAVE area (standard format, at most
+//   2688 bytes: x87, SSE, AVX, AVX-512 opmask and both upper ZMM
+//   components, wherever the CPU's standard format puts them)
 // The XSAVE area holds MXCSR and the x87 control word too, status bits
 // included. rsp at the call is 64-aligned.
 
@@ -473,9 +474,13 @@ ENDFUNC gort_arch_async_preempt_mutant_misaligned
 #endif
 
 // int gort_arch_async_preempt_supported(void): XSAVE present and enabled by
-// the OS (OSXSAVE), x87 and SSE state enabled in XCR0, and every upper
-// component XCR0 enables at the standard-format offset and size assumed
-// above (CPUID leaf 0xD).
+// the OS (OSXSAVE), x87 and SSE state enabled in XCR0, and the standard-
+// format area for every component XCR0 enables fits the frame's
+// XSAVE_AREA (CPUID leaf 0xD, subleaf 0, EBX). The code depends on no
+// upper component's offset: xsave64/xrstor64 place them, and the offsets
+// differ between CPUs (AMD's Zen 4 has no MPX components, so its opmask
+// state is at 832, not Intel's 1088); only the legacy region and the
+// header, at fixed offsets, are touched directly.
 FUNC gort_arch_async_preempt_supported
 	.cfi_startproc
 	pushq	%rbx
@@ -487,31 +492,14 @@ FUNC gort_arch_async_preempt_supported
 	jnc	.Lasync_no
 	xorl	%ecx, %ecx
 	xgetbv
-	movl	%eax, %r8d               // XCR0, low half
 	andl	$3, %eax
 	cmpl	$3, %eax
 	jne	.Lasync_no
-	// component 2 (AVX): 256 bytes at 576
-	movl	$2, %r9d
-	movl	$256, %r10d
-	movl	$576, %r11d
-	call	.Lasync_component
-	jne	.Lasync_no
-	movl	$5, %r9d                 // opmask: 64 at 1088
-	movl	$64, %r10d
-	movl	$1088, %r11d
-	call	.Lasync_component
-	jne	.Lasync_no
-	movl	$6, %r9d                 // ZMM_Hi256: 512 at 1152
-	movl	$512, %r10d
-	movl	$1152, %r11d
-	call	.Lasync_component
-	jne	.Lasync_no
-	movl	$7, %r9d                 // Hi16_ZMM: 1024 at 1664
-	movl	$1024, %r10d
-	movl	$1664, %r11d
-	call	.Lasync_component
-	jne	.Lasync_no
+	movl	$0xD, %eax
+	xorl	%ecx, %ecx
+	cpuid
+	cmpl	$XSAVE_AREA, %ebx
+	ja	.Lasync_no
 	movl	$1, %eax
 	popq	%rbx
 	.cfi_adjust_cfa_offset -8
@@ -526,20 +514,6 @@ FUNC gort_arch_async_preempt_supported
 	.cfi_restore rbx
 	ret
 	.cfi_endproc
-// ZF set when component r9d is off in XCR0 (r8d) or has size r10d at
-// offset r11d. Clobbers eax, ebx, ecx, edx.
-.Lasync_component:
-	btl	%r9d, %r8d
-	jnc	1f
-	movl	$0xD, %eax
-	movl	%r9d, %ecx
-	cpuid
-	cmpl	%r10d, %eax
-	jne	2f
-	cmpl	%r11d, %ebx
-2:	ret
-1:	cmpl	%eax, %eax               // ZF = 1: an unused component is fine
-	ret
 ENDFUNC gort_arch_async_preempt_supported
 
 // int gort_arch_async_vector_level(void): 2 when XCR0 enables AVX-512
