@@ -159,6 +159,15 @@ void on_trap_signal(int sig, siginfo_t* info, void* uctx) {
 }
 #endif
 
+// Whether the handler runs on the thread's alternate signal stack. Off it,
+// the kernel's signal frame lies right below the interrupted sp (below
+// the red zone on amd64), exactly where inject_call stores the return
+// slot: the store would corrupt the frame sigreturn reads back.
+bool on_alternate_stack() {
+  stack_t ss{};
+  return sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0;
+}
+
 void on_preempt_signal(int sig, siginfo_t* info, void* uctx) {
   const int saved_errno = errno;  // the interrupted code may be between a call and its errno check
   uintptr_t pc = 0;
@@ -167,7 +176,7 @@ void on_preempt_signal(int sig, siginfo_t* info, void* uctx) {
   PreemptDecision d;
   if (g_preempt_handler == nullptr || !g_preempt_handler(pc, sp, &d)) {
     chain(sig, info, uctx);  // coverage-excluded: not gort's
-  } else if (d.entry != 0) {
+  } else if (d.entry != 0 && on_alternate_stack()) {
     inject_call(uctx, d);
   }
   errno = saved_errno;

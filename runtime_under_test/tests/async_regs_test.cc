@@ -19,7 +19,10 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <sys/ucontext.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -264,6 +267,7 @@ struct Torture {
   std::atomic<bool> stop{false};
   std::atomic<int32_t> tid{0};
   std::atomic<uint64_t> signals{0};
+  bool altstack = true;
   uint64_t rounds = 0;
   std::string failure;
 };
@@ -273,7 +277,7 @@ void probe_thread(Torture* t, std::chrono::steady_clock::time_point until) {
   stack_t ss{};
   ss.ss_sp = altstack.data();
   ss.ss_size = altstack.size();
-  sigaltstack(&ss, nullptr);
+  if (t->altstack) sigaltstack(&ss, nullptr);
   t_probe_thread = true;
   t->tid.store(gort::platform::current_tid());
   const int level = gort_arch_async_vector_level();
@@ -294,28 +298,37 @@ void probe_thread(Torture* t, std::chrono::steady_clock::time_point until) {
   t_probe_thread = false;
   t->stop.store(true);
   ss.ss_flags = SS_DISABLE;
-  sigaltstack(&ss, nullptr);
+  if (t->altstack) sigaltstack(&ss, nullptr);
+}
+
+int torture_ms() {
+  const char* env = getenv("GORT_ASYNC_TORTURE_MS");
+  return env != nullptr ? atoi(env) : 2000;
+}
+
+// Runs the probe on a thread of its own for `ms` while this thread sends
+// it `sig` every 50 us or so; returns the seconds it took.
+double run_torture(Torture& t, int sig, int ms) {
+  const auto start = std::chrono::steady_clock::now();
+  std::thread probe(probe_thread, &t, start + std::chrono::milliseconds(ms));
+  while (t.tid.load() == 0) std::this_thread::yield();
+  const struct timespec gap = {0, 50 * 1000};
+  while (!t.stop.load()) {
+    if (syscall(SYS_tgkill, getpid(), t.tid.load(), sig) != 0) break;
+    t.signals.fetch_add(1, std::memory_order_relaxed);
+    nanosleep(&gap, nullptr);
+  }
+  probe.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 TEST(AsyncRegs, PreemptionAnywhereInTheProbeKeepsEveryRegister) {
   ASSERT_TRUE(gort::platform::install_preempt_handler(on_preempt));
   const int level = gort_arch_async_vector_level();
   g_scribble_level.store(level);
-  const char* env = getenv("GORT_ASYNC_TORTURE_MS");
-  const int ms = env != nullptr ? atoi(env) : 2000;
-  const auto start = std::chrono::steady_clock::now();
   Torture t;
   const uint64_t preemptions_before = g_preemptions.load();
-  std::thread probe(probe_thread, &t, start + std::chrono::milliseconds(ms));
-  while (t.tid.load() == 0) std::this_thread::yield();
-  const struct timespec gap = {0, 50 * 1000};  // 50 us
-  while (!t.stop.load()) {
-    if (!gort::platform::preempt_thread(t.tid.load())) break;
-    t.signals.fetch_add(1, std::memory_order_relaxed);
-    nanosleep(&gap, nullptr);
-  }
-  probe.join();
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs = run_torture(t, gort::platform::kPreemptSignal, torture_ms());
   const uint64_t preemptions = g_preemptions.load() - preemptions_before;
   printf("[ async ] %s: %" PRIu64 " rounds, %zu words compared each, %" PRIu64 " signals, %" PRIu64
          " preemptions (%.0f/s)\n",
@@ -324,6 +337,62 @@ TEST(AsyncRegs, PreemptionAnywhereInTheProbeKeepsEveryRegister) {
   EXPECT_EQ(g_bad_frames.load(), 0u) << "gort_rt_async_preempted saw a bad frame (pc, alignment or frame record)";
   // Not vacuous: a good share of the signals landed in the probe.
   EXPECT_GE(preemptions, 100u) << t.signals.load() << " signals";
+}
+
+// On the interrupted stack the platform does not inject the call (its
+// return slot would land in the kernel's signal frame): no preemption.
+TEST(AsyncRegs, NoPreemptionWithoutAnAlternateSignalStack) {
+  ASSERT_TRUE(gort::platform::install_preempt_handler(on_preempt));
+  g_scribble_level.store(gort_arch_async_vector_level());
+  Torture t;
+  t.altstack = false;
+  const uint64_t preemptions_before = g_preemptions.load();
+  run_torture(t, gort::platform::kPreemptSignal, torture_ms() / 8);
+  EXPECT_EQ(t.failure, "");
+  EXPECT_GT(t.signals.load(), 0u);
+  EXPECT_EQ(g_preemptions.load() - preemptions_before, 0u);
+}
+
+std::atomic<uint64_t> g_scribbling_handlers{0};
+
+void on_scribble_signal(int, siginfo_t*, void* uctx) {
+  uintptr_t pc = 0;
+  const auto* uc = static_cast<const ucontext_t*>(uctx);
+#if defined(__x86_64__)
+  pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  pc = uc->uc_mcontext.pc;
+#elif defined(__riscv)
+  pc = uc->uc_mcontext.__gregs[REG_PC];
+#endif
+  if (!in_preemptible(pc)) return;
+  g_scribbling_handlers.fetch_add(1, std::memory_order_relaxed);
+  async_regs_test_scribble(g_scribble_level.load(std::memory_order_relaxed));
+}
+
+// What the resume trap relies on off amd64: the FP/vector state and the FP
+// control and status registers a signal handler leaves behind do not
+// reach the interrupted code, because sigreturn loads them from the
+// signal frame (the kernel's, or under qemu-user, qemu's own). A handler
+// scribbles on all of them while the probe spins.
+TEST(AsyncRegs, SigreturnRestoresTheFpStateAHandlerChanged) {
+  const int level = gort_arch_async_vector_level();
+  g_scribble_level.store(level);
+  struct sigaction sa {};
+  struct sigaction old {};
+  sa.sa_sigaction = on_scribble_signal;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  ASSERT_EQ(sigaction(SIGUSR2, &sa, &old), 0);
+  Torture t;
+  const uint64_t before = g_scribbling_handlers.load();
+  run_torture(t, SIGUSR2, torture_ms() / 4);
+  sigaction(SIGUSR2, &old, nullptr);
+  const uint64_t scribbles = g_scribbling_handlers.load() - before;
+  printf("[ async ] %s: %" PRIu64 " rounds, %" PRIu64 " handlers scribbled in the probe\n", GORT_ARCH_NAME, t.rounds,
+         scribbles);
+  EXPECT_EQ(t.failure, "");
+  EXPECT_GE(scribbles, 25u) << t.signals.load() << " signals";
 }
 
 }  // namespace
