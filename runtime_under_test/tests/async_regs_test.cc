@@ -16,6 +16,7 @@
 //
 // Not linked with the runtime: the runtime provides gort_rt_async_preempted
 // itself (async_preempt.cc), and this binary provides a test-local one.
+#include <execinfo.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
@@ -53,6 +54,8 @@ namespace {
 std::atomic<uint64_t> g_preemptions{0};
 std::atomic<uint64_t> g_bad_frames{0};
 std::atomic<int> g_scribble_level{0};
+std::atomic<int> g_unwinds{0};
+std::atomic<int> g_unwinds_through{0};
 thread_local bool t_probe_thread = false;
 
 bool in_preemptible(uintptr_t pc) {
@@ -86,6 +89,20 @@ extern "C" __attribute__((noinline)) void gort_rt_async_preempted(uintptr_t pc, 
   ok = ok && asm_fp[1] == pc;
 #endif
   if (!ok) g_bad_frames.fetch_add(1, std::memory_order_relaxed);
+  // The CFI unwinder (libgcc's, through glibc's backtrace) goes through
+  // the assembly's signal frame to the interrupted pc. A few times only:
+  // it is slow.
+  if (g_unwinds.load(std::memory_order_relaxed) < 8) {
+    g_unwinds.fetch_add(1, std::memory_order_relaxed);
+    void* pcs[16];
+    const int n = backtrace(pcs, 16);
+    for (int i = 0; i < n; i++) {
+      if (reinterpret_cast<uintptr_t>(pcs[i]) == pc) {
+        g_unwinds_through.fetch_add(1, std::memory_order_relaxed);
+        break;
+      }
+    }
+  }
   g_preemptions.fetch_add(1, std::memory_order_relaxed);
   async_regs_test_scribble(g_scribble_level.load(std::memory_order_relaxed));
 }
@@ -335,6 +352,7 @@ TEST(AsyncRegs, PreemptionAnywhereInTheProbeKeepsEveryRegister) {
          GORT_ARCH_NAME, t.rounds, compared_words(level).size(), t.signals.load(), preemptions, preemptions / secs);
   EXPECT_EQ(t.failure, "");
   EXPECT_EQ(g_bad_frames.load(), 0u) << "gort_rt_async_preempted saw a bad frame (pc, alignment or frame record)";
+  EXPECT_EQ(g_unwinds_through.load(), g_unwinds.load()) << "the CFI unwinder did not reach the interrupted pc";
   // Not vacuous: a good share of the signals landed in the probe.
   EXPECT_GE(preemptions, 100u) << t.signals.load() << " signals";
 }
