@@ -294,7 +294,15 @@ void probe_thread(Torture* t, std::chrono::steady_clock::time_point until) {
   stack_t ss{};
   ss.ss_sp = altstack.data();
   ss.ss_size = altstack.size();
-  if (t->altstack) sigaltstack(&ss, nullptr);
+  stack_t previous{};
+  if (t->altstack) {
+    sigaltstack(&ss, &previous);
+  } else {
+    // None at all (ASan gives every thread one of its own).
+    stack_t off{};
+    off.ss_flags = SS_DISABLE;
+    sigaltstack(&off, &previous);
+  }
   t_probe_thread = true;
   t->tid.store(gort::platform::current_tid());
   const int level = gort_arch_async_vector_level();
@@ -314,8 +322,7 @@ void probe_thread(Torture* t, std::chrono::steady_clock::time_point until) {
   }
   t_probe_thread = false;
   t->stop.store(true);
-  ss.ss_flags = SS_DISABLE;
-  if (t->altstack) sigaltstack(&ss, nullptr);
+  sigaltstack(&previous, nullptr);
 }
 
 int torture_ms() {
