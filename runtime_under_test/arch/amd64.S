@@ -474,13 +474,27 @@ ENDFUNC gort_arch_async_preempt_mutant_misaligned
 #endif
 
 // int gort_arch_async_preempt_supported(void): XSAVE present and enabled by
-// the OS (OSXSAVE), x87 and SSE state enabled in XCR0, and the standard-
-// format area for every component XCR0 enables fits the frame's
-// XSAVE_AREA (CPUID leaf 0xD, subleaf 0, EBX). The code depends on no
-// upper component's offset: xsave64/xrstor64 place them, and the offsets
-// differ between CPUs (AMD's Zen 4 has no MPX components, so its opmask
-// state is at 832, not Intel's 1088); only the legacy region and the
-// header, at fixed offsets, are touched directly.
+// the OS (OSXSAVE), x87 and SSE state enabled in XCR0, and every upper
+// component the save mask names and XCR0 enables ends within the frame's
+// XSAVE_AREA in the standard format (CPUID leaf 0xD: offset + size). The
+// code depends on no component's offset: xsave64/xrstor64 place them, and
+// the offsets differ between CPUs (AMD's Zen 4 has no MPX components, so
+// its opmask state is at 832, not Intel's 1088); only the legacy region
+// and the header, at fixed offsets, are touched directly. Components
+// outside the mask (PKRU, at 2688 on Intel) are neither saved nor counted.
+// Clobbers eax, ebx, ecx, edx; r8d holds XCR0.
+.macro ASYNC_COMPONENT_FITS comp
+	btl	$\comp, %r8d
+	jnc	1f
+	movl	$0xD, %eax
+	movl	$\comp, %ecx
+	cpuid
+	addl	%ebx, %eax
+	cmpl	$XSAVE_AREA, %eax
+	ja	.Lasync_no
+1:
+.endm
+
 FUNC gort_arch_async_preempt_supported
 	.cfi_startproc
 	pushq	%rbx
@@ -492,14 +506,14 @@ FUNC gort_arch_async_preempt_supported
 	jnc	.Lasync_no
 	xorl	%ecx, %ecx
 	xgetbv
+	movl	%eax, %r8d               // XCR0, low half
 	andl	$3, %eax
 	cmpl	$3, %eax
 	jne	.Lasync_no
-	movl	$0xD, %eax
-	xorl	%ecx, %ecx
-	cpuid
-	cmpl	$XSAVE_AREA, %ebx
-	ja	.Lasync_no
+	ASYNC_COMPONENT_FITS 2           // AVX
+	ASYNC_COMPONENT_FITS 5           // opmask
+	ASYNC_COMPONENT_FITS 6           // ZMM_Hi256
+	ASYNC_COMPONENT_FITS 7           // Hi16_ZMM
 	movl	$1, %eax
 	popq	%rbx
 	.cfi_adjust_cfa_offset -8
