@@ -352,7 +352,7 @@ ENDFUNC gort_arch_fp_control_alternate
 //   rax rbx rcx rdx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15
 //   padding to 64 bytes, then the XSAVE area (standard format, at most
 //   2688 bytes: x87, SSE, AVX, AVX-512 opmask and both upper ZMM
-//   components, wherever the CPU puts them)
+//   components, wherever the CPU's standard format puts them)
 // The XSAVE area holds MXCSR and the x87 control word too, status bits
 // included. rsp at the call is 64-aligned.
 
@@ -479,9 +479,26 @@ ENDFUNC gort_arch_async_preempt_mutant_misaligned
 
 // int gort_arch_async_preempt_supported(void): XSAVE present and enabled by
 // the OS (OSXSAVE), x87 and SSE state enabled in XCR0, and every upper
-// component XCR0 enables ending inside XSAVE_AREA in the standard format
-// (CPUID leaf 0xD: the offsets are the CPU's; Intel parts with MPX put
-// AVX-512's at 1088..2688, AMD's without MPX at 832..2432).
+// component the save mask names and XCR0 enables ends within the frame's
+// XSAVE_AREA in the standard format (CPUID leaf 0xD: offset + size). The
+// code depends on no component's offset: xsave64/xrstor64 place them, and
+// the offsets differ between CPUs (AMD's Zen 4 has no MPX components, so
+// its opmask state is at 832, not Intel's 1088); only the legacy region
+// and the header, at fixed offsets, are touched directly. Components
+// outside the mask (PKRU, at 2688 on Intel) are neither saved nor counted.
+// Clobbers eax, ebx, ecx, edx; r8d holds XCR0.
+.macro ASYNC_COMPONENT_FITS comp
+	btl	$\comp, %r8d
+	jnc	1f
+	movl	$0xD, %eax
+	movl	$\comp, %ecx
+	cpuid
+	addl	%ebx, %eax
+	cmpl	$XSAVE_AREA, %eax
+	ja	.Lasync_no
+1:
+.endm
+
 FUNC gort_arch_async_preempt_supported
 	.cfi_startproc
 	pushq	%rbx
@@ -497,18 +514,10 @@ FUNC gort_arch_async_preempt_supported
 	andl	$3, %eax
 	cmpl	$3, %eax
 	jne	.Lasync_no
-	movl	$2, %r9d                 // AVX
-	call	.Lasync_component
-	ja	.Lasync_no
-	movl	$5, %r9d                 // opmask
-	call	.Lasync_component
-	ja	.Lasync_no
-	movl	$6, %r9d                 // ZMM_Hi256
-	call	.Lasync_component
-	ja	.Lasync_no
-	movl	$7, %r9d                 // Hi16_ZMM
-	call	.Lasync_component
-	ja	.Lasync_no
+	ASYNC_COMPONENT_FITS 2           // AVX
+	ASYNC_COMPONENT_FITS 5           // opmask
+	ASYNC_COMPONENT_FITS 6           // ZMM_Hi256
+	ASYNC_COMPONENT_FITS 7           // Hi16_ZMM
 	movl	$1, %eax
 	popq	%rbx
 	.cfi_adjust_cfa_offset -8
@@ -523,19 +532,6 @@ FUNC gort_arch_async_preempt_supported
 	.cfi_restore rbx
 	ret
 	.cfi_endproc
-// Flags "above" (CF = ZF = 0) when component r9d is on in XCR0 (r8d) and
-// ends past XSAVE_AREA. Clobbers eax, ebx, ecx, edx.
-.Lasync_component:
-	btl	%r9d, %r8d
-	jnc	1f
-	movl	$0xD, %eax
-	movl	%r9d, %ecx
-	cpuid
-	addl	%ebx, %eax               // its end: offset + size
-	cmpl	$XSAVE_AREA, %eax
-	ret
-1:	cmpl	%eax, %eax               // ZF = 1: an unused component is fine
-	ret
 ENDFUNC gort_arch_async_preempt_supported
 
 // int gort_arch_async_vector_level(void): 2 when XCR0 enables AVX-512

@@ -109,9 +109,25 @@
 #define GORT_ARCH_ASYNC_VEC_WORDS 2
 #define GORT_ARCH_ASYNC_WORDS 98
 #define GORT_ARCH_ASYNC_FLAGS_MASK 0xF0000000
+// The resume trap's frame (arm64.S): byte offsets from sp at
+// gort_arch_async_resume_trap, in the order of the kernel's sigcontext
+// (regs[31], sp, pc, pstate): x0..x30 at 8 * n, then the interrupted sp,
+// pc and NZCV (the flags word, N Z C V in bits 31..28), then FPSR, FPCR
+// and q0..q31 (restored by the assembly before it traps). The frame record
+// {x29, pc} lies right above the frame; above it, the interrupted sp.
+#define GORT_ARCH_ASYNC_FRAME_X0 0
+#define GORT_ARCH_ASYNC_FRAME_SP 248
+#define GORT_ARCH_ASYNC_FRAME_PC 256
+#define GORT_ARCH_ASYNC_FRAME_FLAGS 264
+#define GORT_ARCH_ASYNC_FRAME_FPSR 272
+#define GORT_ARCH_ASYNC_FRAME_FPCR 280
+#define GORT_ARCH_ASYNC_FRAME_Q0 288
+#define GORT_ARCH_ASYNC_FRAME_SIZE 800
 #elif defined(__riscv) && __riscv_xlen == 64
-// [0..30]  x1..x31; x3 (gp) and x4 (tp) belong to the ABI: the probe
-//          neither loads nor compares them (their words are ignored)
+// [0..30]  x1..x31 (word n - 1 is xn); x2 (sp) is the probe's own stack
+//          pointer and x3 (gp) and x4 (tp) belong to the ABI: the probe
+//          neither loads nor compares them (their words, 1..3, are
+//          ignored: GORT_ARCH_ASYNC_IGNORED)
 // [31]     fcsr (frm and fflags)
 // [32..63] f0..f31
 #define GORT_ARCH_ASYNC_GPRS 31
@@ -120,6 +136,26 @@
 #define GORT_ARCH_ASYNC_VEC_REGS 32
 #define GORT_ARCH_ASYNC_VEC_WORDS 1
 #define GORT_ARCH_ASYNC_WORDS 64
+#define GORT_ARCH_ASYNC_IGNORED 0xEull /* words 1, 2, 3: sp, gp, tp */
+// The resume trap's frame (riscv64.S): byte offsets from sp at
+// gort_arch_async_resume_trap, in the order of the kernel's __gregs:
+// the interrupted pc at 0, xn at 8 * n for n = 1..31 (x2's slot holds the
+// interrupted sp; gp's and tp's are saved but never loaded back: the
+// thread's own stay), then fcsr and f0..f31 (restored by the assembly
+// before it traps). The frame record {s0, ra = pc} lies right above the
+// frame, and s0 points just above it (the interrupted sp).
+#define GORT_ARCH_ASYNC_FRAME_PC 0
+#define GORT_ARCH_ASYNC_FRAME_X0 0
+#define GORT_ARCH_ASYNC_FRAME_SP 16
+#define GORT_ARCH_ASYNC_FRAME_FCSR 256
+#define GORT_ARCH_ASYNC_FRAME_F0 264
+#define GORT_ARCH_ASYNC_FRAME_SIZE 528
+#endif
+
+// Words of the image a port's probe neither loads nor compares (a bit per
+// word index below 64).
+#ifndef GORT_ARCH_ASYNC_IGNORED
+#define GORT_ARCH_ASYNC_IGNORED 0ull
 #endif
 
 #ifndef __ASSEMBLER__
@@ -228,8 +264,8 @@ uint64_t gort_arch_fp_control_alternate(void);
 // and the CFI (marked a signal frame) show the interrupted function next.
 
 // Non-zero when this CPU and OS support the port's async preemption (amd64:
-// XSAVE enabled by the OS, and XSAVE's standard-format offsets for the
-// components saved are the ones the code assumes).
+// XSAVE enabled by the OS, and XSAVE's standard-format area for the
+// components the OS enables fits the save area; arm64, riscv64: always).
 int gort_arch_async_preempt_supported(void);
 
 // The code the signal handler redirects to (never called directly).
@@ -241,7 +277,8 @@ void gort_arch_async_preempt(void);
 
 #if !defined(__x86_64__)
 // Where gort_arch_async_preempt traps to resume (see 4 above), and the
-// layout of the general-register frame at sp when it does.
+// layout of the general-register frame at sp when it does
+// (GORT_ARCH_ASYNC_FRAME_*, in the per-CPU block above).
 extern const char gort_arch_async_resume_trap[];
 #endif
 

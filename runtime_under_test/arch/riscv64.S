@@ -22,7 +22,10 @@
 // FP control: frm is callee-saved under the LP64D psABI, so it is part of
 // the block (arch.h's policy). fflags holds only cumulative status flags,
 // which are caller-saved, so frrm/fsrm touch frm alone and fflags is
-// neither saved nor restored.
+// neither saved nor restored. The _shared_fp family (Go's policy, arch.h)
+// uses the same block, neither reads nor writes frm, and stores
+// FRM_DEFAULT (zero) in the slot, so that a preserving resume of such a
+// block is valid (arch.h).
 
 #include "arch.h"
 
@@ -34,7 +37,8 @@
 
 // Pushes the callee-saved state. Entry: return address in ra.
 // Exit: sp = saved block, ra untouched. Clobbers t2.
-.macro SAVE_CONTEXT
+// \fp: "" or _SHARED_FP (no frm read: the slot gets FRM_DEFAULT).
+.macro SAVE_CONTEXT fp=
 	addi	sp, sp, -BLOCK_SIZE
 	sd	s0, 0(sp)
 	sd	s1, 8(sp)
@@ -48,8 +52,12 @@
 	sd	s9, 72(sp)
 	sd	s10, 80(sp)
 	sd	s11, 88(sp)
+.ifnc \fp,_SHARED_FP
 	frrm	t2
 	sd	t2, 96(sp)
+.else
+	sd	zero, 96(sp)             // FRM_DEFAULT is 0
+.endif
 	fsd	fs0, 112(sp)
 	fsd	fs1, 120(sp)
 	fsd	fs2, 128(sp)
@@ -65,7 +73,7 @@
 .endm
 
 // Pops a saved block at sp. Clobbers t2 (so t1 can hold the resume pc).
-.macro RESTORE_CONTEXT
+.macro RESTORE_CONTEXT fp=
 	ld	s0, 0(sp)
 	ld	s1, 8(sp)
 	ld	s2, 16(sp)
@@ -78,8 +86,10 @@
 	ld	s9, 72(sp)
 	ld	s10, 80(sp)
 	ld	s11, 88(sp)
+.ifnc \fp,_SHARED_FP
 	ld	t2, 96(sp)
 	fsrm	t2
+.endif
 	fld	fs0, 112(sp)
 	fld	fs1, 120(sp)
 	fld	fs2, 128(sp)
@@ -93,6 +103,21 @@
 	fld	fs10, 192(sp)
 	fld	fs11, 200(sp)
 	addi	sp, sp, BLOCK_SIZE
+.endm
+
+// The current context into the Gobuf at \buf.
+.macro SAVE_INTO buf, fp=
+	SAVE_CONTEXT \fp
+	sd	sp, GORT_GOBUF_SP(\buf)
+	sd	ra, GORT_GOBUF_PC(\buf)
+.endm
+
+// Resumes the Gobuf at \buf: its stack, its registers, its pc.
+.macro RESUME_FROM buf, fp=
+	ld	t1, GORT_GOBUF_PC(\buf)
+	ld	sp, GORT_GOBUF_SP(\buf)
+	RESTORE_CONTEXT \fp
+	jr	t1
 .endm
 
 .macro FUNC name
@@ -136,12 +161,15 @@ ENDFUNC gort_arch_gobuf_init
 // void gort_arch_gogo(const gort_gobuf* to /*a0*/)
 FUNC gort_arch_gogo
 	.cfi_startproc
-	ld	t1, GORT_GOBUF_PC(a0)
-	ld	sp, GORT_GOBUF_SP(a0)
-	RESTORE_CONTEXT
-	jr	t1
+	RESUME_FROM a0
 	.cfi_endproc
 ENDFUNC gort_arch_gogo
+
+FUNC gort_arch_gogo_shared_fp
+	.cfi_startproc
+	RESUME_FROM a0, _SHARED_FP
+	.cfi_endproc
+ENDFUNC gort_arch_gogo_shared_fp
 
 #if GORT_MUTANTS
 // Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
@@ -165,23 +193,23 @@ ENDFUNC gort_arch_gogo_mutant_forget_reg
 // void gort_arch_swap(gort_gobuf* save /*a0*/, const gort_gobuf* to /*a1*/)
 FUNC gort_arch_swap
 	.cfi_startproc
-	SAVE_CONTEXT
-	sd	sp, GORT_GOBUF_SP(a0)
-	sd	ra, GORT_GOBUF_PC(a0)
-	ld	t1, GORT_GOBUF_PC(a1)
-	ld	sp, GORT_GOBUF_SP(a1)
-	RESTORE_CONTEXT
-	jr	t1
+	SAVE_INTO a0
+	RESUME_FROM a1
 	.cfi_endproc
 ENDFUNC gort_arch_swap
 
+FUNC gort_arch_swap_shared_fp
+	.cfi_startproc
+	SAVE_INTO a0, _SHARED_FP
+	RESUME_FROM a1, _SHARED_FP
+	.cfi_endproc
+ENDFUNC gort_arch_swap_shared_fp
+
 // void gort_arch_mcall(gort_gobuf* save /*a0*/, uintptr_t g0_sp /*a1*/,
 //                      void (*fn)(void*) /*a2*/, void* arg /*a3*/)
-FUNC gort_arch_mcall
+.macro MCALL fp=
 	.cfi_startproc
-	SAVE_CONTEXT
-	sd	sp, GORT_GOBUF_SP(a0)
-	sd	ra, GORT_GOBUF_PC(a0)
+	SAVE_INTO a0, \fp
 	mv	sp, a1
 	// From here on we are on g0's fresh stack: nothing above to unwind to.
 	.cfi_undefined ra
@@ -190,7 +218,15 @@ FUNC gort_arch_mcall
 	jalr	a2
 	unimp                            // fn returned: a runtime bug
 	.cfi_endproc
+.endm
+
+FUNC gort_arch_mcall
+	MCALL
 ENDFUNC gort_arch_mcall
+
+FUNC gort_arch_mcall_shared_fp
+	MCALL _SHARED_FP
+ENDFUNC gort_arch_mcall_shared_fp
 
 // uintptr_t gort_arch_systemstack(uintptr_t g0_sp /*a0*/, uintptr_t (*fn)(void*) /*a1*/,
 //                                 void* arg /*a2*/)
@@ -444,5 +480,486 @@ FUNC gort_arch_fp_control_alternate
 	ret
 	.cfi_endproc
 ENDFUNC gort_arch_fp_control_alternate
+
+// --- Async preemption (arch.h) ---
+//
+// The frame gort_arch_async_preempt builds, from the interrupted sp (S)
+// down (byte offsets from B, its lowest address, are arch.h's
+// GORT_ARCH_ASYNC_FRAME_*):
+//   S-16    the frame record {s0, ra = pc}, as gcc lays frames out: the
+//           handler stored pc at S-16 (sp -= 16), the record keeps it at
+//           S-8; s0 = S points just above the record
+//   B+528   = S-16
+//   B+264   f0..f31 (restored before the trap)
+//   B+256   fcsr (frm and fflags; restored before the trap)
+//   B+8*n   xn for n = 1..31; x2's slot holds S
+//   B+0     pc
+// B is the kernel's __gregs order, so the resume-trap handler
+// (platform/preempt_signal.cc) copies it into the signal context, except
+// gp and tp: they are the program's and the thread's (the goroutine may
+// resume on another thread), saved here but never loaded back. sp at the
+// call of gort_rt_async_preempted is B rounded down to 16 (s1 keeps B);
+// at the trap it is B. The f registers and fcsr the kernel saved in the
+// trap's signal frame are the restored ones, so sigreturn keeps them.
+//
+// CFI: a signal frame whose return column (ra) is the interrupted pc;
+// the other registers are at their slots (ra's own value, live in a leaf
+// function, is not described: one return column).
+
+#define RF_SIZE GORT_ARCH_ASYNC_FRAME_SIZE
+#define RF_SP GORT_ARCH_ASYNC_FRAME_SP
+#define RF_FCSR GORT_ARCH_ASYNC_FRAME_FCSR
+#define RF_F0 GORT_ARCH_ASYNC_FRAME_F0
+
+#if GORT_ARCH_ASYNC_FRAME_PC != 0 || GORT_ARCH_ASYNC_FRAME_X0 != 0 || RF_SP != 16 || RF_FCSR != 256 || \
+    RF_F0 != 264 || RF_SIZE != 528
+#error "riscv64.S: the resume frame's layout disagrees with arch.h"
+#endif
+
+FUNC gort_arch_async_preempt
+	.cfi_startproc
+	.cfi_signal_frame
+	.cfi_def_cfa sp, 16              // entry: sp = S - 16, [sp] = pc
+	.cfi_offset ra, -16
+	addi	sp, sp, -RF_SIZE
+	.cfi_adjust_cfa_offset RF_SIZE
+	sd	x1, 8(sp)
+	sd	x3, 24(sp)
+	sd	x4, 32(sp)
+	sd	x5, 40(sp)
+	sd	x6, 48(sp)
+	sd	x7, 56(sp)
+	sd	x8, 64(sp)
+	sd	x9, 72(sp)
+	sd	x10, 80(sp)
+	sd	x11, 88(sp)
+	sd	x12, 96(sp)
+	sd	x13, 104(sp)
+	sd	x14, 112(sp)
+	sd	x15, 120(sp)
+	sd	x16, 128(sp)
+	sd	x17, 136(sp)
+	sd	x18, 144(sp)
+	sd	x19, 152(sp)
+	sd	x20, 160(sp)
+	sd	x21, 168(sp)
+	sd	x22, 176(sp)
+	sd	x23, 184(sp)
+	sd	x24, 192(sp)
+	sd	x25, 200(sp)
+	sd	x26, 208(sp)
+	sd	x27, 216(sp)
+	sd	x28, 224(sp)
+	sd	x29, 232(sp)
+	sd	x30, 240(sp)
+	sd	x31, 248(sp)
+	.cfi_offset x5, 40 - RF_SIZE - 16
+	.cfi_offset x6, 48 - RF_SIZE - 16
+	.cfi_offset x7, 56 - RF_SIZE - 16
+	.cfi_offset x8, 64 - RF_SIZE - 16
+	.cfi_offset x9, 72 - RF_SIZE - 16
+	.cfi_offset x10, 80 - RF_SIZE - 16
+	.cfi_offset x11, 88 - RF_SIZE - 16
+	.cfi_offset x12, 96 - RF_SIZE - 16
+	.cfi_offset x13, 104 - RF_SIZE - 16
+	.cfi_offset x14, 112 - RF_SIZE - 16
+	.cfi_offset x15, 120 - RF_SIZE - 16
+	.cfi_offset x16, 128 - RF_SIZE - 16
+	.cfi_offset x17, 136 - RF_SIZE - 16
+	.cfi_offset x18, 144 - RF_SIZE - 16
+	.cfi_offset x19, 152 - RF_SIZE - 16
+	.cfi_offset x20, 160 - RF_SIZE - 16
+	.cfi_offset x21, 168 - RF_SIZE - 16
+	.cfi_offset x22, 176 - RF_SIZE - 16
+	.cfi_offset x23, 184 - RF_SIZE - 16
+	.cfi_offset x24, 192 - RF_SIZE - 16
+	.cfi_offset x25, 200 - RF_SIZE - 16
+	.cfi_offset x26, 208 - RF_SIZE - 16
+	.cfi_offset x27, 216 - RF_SIZE - 16
+	.cfi_offset x28, 224 - RF_SIZE - 16
+	.cfi_offset x29, 232 - RF_SIZE - 16
+	.cfi_offset x30, 240 - RF_SIZE - 16
+	.cfi_offset x31, 248 - RF_SIZE - 16
+	fsd	f0, RF_F0 + 0(sp)
+	fsd	f1, RF_F0 + 8(sp)
+	fsd	f2, RF_F0 + 16(sp)
+	fsd	f3, RF_F0 + 24(sp)
+	fsd	f4, RF_F0 + 32(sp)
+	fsd	f5, RF_F0 + 40(sp)
+	fsd	f6, RF_F0 + 48(sp)
+	fsd	f7, RF_F0 + 56(sp)
+	fsd	f8, RF_F0 + 64(sp)
+	fsd	f9, RF_F0 + 72(sp)
+	fsd	f10, RF_F0 + 80(sp)
+	fsd	f11, RF_F0 + 88(sp)
+	fsd	f12, RF_F0 + 96(sp)
+	fsd	f13, RF_F0 + 104(sp)
+	fsd	f14, RF_F0 + 112(sp)
+	fsd	f15, RF_F0 + 120(sp)
+	fsd	f16, RF_F0 + 128(sp)
+	fsd	f17, RF_F0 + 136(sp)
+	fsd	f18, RF_F0 + 144(sp)
+	fsd	f19, RF_F0 + 152(sp)
+	fsd	f20, RF_F0 + 160(sp)
+	fsd	f21, RF_F0 + 168(sp)
+	fsd	f22, RF_F0 + 176(sp)
+	fsd	f23, RF_F0 + 184(sp)
+	fsd	f24, RF_F0 + 192(sp)
+	fsd	f25, RF_F0 + 200(sp)
+	fsd	f26, RF_F0 + 208(sp)
+	fsd	f27, RF_F0 + 216(sp)
+	fsd	f28, RF_F0 + 224(sp)
+	fsd	f29, RF_F0 + 232(sp)
+	fsd	f30, RF_F0 + 240(sp)
+	fsd	f31, RF_F0 + 248(sp)
+	frcsr	t0
+	sd	t0, RF_FCSR(sp)
+	ld	t0, RF_SIZE(sp)          // pc
+	sd	t0, 0(sp)
+	addi	t1, sp, RF_SIZE + 16     // S
+	sd	t1, RF_SP(sp)
+	sd	s0, RF_SIZE(sp)          // the frame record
+	sd	t0, RF_SIZE + 8(sp)
+	mv	s0, t1
+	.cfi_def_cfa s0, 0
+	.cfi_offset s0, -16
+	.cfi_offset ra, -8
+	// What the C ABI assumes at a call: frm RNE (fflags are caller-saved).
+	fscsr	zero
+	mv	s1, sp                   // B, callee-saved across the call
+	andi	sp, sp, -16
+	mv	a0, t0
+	mv	a1, t1
+	call	gort_rt_async_preempted  // (pc, sp)
+	mv	sp, s1
+	fld	f0, RF_F0 + 0(sp)
+	fld	f1, RF_F0 + 8(sp)
+	fld	f2, RF_F0 + 16(sp)
+	fld	f3, RF_F0 + 24(sp)
+	fld	f4, RF_F0 + 32(sp)
+	fld	f5, RF_F0 + 40(sp)
+	fld	f6, RF_F0 + 48(sp)
+	fld	f7, RF_F0 + 56(sp)
+	fld	f8, RF_F0 + 64(sp)
+	fld	f9, RF_F0 + 72(sp)
+	fld	f10, RF_F0 + 80(sp)
+	fld	f11, RF_F0 + 88(sp)
+	fld	f12, RF_F0 + 96(sp)
+	fld	f13, RF_F0 + 104(sp)
+	fld	f14, RF_F0 + 112(sp)
+	fld	f15, RF_F0 + 120(sp)
+	fld	f16, RF_F0 + 128(sp)
+	fld	f17, RF_F0 + 136(sp)
+	fld	f18, RF_F0 + 144(sp)
+	fld	f19, RF_F0 + 152(sp)
+	fld	f20, RF_F0 + 160(sp)
+	fld	f21, RF_F0 + 168(sp)
+	fld	f22, RF_F0 + 176(sp)
+	fld	f23, RF_F0 + 184(sp)
+	fld	f24, RF_F0 + 192(sp)
+	fld	f25, RF_F0 + 200(sp)
+	fld	f26, RF_F0 + 208(sp)
+	fld	f27, RF_F0 + 216(sp)
+	fld	f28, RF_F0 + 224(sp)
+	fld	f29, RF_F0 + 232(sp)
+	fld	f30, RF_F0 + 240(sp)
+	fld	f31, RF_F0 + 248(sp)
+	ld	t0, RF_FCSR(sp)
+	fscsr	t0
+	.globl	gort_arch_async_resume_trap
+gort_arch_async_resume_trap:
+	ebreak                           // the handler resumes the interrupted code
+	.cfi_endproc
+ENDFUNC gort_arch_async_preempt
+
+// int gort_arch_async_preempt_supported(void): LP64D guarantees the F and D
+// extensions, the whole state saved above.
+FUNC gort_arch_async_preempt_supported
+	.cfi_startproc
+	li	a0, 1
+	ret
+	.cfi_endproc
+ENDFUNC gort_arch_async_preempt_supported
+
+// int gort_arch_async_vector_level(void): one level (f0..f31; no V state).
+FUNC gort_arch_async_vector_level
+	.cfi_startproc
+	li	a0, 0
+	ret
+	.cfi_endproc
+ENDFUNC gort_arch_async_vector_level
+
+// void gort_arch_probe_async_regs(const uint64_t* in /*a0*/, uint64_t* out /*a1*/,
+//                                 int level /*a2*/)
+// In the preemptible section. Frame (sp while it spins): [0] ra,
+// [8] s0..s11, [104] fs0..fs11, [200] in, out, [216] the caller's frm,
+// [224...] the dump (arch.h's image, 64 words). sp, gp and tp are not
+// loaded (their dump words get their own values); the dump is
+// sp-relative, so every other register can be live.
+#define T_IN 200
+#define T_FRMSAVE 216
+#define T_DUMP 224
+#define T_FRAME 736                /* T_DUMP + 64 * 8 */
+#define W(i) ((i) * 8)
+#define XW(n) W((n) - 1)           /* xn's word */
+#define VEC(i) W(GORT_ARCH_ASYNC_VEC + (i) * GORT_ARCH_ASYNC_VEC_WORDS)
+
+	.section gort_preemptible,"ax",%progbits
+FUNC gort_arch_probe_async_regs
+	.cfi_startproc
+	addi	sp, sp, -T_FRAME
+	.cfi_def_cfa_offset T_FRAME
+	sd	ra, 0(sp)
+	.cfi_offset ra, -T_FRAME
+	sd	s0, 8(sp)
+	.cfi_offset s0, -T_FRAME + 8
+	sd	s1, 16(sp)
+	.cfi_offset s1, -T_FRAME + 16
+	sd	s2, 24(sp)
+	.cfi_offset s2, -T_FRAME + 24
+	sd	s3, 32(sp)
+	.cfi_offset s3, -T_FRAME + 32
+	sd	s4, 40(sp)
+	.cfi_offset s4, -T_FRAME + 40
+	sd	s5, 48(sp)
+	.cfi_offset s5, -T_FRAME + 48
+	sd	s6, 56(sp)
+	.cfi_offset s6, -T_FRAME + 56
+	sd	s7, 64(sp)
+	.cfi_offset s7, -T_FRAME + 64
+	sd	s8, 72(sp)
+	.cfi_offset s8, -T_FRAME + 72
+	sd	s9, 80(sp)
+	.cfi_offset s9, -T_FRAME + 80
+	sd	s10, 88(sp)
+	.cfi_offset s10, -T_FRAME + 88
+	sd	s11, 96(sp)
+	.cfi_offset s11, -T_FRAME + 96
+	fsd	fs0, 104(sp)
+	.cfi_offset fs0, -T_FRAME + 104
+	fsd	fs1, 112(sp)
+	.cfi_offset fs1, -T_FRAME + 112
+	fsd	fs2, 120(sp)
+	.cfi_offset fs2, -T_FRAME + 120
+	fsd	fs3, 128(sp)
+	.cfi_offset fs3, -T_FRAME + 128
+	fsd	fs4, 136(sp)
+	.cfi_offset fs4, -T_FRAME + 136
+	fsd	fs5, 144(sp)
+	.cfi_offset fs5, -T_FRAME + 144
+	fsd	fs6, 152(sp)
+	.cfi_offset fs6, -T_FRAME + 152
+	fsd	fs7, 160(sp)
+	.cfi_offset fs7, -T_FRAME + 160
+	fsd	fs8, 168(sp)
+	.cfi_offset fs8, -T_FRAME + 168
+	fsd	fs9, 176(sp)
+	.cfi_offset fs9, -T_FRAME + 176
+	fsd	fs10, 184(sp)
+	.cfi_offset fs10, -T_FRAME + 184
+	fsd	fs11, 192(sp)
+	.cfi_offset fs11, -T_FRAME + 192
+	sd	a0, T_IN(sp)
+	sd	a1, T_IN + 8(sp)
+	frrm	t0
+	sd	t0, T_FRMSAVE(sp)
+	fld	f0, VEC(0)(a0)
+	fld	f1, VEC(1)(a0)
+	fld	f2, VEC(2)(a0)
+	fld	f3, VEC(3)(a0)
+	fld	f4, VEC(4)(a0)
+	fld	f5, VEC(5)(a0)
+	fld	f6, VEC(6)(a0)
+	fld	f7, VEC(7)(a0)
+	fld	f8, VEC(8)(a0)
+	fld	f9, VEC(9)(a0)
+	fld	f10, VEC(10)(a0)
+	fld	f11, VEC(11)(a0)
+	fld	f12, VEC(12)(a0)
+	fld	f13, VEC(13)(a0)
+	fld	f14, VEC(14)(a0)
+	fld	f15, VEC(15)(a0)
+	fld	f16, VEC(16)(a0)
+	fld	f17, VEC(17)(a0)
+	fld	f18, VEC(18)(a0)
+	fld	f19, VEC(19)(a0)
+	fld	f20, VEC(20)(a0)
+	fld	f21, VEC(21)(a0)
+	fld	f22, VEC(22)(a0)
+	fld	f23, VEC(23)(a0)
+	fld	f24, VEC(24)(a0)
+	fld	f25, VEC(25)(a0)
+	fld	f26, VEC(26)(a0)
+	fld	f27, VEC(27)(a0)
+	fld	f28, VEC(28)(a0)
+	fld	f29, VEC(29)(a0)
+	fld	f30, VEC(30)(a0)
+	fld	f31, VEC(31)(a0)
+	ld	t0, W(GORT_ARCH_ASYNC_FP_CONTROL)(a0)
+	fscsr	t0
+	ld	x1, XW(1)(a0)
+	ld	x5, XW(5)(a0)
+	ld	x6, XW(6)(a0)
+	ld	x7, XW(7)(a0)
+	ld	x8, XW(8)(a0)
+	ld	x9, XW(9)(a0)
+	ld	x11, XW(11)(a0)
+	ld	x12, XW(12)(a0)
+	ld	x13, XW(13)(a0)
+	ld	x14, XW(14)(a0)
+	ld	x15, XW(15)(a0)
+	ld	x16, XW(16)(a0)
+	ld	x17, XW(17)(a0)
+	ld	x18, XW(18)(a0)
+	ld	x19, XW(19)(a0)
+	ld	x20, XW(20)(a0)
+	ld	x21, XW(21)(a0)
+	ld	x22, XW(22)(a0)
+	ld	x23, XW(23)(a0)
+	ld	x24, XW(24)(a0)
+	ld	x25, XW(25)(a0)
+	ld	x26, XW(26)(a0)
+	ld	x27, XW(27)(a0)
+	ld	x28, XW(28)(a0)
+	ld	x29, XW(29)(a0)
+	ld	x30, XW(30)(a0)
+	ld	x31, XW(31)(a0)
+	ld	x10, XW(10)(a0)
+	// Every register of the image is live from here to the dump.
+	.rept 1024
+	nop
+	.endr
+	sd	x1, T_DUMP + XW(1)(sp)
+	sd	x2, T_DUMP + XW(2)(sp)
+	sd	x3, T_DUMP + XW(3)(sp)
+	sd	x4, T_DUMP + XW(4)(sp)
+	sd	x5, T_DUMP + XW(5)(sp)
+	sd	x6, T_DUMP + XW(6)(sp)
+	sd	x7, T_DUMP + XW(7)(sp)
+	sd	x8, T_DUMP + XW(8)(sp)
+	sd	x9, T_DUMP + XW(9)(sp)
+	sd	x10, T_DUMP + XW(10)(sp)
+	sd	x11, T_DUMP + XW(11)(sp)
+	sd	x12, T_DUMP + XW(12)(sp)
+	sd	x13, T_DUMP + XW(13)(sp)
+	sd	x14, T_DUMP + XW(14)(sp)
+	sd	x15, T_DUMP + XW(15)(sp)
+	sd	x16, T_DUMP + XW(16)(sp)
+	sd	x17, T_DUMP + XW(17)(sp)
+	sd	x18, T_DUMP + XW(18)(sp)
+	sd	x19, T_DUMP + XW(19)(sp)
+	sd	x20, T_DUMP + XW(20)(sp)
+	sd	x21, T_DUMP + XW(21)(sp)
+	sd	x22, T_DUMP + XW(22)(sp)
+	sd	x23, T_DUMP + XW(23)(sp)
+	sd	x24, T_DUMP + XW(24)(sp)
+	sd	x25, T_DUMP + XW(25)(sp)
+	sd	x26, T_DUMP + XW(26)(sp)
+	sd	x27, T_DUMP + XW(27)(sp)
+	sd	x28, T_DUMP + XW(28)(sp)
+	sd	x29, T_DUMP + XW(29)(sp)
+	sd	x30, T_DUMP + XW(30)(sp)
+	sd	x31, T_DUMP + XW(31)(sp)
+	frcsr	t0
+	sd	t0, T_DUMP + W(GORT_ARCH_ASYNC_FP_CONTROL)(sp)
+	fsd	f0, T_DUMP + VEC(0)(sp)
+	fsd	f1, T_DUMP + VEC(1)(sp)
+	fsd	f2, T_DUMP + VEC(2)(sp)
+	fsd	f3, T_DUMP + VEC(3)(sp)
+	fsd	f4, T_DUMP + VEC(4)(sp)
+	fsd	f5, T_DUMP + VEC(5)(sp)
+	fsd	f6, T_DUMP + VEC(6)(sp)
+	fsd	f7, T_DUMP + VEC(7)(sp)
+	fsd	f8, T_DUMP + VEC(8)(sp)
+	fsd	f9, T_DUMP + VEC(9)(sp)
+	fsd	f10, T_DUMP + VEC(10)(sp)
+	fsd	f11, T_DUMP + VEC(11)(sp)
+	fsd	f12, T_DUMP + VEC(12)(sp)
+	fsd	f13, T_DUMP + VEC(13)(sp)
+	fsd	f14, T_DUMP + VEC(14)(sp)
+	fsd	f15, T_DUMP + VEC(15)(sp)
+	fsd	f16, T_DUMP + VEC(16)(sp)
+	fsd	f17, T_DUMP + VEC(17)(sp)
+	fsd	f18, T_DUMP + VEC(18)(sp)
+	fsd	f19, T_DUMP + VEC(19)(sp)
+	fsd	f20, T_DUMP + VEC(20)(sp)
+	fsd	f21, T_DUMP + VEC(21)(sp)
+	fsd	f22, T_DUMP + VEC(22)(sp)
+	fsd	f23, T_DUMP + VEC(23)(sp)
+	fsd	f24, T_DUMP + VEC(24)(sp)
+	fsd	f25, T_DUMP + VEC(25)(sp)
+	fsd	f26, T_DUMP + VEC(26)(sp)
+	fsd	f27, T_DUMP + VEC(27)(sp)
+	fsd	f28, T_DUMP + VEC(28)(sp)
+	fsd	f29, T_DUMP + VEC(29)(sp)
+	fsd	f30, T_DUMP + VEC(30)(sp)
+	fsd	f31, T_DUMP + VEC(31)(sp)
+	ld	t0, T_FRMSAVE(sp)
+	fsrm	t0                       // fflags are caller-saved: only frm
+	ld	t0, T_IN + 8(sp)         // out
+	addi	t1, sp, T_DUMP
+	li	t2, GORT_ARCH_ASYNC_WORDS
+1:	ld	t3, 0(t1)
+	sd	t3, 0(t0)
+	addi	t1, t1, 8
+	addi	t0, t0, 8
+	addi	t2, t2, -1
+	bnez	t2, 1b
+	ld	s0, 8(sp)
+	ld	s1, 16(sp)
+	ld	s2, 24(sp)
+	ld	s3, 32(sp)
+	ld	s4, 40(sp)
+	ld	s5, 48(sp)
+	ld	s6, 56(sp)
+	ld	s7, 64(sp)
+	ld	s8, 72(sp)
+	ld	s9, 80(sp)
+	ld	s10, 88(sp)
+	ld	s11, 96(sp)
+	fld	fs0, 104(sp)
+	fld	fs1, 112(sp)
+	fld	fs2, 120(sp)
+	fld	fs3, 128(sp)
+	fld	fs4, 136(sp)
+	fld	fs5, 144(sp)
+	fld	fs6, 152(sp)
+	fld	fs7, 160(sp)
+	fld	fs8, 168(sp)
+	fld	fs9, 176(sp)
+	fld	fs10, 184(sp)
+	fld	fs11, 192(sp)
+	ld	ra, 0(sp)
+	.cfi_restore ra
+	.cfi_restore s0
+	.cfi_restore s1
+	.cfi_restore s2
+	.cfi_restore s3
+	.cfi_restore s4
+	.cfi_restore s5
+	.cfi_restore s6
+	.cfi_restore s7
+	.cfi_restore s8
+	.cfi_restore s9
+	.cfi_restore s10
+	.cfi_restore s11
+	.cfi_restore fs0
+	.cfi_restore fs1
+	.cfi_restore fs2
+	.cfi_restore fs3
+	.cfi_restore fs4
+	.cfi_restore fs5
+	.cfi_restore fs6
+	.cfi_restore fs7
+	.cfi_restore fs8
+	.cfi_restore fs9
+	.cfi_restore fs10
+	.cfi_restore fs11
+	addi	sp, sp, T_FRAME
+	.cfi_def_cfa_offset 0
+	ret
+	.cfi_endproc
+ENDFUNC gort_arch_probe_async_regs
+	.text
 
 	.section .note.GNU-stack,"",%progbits

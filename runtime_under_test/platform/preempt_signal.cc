@@ -60,11 +60,112 @@ void inject_call(void* uctx, const PreemptDecision& d) {
   *reinterpret_cast<uintptr_t*>(sp) = pc;
   uc->uc_mcontext.gregs[REG_RSP] = static_cast<greg_t>(sp);
   uc->uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(d.entry);
+#elif defined(__aarch64__)
+  // No red zone in AAPCS64; sp stays 16-aligned. x30 keeps its value.
+  const uintptr_t sp = uc->uc_mcontext.sp - 16;
+  *reinterpret_cast<uintptr_t*>(sp) = uc->uc_mcontext.pc;
+  uc->uc_mcontext.sp = sp;
+  uc->uc_mcontext.pc = d.entry;
+#elif defined(__riscv)
+  // No red zone in the psABI; sp stays 16-aligned. ra keeps its value.
+  const uintptr_t sp = uc->uc_mcontext.__gregs[REG_SP] - 16;
+  *reinterpret_cast<uintptr_t*>(sp) = uc->uc_mcontext.__gregs[REG_PC];
+  uc->uc_mcontext.__gregs[REG_SP] = sp;
+  uc->uc_mcontext.__gregs[REG_PC] = d.entry;
 #else
-  (void)uc;
-  (void)d;
-  assert(false && "inject_call: this CPU's async preemption is not ported");
+#error "gort: no async-preemption call injection for this CPU (docs/PORTING.md)"
 #endif
+}
+
+#if !defined(__x86_64__)
+// The resume trap (arch.h): gort_arch_async_preempt restored the FP state
+// and trapped at gort_arch_async_resume_trap with sp at its frame of
+// general registers. Loading them into the signal context resumes the
+// interrupted code at its pc with every register as it was: the FP state
+// in the kernel's frame is already the restored one.
+struct sigaction g_previous_trap {};
+
+// Reads one 64-bit slot of the frame at byte offset off.
+uint64_t frame_word(uintptr_t frame, int off) { return *reinterpret_cast<const uint64_t*>(frame + off); }
+
+#if defined(__aarch64__)
+static_assert(GORT_ARCH_ASYNC_FRAME_SP == GORT_ARCH_ASYNC_FRAME_X0 + 31 * 8, "arm64 resume frame: sp after x30");
+static_assert(GORT_ARCH_ASYNC_FRAME_PC == GORT_ARCH_ASYNC_FRAME_SP + 8, "arm64 resume frame: pc after sp");
+static_assert(GORT_ARCH_ASYNC_FRAME_FLAGS == GORT_ARCH_ASYNC_FRAME_PC + 8, "arm64 resume frame: nzcv after pc");
+static_assert(GORT_ARCH_ASYNC_FRAME_SIZE % 16 == 0, "arm64 resume frame: keeps sp 16-aligned");
+constexpr uint64_t kNzcvMask = 0xF0000000;  // PSTATE.{N,Z,C,V}: all the frame restores of pstate
+
+uintptr_t trap_pc(const ucontext_t* uc) { return uc->uc_mcontext.pc; }
+
+void resume_from_frame(ucontext_t* uc) {
+  const uintptr_t f = uc->uc_mcontext.sp;
+  for (int i = 0; i < 31; i++) uc->uc_mcontext.regs[i] = frame_word(f, GORT_ARCH_ASYNC_FRAME_X0 + i * 8);
+  uc->uc_mcontext.sp = frame_word(f, GORT_ARCH_ASYNC_FRAME_SP);
+  uc->uc_mcontext.pc = frame_word(f, GORT_ARCH_ASYNC_FRAME_PC);
+  uc->uc_mcontext.pstate =
+      (uc->uc_mcontext.pstate & ~kNzcvMask) | (frame_word(f, GORT_ARCH_ASYNC_FRAME_FLAGS) & kNzcvMask);
+}
+#elif defined(__riscv)
+static_assert(GORT_ARCH_ASYNC_FRAME_PC == 0 && GORT_ARCH_ASYNC_FRAME_X0 == 0 && REG_PC == 0,
+              "riscv64 resume frame: slot n is __gregs[n]");
+static_assert(GORT_ARCH_ASYNC_FRAME_SP == REG_SP * 8, "riscv64 resume frame: sp's slot");
+static_assert(GORT_ARCH_ASYNC_FRAME_FCSR == 32 * 8, "riscv64 resume frame: fcsr after x31");
+static_assert(GORT_ARCH_ASYNC_FRAME_SIZE % 16 == 0, "riscv64 resume frame: keeps sp 16-aligned");
+constexpr int kRegGp = 3;
+constexpr int kRegTp = 4;
+
+uintptr_t trap_pc(const ucontext_t* uc) { return uc->uc_mcontext.__gregs[REG_PC]; }
+
+void resume_from_frame(ucontext_t* uc) {
+  const uintptr_t f = uc->uc_mcontext.__gregs[REG_SP];
+  for (int n = 0; n < 32; n++) {
+    // gp and tp stay this thread's: the goroutine may have moved threads.
+    if (n == kRegGp || n == kRegTp) continue;
+    uc->uc_mcontext.__gregs[n] = frame_word(f, GORT_ARCH_ASYNC_FRAME_X0 + n * 8);
+  }
+}
+#endif
+
+// coverage-excluded-begin: a SIGTRAP that is not the resume trap: handed to whoever had it before
+void chain_trap(int sig, siginfo_t* info, void* uctx) {
+  const struct sigaction& prev = g_previous_trap;
+  if ((prev.sa_flags & SA_SIGINFO) != 0 && prev.sa_sigaction != nullptr) {
+    prev.sa_sigaction(sig, info, uctx);
+    return;
+  }
+  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) {
+    prev.sa_handler(sig);
+    return;
+  }
+  if (prev.sa_handler == SIG_IGN) return;
+  // SIGTRAP's default action: die with it. Restore the default and
+  // return: the trapping instruction runs again and the kernel ends the
+  // process as it would have without gort's handler.
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(SIGTRAP, &dfl, nullptr);
+}
+// coverage-excluded-end
+
+void on_trap_signal(int sig, siginfo_t* info, void* uctx) {
+  auto* uc = static_cast<ucontext_t*>(uctx);
+  if (trap_pc(uc) != reinterpret_cast<uintptr_t>(gort_arch_async_resume_trap)) {
+    chain_trap(sig, info, uctx);  // coverage-excluded: not gort's
+    return;
+  }
+  resume_from_frame(uc);
+}
+#endif
+
+// Whether the handler runs on the thread's alternate signal stack. Off it,
+// the kernel's signal frame lies right below the interrupted sp (below
+// the red zone on amd64), exactly where inject_call stores the return
+// slot: the store would corrupt the frame sigreturn reads back.
+bool on_alternate_stack() {
+  stack_t ss{};
+  return sigaltstack(nullptr, &ss) == 0 && (ss.ss_flags & SS_ONSTACK) != 0;
 }
 
 void on_preempt_signal(int sig, siginfo_t* info, void* uctx) {
@@ -75,7 +176,7 @@ void on_preempt_signal(int sig, siginfo_t* info, void* uctx) {
   PreemptDecision d;
   if (g_preempt_handler == nullptr || !g_preempt_handler(pc, sp, &d)) {
     chain(sig, info, uctx);  // coverage-excluded: not gort's
-  } else if (d.entry != 0) {
+  } else if (d.entry != 0 && on_alternate_stack()) {
     inject_call(uctx, d);
   }
   errno = saved_errno;
@@ -99,6 +200,17 @@ bool install_preempt_handler(PreemptHandler handler) {
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(kPreemptSignal, &sa, &g_previous_preempt);
+#if !defined(__x86_64__)
+    // The resume trap: SA_ONSTACK as above; no SA_RESTART (a trap
+    // interrupts no system call). SA_NODEFER is not set: a trap in the
+    // handler itself would be a bug, and blocking keeps it from looping.
+    struct sigaction trap;
+    memset(&trap, 0, sizeof trap);
+    trap.sa_sigaction = on_trap_signal;
+    trap.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&trap.sa_mask);
+    sigaction(SIGTRAP, &trap, &g_previous_trap);
+#endif
   });
   return supported;
 }

@@ -29,7 +29,11 @@ struct PreemptDecision {
 // Called in the handler, on the thread's alternate signal stack, with the
 // interrupted pc and sp. Returns false when the signal is not the
 // runtime's (no run on this thread): it goes to whatever handler was
-// installed before gort's.
+// installed before gort's. The call is injected only when the handler
+// does run on an alternate stack (every M installs one): on the
+// interrupted stack the kernel's signal frame lies where the injected
+// call's return slot goes, so there the signal resumes as interrupted, as
+// if entry were 0.
 using PreemptHandler = bool (*)(uintptr_t pc, uintptr_t sp, PreemptDecision* d);
 
 // Installs the process-wide handler for kPreemptSignal (and, on CPUs whose
