@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arch/arch.h"
+#include "arch/async_image.h"
 #include "gort/chan.h"
 #include "gort/gort.h"
 #include "gort/mutants.h"
@@ -173,96 +174,6 @@ TEST(AsyncPreempt, PingPongHogSharesTheP) {
 
 // ---- register torture -----------------------------------------------------
 
-uint64_t next_random(uint64_t* s) {
-  *s ^= *s << 13;
-  *s ^= *s >> 7;
-  *s ^= *s << 17;
-  return *s;
-}
-
-// Which registers of arch.h's image the probe loads at `level`, and what
-// word i is called.
-struct ImageWord {
-  bool used = false;
-  uint64_t mask = ~uint64_t{0};  // bits compared
-  std::string name;
-};
-
-std::vector<ImageWord> image_words(int level) {
-  std::vector<ImageWord> w(GORT_ARCH_ASYNC_WORDS);
-#if defined(__x86_64__)
-  static const char* const kGprs[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
-                                      "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-  for (int i = 0; i < GORT_ARCH_ASYNC_GPRS; i++) w[i] = {true, ~uint64_t{0}, kGprs[i]};
-  w[GORT_ARCH_ASYNC_FLAGS] = {true, GORT_ARCH_ASYNC_FLAGS_MASK, "rflags"};
-  w[GORT_ARCH_ASYNC_FP_CONTROL] = {true, 0x0000FFFF0000FFFFull, "mxcsr|x87cw"};
-  for (int i = 0; i < 8; i++) {
-    w[GORT_ARCH_ASYNC_X87 + 2 * i] = {true, ~uint64_t{0}, "st" + std::to_string(i) + ".mantissa"};
-    w[GORT_ARCH_ASYNC_X87 + 2 * i + 1] = {true, 0xFFFF, "st" + std::to_string(i) + ".exponent"};
-  }
-  const int regs = level == 2 ? 32 : 16;
-  const int words = level == 2 ? 8 : (level == 1 ? 4 : 2);
-  const char* prefix = level == 2 ? "zmm" : (level == 1 ? "ymm" : "xmm");
-  for (int r = 0; r < regs; r++) {
-    for (int k = 0; k < words; k++) {
-      w[GORT_ARCH_ASYNC_VEC + r * GORT_ARCH_ASYNC_VEC_WORDS + k] = {
-          true, ~uint64_t{0}, prefix + std::to_string(r) + ".word" + std::to_string(k)};
-    }
-  }
-  if (level == 2) {
-    for (int k = 0; k < 8; k++) w[GORT_ARCH_ASYNC_OPMASK + k] = {true, ~uint64_t{0}, "k" + std::to_string(k)};
-  }
-  for (int k = 0; k < GORT_ARCH_ASYNC_RED_ZONE_WORDS; k++) {
-    w[GORT_ARCH_ASYNC_RED_ZONE + k] = {true, ~uint64_t{0}, "red zone word " + std::to_string(k)};
-  }
-#else
-  (void)level;
-  for (int i = 0; i < GORT_ARCH_ASYNC_WORDS; i++) w[i] = {true, ~uint64_t{0}, "word " + std::to_string(i)};
-#endif
-  return w;
-}
-
-// Random contents for every register the probe loads, valid where the
-// CPU insists (amd64: MXCSR and x87 control bits, x87 values that load
-// exactly, exceptions masked so nothing traps).
-void randomize(uint64_t* in, uint64_t* rng) {
-  for (int i = 0; i < GORT_ARCH_ASYNC_WORDS; i++) in[i] = next_random(rng);
-#if defined(__x86_64__)
-  const uint64_t r = next_random(rng);
-  in[GORT_ARCH_ASYNC_FLAGS] = (r & GORT_ARCH_ASYNC_FLAGS_MASK) | 0x2;  // bit 1 is always set
-  // MXCSR: random status flags (0..5), DAZ (6), rounding (13..14) and FTZ
-  // (15); every exception masked (7..12). x87: precision 64, 53 or 24 bits,
-  // random rounding, every exception masked.
-  const uint32_t mxcsr = static_cast<uint32_t>((r >> 16) & 0xE07F) | 0x1F80;
-  static const uint16_t kPrecision[] = {0x000, 0x200, 0x300};
-  const uint16_t cw = static_cast<uint16_t>(0x037F & ~0x0300) | kPrecision[(r >> 40) % 3] |
-                      static_cast<uint16_t>(((r >> 44) & 3) << 10);
-  in[GORT_ARCH_ASYNC_FP_CONTROL] = mxcsr | (uint64_t{cw} << 32);
-  for (int i = 0; i < 8; i++) {
-    // A normal 80-bit value: explicit integer bit set, exponent neither 0
-    // nor all ones.
-    in[GORT_ARCH_ASYNC_X87 + 2 * i] |= uint64_t{1} << 63;
-    uint64_t exp = in[GORT_ARCH_ASYNC_X87 + 2 * i + 1] & 0xFFFF;
-    if ((exp & 0x7FFF) == 0 || (exp & 0x7FFF) == 0x7FFF) exp ^= 0x4000;
-    in[GORT_ARCH_ASYNC_X87 + 2 * i + 1] = exp;
-  }
-#endif
-}
-
-// Empty when out matches in on every word the probe loads, else the first
-// differing register with both values.
-std::string compare_image(const std::vector<ImageWord>& words, const uint64_t* in, const uint64_t* out) {
-  for (int i = 0; i < GORT_ARCH_ASYNC_WORDS; i++) {
-    const ImageWord& w = words[static_cast<size_t>(i)];
-    if (!w.used || ((in[i] ^ out[i]) & w.mask) == 0) continue;
-    char line[160];
-    snprintf(line, sizeof line, "%s: wrote %#018" PRIx64 ", read back %#018" PRIx64, w.name.c_str(), in[i] & w.mask,
-             out[i] & w.mask);
-    return line;
-  }
-  return "";
-}
-
 struct TortureTotals {
   std::atomic<uint64_t> rounds{0};
   std::atomic<uint64_t> words_checked{0};
@@ -272,18 +183,16 @@ struct TortureTotals {
 // One goroutine of the torture: round after round, random registers through
 // the probe, each round checked. Returns the first mismatch.
 std::string torture_rounds(uint64_t seed, int level, TortureTotals* totals) {
-  const std::vector<ImageWord> words = image_words(level);
-  uint64_t used = 0;
-  for (const ImageWord& w : words) used += w.used ? 1 : 0;
+  const std::vector<gort::arch_image::Word> words = gort::arch_image::compared_words(level);
   std::vector<uint64_t> in(GORT_ARCH_ASYNC_WORDS), out(GORT_ARCH_ASYNC_WORDS);
-  uint64_t rng = seed * 0x9E3779B97F4A7C15ull | 1;
-  while (!totals->stop.load(std::memory_order_relaxed)) {
-    randomize(in.data(), &rng);
+  uint64_t rng = seed;
+  for (int round = 0; !totals->stop.load(std::memory_order_relaxed); round++) {
+    gort::arch_image::random_image(in.data(), rng, round);
     gort_arch_probe_async_regs(in.data(), out.data(), level);
-    std::string diff = compare_image(words, in.data(), out.data());
+    std::string diff = gort::arch_image::compare(words, level, in.data(), out.data());
     if (!diff.empty()) return diff;
     totals->rounds.fetch_add(1, std::memory_order_relaxed);
-    totals->words_checked.fetch_add(used, std::memory_order_relaxed);
+    totals->words_checked.fetch_add(words.size(), std::memory_order_relaxed);
   }
   return "";
 }

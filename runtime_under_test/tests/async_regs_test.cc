@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "arch/arch.h"
+#include "arch/async_image.h"
 #include "platform/preempt_signal.h"
 
 // The linker's bounds of the preemptible section (the probe is in it).
@@ -109,94 +110,10 @@ extern "C" __attribute__((noinline)) void gort_rt_async_preempted(uintptr_t pc, 
 
 namespace {
 
-uint64_t splitmix(uint64_t& s) {
-  uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-// The words of the image the probe loads and compares at `level`, and,
-// for each, the bits compared.
-struct Word {
-  int index;
-  uint64_t mask;
-};
-
-std::vector<Word> compared_words(int level) {
-  std::vector<Word> w;
-  const uint64_t all = ~uint64_t{0};
-  for (int i = 0; i < GORT_ARCH_ASYNC_WORDS; i++) {
-    if (i < 64 && ((GORT_ARCH_ASYNC_IGNORED >> i) & 1) != 0) continue;
-#if defined(__x86_64__)
-    if (i >= GORT_ARCH_ASYNC_VEC && i < GORT_ARCH_ASYNC_OPMASK) {
-      const int reg = (i - GORT_ARCH_ASYNC_VEC) / GORT_ARCH_ASYNC_VEC_WORDS;
-      const int word = (i - GORT_ARCH_ASYNC_VEC) % GORT_ARCH_ASYNC_VEC_WORDS;
-      const int regs = level == 2 ? 32 : 16;
-      const int words = level == 2 ? 8 : level == 1 ? 4 : 2;
-      if (reg >= regs || word >= words) continue;
-    }
-    if (i >= GORT_ARCH_ASYNC_OPMASK && i < GORT_ARCH_ASYNC_RED_ZONE && level != 2) continue;
-    if (i >= GORT_ARCH_ASYNC_X87 && i < GORT_ARCH_ASYNC_VEC && (i - GORT_ARCH_ASYNC_X87) % 2 == 1) {
-      w.push_back({i, 0xFFFF});  // the 80-bit value's sign and exponent
-      continue;
-    }
-#else
-    (void)level;
-#endif
-#if defined(GORT_ARCH_ASYNC_FLAGS)
-    if (i == GORT_ARCH_ASYNC_FLAGS) {
-      w.push_back({i, GORT_ARCH_ASYNC_FLAGS_MASK});
-      continue;
-    }
-#endif
-    w.push_back({i, all});
-  }
-  return w;
-}
-
-// A random image the probe can load: every value valid for its register.
-void random_image(uint64_t* in, uint64_t& seed, int round) {
-  for (int i = 0; i < GORT_ARCH_ASYNC_WORDS; i++) {
-    in[i] = round == 0 ? 0 : round == 1 ? ~uint64_t{0} : splitmix(seed);
-  }
-#if defined(__x86_64__)
-  in[GORT_ARCH_ASYNC_FLAGS] = (in[GORT_ARCH_ASYNC_FLAGS] & GORT_ARCH_ASYNC_FLAGS_MASK) | 0x2;
-  const uint64_t mxcsr = in[GORT_ARCH_ASYNC_FP_CONTROL] & 0xFFFF;
-  const uint64_t x87cw = 0x007F | (splitmix(seed) & 0x0F00);  // exceptions masked, any precision and rounding
-  in[GORT_ARCH_ASYNC_FP_CONTROL] = mxcsr | x87cw << 32;
-  for (int r = 0; r < 8; r++) {
-    // A normal 80-bit number: explicit integer bit, exponent neither 0 nor all ones.
-    in[GORT_ARCH_ASYNC_X87 + 2 * r] |= uint64_t{1} << 63;
-    uint64_t se = splitmix(seed) & 0xFFFF;
-    if ((se & 0x7FFF) == 0 || (se & 0x7FFF) == 0x7FFF) se ^= 0x4000;
-    in[GORT_ARCH_ASYNC_X87 + 2 * r + 1] = se;
-  }
-#elif defined(__aarch64__)
-  in[GORT_ARCH_ASYNC_FLAGS] &= GORT_ARCH_ASYNC_FLAGS_MASK;
-  in[GORT_ARCH_ASYNC_FP_CONTROL] &= 0x07C00000;  // AHP DN FZ RMode: no trap enables
-  in[GORT_ARCH_ASYNC_FP_STATUS] &= 0x0800009F;   // QC IDC IXC UFC OFC DZC IOC
-#elif defined(__riscv)
-  const uint64_t frm = splitmix(seed) % 5;  // RNE RTZ RDN RUP RMM
-  in[GORT_ARCH_ASYNC_FP_CONTROL] = frm << 5 | (in[GORT_ARCH_ASYNC_FP_CONTROL] & 0x1F);
-  for (int i = 0; i < 64; i++) {
-    if (((GORT_ARCH_ASYNC_IGNORED >> i) & 1) != 0) in[i] = 0;
-  }
-#endif
-}
-
-// Empty when out matches in on every compared word, else the first
-// difference.
-std::string compare(const std::vector<Word>& words, const uint64_t* in, const uint64_t* out) {
-  for (const Word& w : words) {
-    if (((in[w.index] ^ out[w.index]) & w.mask) == 0) continue;
-    char buf[160];
-    snprintf(buf, sizeof buf, "image word %d: put 0x%016" PRIx64 ", got 0x%016" PRIx64 " (mask 0x%" PRIx64 ")", w.index,
-             in[w.index], out[w.index], w.mask);
-    return buf;
-  }
-  return "";
-}
+using gort::arch_image::compared_words;
+using gort::arch_image::random_image;
+using gort::arch_image::splitmix;
+using gort::arch_image::Word;
 
 TEST(AsyncRegs, ProbeRoundTripsEveryRegisterWithoutPreemption) {
   const int level = gort_arch_async_vector_level();
@@ -208,7 +125,7 @@ TEST(AsyncRegs, ProbeRoundTripsEveryRegisterWithoutPreemption) {
     random_image(in, seed, round);
     const uint64_t fpc = gort_arch_fp_control_get();
     gort_arch_probe_async_regs(in, out, level);
-    ASSERT_EQ(compare(words, in, out), "") << "round " << round;
+    ASSERT_EQ(gort::arch_image::compare(words, level, in, out), "") << "round " << round;
     ASSERT_EQ(gort_arch_fp_control_get(), fpc) << "the probe left its FP control state behind";
   }
 }
@@ -313,7 +230,7 @@ void probe_thread(Torture* t, std::chrono::steady_clock::time_point until) {
     uint64_t out[GORT_ARCH_ASYNC_WORDS] = {};
     random_image(in, seed, round);
     gort_arch_probe_async_regs(in, out, level);
-    std::string bad = compare(words, in, out);
+    std::string bad = gort::arch_image::compare(words, level, in, out);
     t->rounds++;
     if (!bad.empty()) {
       t->failure = "round " + std::to_string(round) + ": " + bad;
