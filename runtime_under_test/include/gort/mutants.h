@@ -89,6 +89,10 @@ struct MutantInfo {
   const char* area;
   const char* what;
   const char* rule;
+  // Whether sim builds have the code it breaks. false: os builds only
+  // (async preemption), so the scenarios, which run in sim, cannot catch
+  // it and `gort mutants` hunts it with the test binaries alone.
+  bool in_sim = true;
 };
 
 // Every mutant, in id order (kNone is not one).
@@ -215,22 +219,22 @@ inline constexpr MutantInfo kMutants[] = {
      "Signal wakes the goroutine that has waited longest (sema.go notifyListNotifyOne)"},
     {Mutant::kAsyncPreemptVectorUpper, "async-preempt-vector-upper", "async preemption",
      "async_preempt restores the vector registers without their upper halves (amd64: no AVX or ZMM_Hi256 state)",
-     "an async preemption preserves every bit of every register (preempt.go asyncPreempt)"},
+     "an async preemption preserves every bit of every register (preempt.go asyncPreempt)", false},
     {Mutant::kAsyncPreemptFlags, "async-preempt-flags", "async preemption",
      "async_preempt does not restore the flags register",
-     "an async preemption preserves the flags (preempt_amd64.s PUSHFQ/POPFQ)"},
+     "an async preemption preserves the flags (preempt_amd64.s PUSHFQ/POPFQ)", false},
     {Mutant::kAsyncPreemptFpReg, "async-preempt-fp-reg", "async preemption",
      "async_preempt does not restore one FP register (amd64 xmm5)",
-     "an async preemption preserves every FP/vector register"},
+     "an async preemption preserves every FP/vector register", false},
     {Mutant::kAsyncPreemptMisaligned, "async-preempt-misaligned", "async preemption",
      "async_preempt calls into the runtime with the stack 8 bytes off the ABI's 16-byte alignment",
-     "the injected call keeps the ABI's stack alignment"},
+     "the injected call keeps the ABI's stack alignment", false},
     {Mutant::kAsyncPreemptRedZone, "async-preempt-red-zone", "async preemption",
      "the signal handler injects the call right below sp, over the interrupted code's 128-byte red zone",
-     "an async preemption leaves the interrupted code's red zone alone (System V amd64 ABI)"},
+     "an async preemption leaves the interrupted code's red zone alone (System V amd64 ABI)", false},
     {Mutant::kAsyncPreemptAnywhere, "async-preempt-anywhere", "async preemption",
      "the signal handler preempts wherever the signal lands: in the runtime, holding a runtime lock, on g0",
-     "async preemption happens only at a safe point: preemptible code, no runtime lock held (isAsyncSafePoint)"},
+     "async preemption happens only at a safe point: preemptible code, no runtime lock held (isAsyncSafePoint)", false},
 };
 inline constexpr size_t kMutantCount = sizeof(kMutants) / sizeof(kMutants[0]);
 
