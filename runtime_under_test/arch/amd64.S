@@ -93,6 +93,44 @@
 	jmp	*%r8
 .endm
 
+// A C function's prologue and epilogue for the six callee-saved
+// registers, with their CFI (the probes' frames).
+.macro PUSH_CALLEE_SAVED
+	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset rbp, 0
+	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset rbx, 0
+	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset r12, 0
+	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset r13, 0
+	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset r14, 0
+	pushq	%r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset r15, 0
+.endm
+
+.macro POP_CALLEE_SAVED
+	popq	%r15
+	.cfi_adjust_cfa_offset -8
+	popq	%r14
+	.cfi_adjust_cfa_offset -8
+	popq	%r13
+	.cfi_adjust_cfa_offset -8
+	popq	%r12
+	.cfi_adjust_cfa_offset -8
+	popq	%rbx
+	.cfi_adjust_cfa_offset -8
+	popq	%rbp
+	.cfi_adjust_cfa_offset -8
+.endm
+
 .macro FUNC name
 	.globl	\name
 	.type	\name, @function
@@ -239,24 +277,7 @@ ENDFUNC gort_arch_goroutine_entry
 // in/out order: rbx rbp r12 r13 r14 r15.
 FUNC gort_arch_probe_callee_saved
 	.cfi_startproc
-	pushq	%rbp
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset rbp, 0
-	pushq	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset rbx, 0
-	pushq	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r12, 0
-	pushq	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r13, 0
-	pushq	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r14, 0
-	pushq	%r15
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r15, 0
+	PUSH_CALLEE_SAVED
 	subq	$24, %rsp                // 8 (ret) + 48 + 24: rsp 16-aligned at the call
 	.cfi_adjust_cfa_offset 24
 	movq	%rsi, (%rsp)
@@ -278,18 +299,7 @@ FUNC gort_arch_probe_callee_saved
 	movq	%r15, 40(%rax)
 	addq	$24, %rsp
 	.cfi_adjust_cfa_offset -24
-	popq	%r15
-	.cfi_adjust_cfa_offset -8
-	popq	%r14
-	.cfi_adjust_cfa_offset -8
-	popq	%r13
-	.cfi_adjust_cfa_offset -8
-	popq	%r12
-	.cfi_adjust_cfa_offset -8
-	popq	%rbx
-	.cfi_adjust_cfa_offset -8
-	popq	%rbp
-	.cfi_adjust_cfa_offset -8
+	POP_CALLEE_SAVED
 	ret
 	.cfi_endproc
 ENDFUNC gort_arch_probe_callee_saved
@@ -611,24 +621,7 @@ ENDFUNC gort_arch_bench_minimal_swap
 	.section gort_preemptible,"ax",@progbits
 FUNC gort_arch_probe_async_regs
 	.cfi_startproc
-	pushq	%rbp
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset rbp, 0
-	pushq	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset rbx, 0
-	pushq	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r12, 0
-	pushq	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r13, 0
-	pushq	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r14, 0
-	pushq	%r15
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r15, 0
+	PUSH_CALLEE_SAVED
 	subq	$T_FRAME, %rsp
 	.cfi_adjust_cfa_offset T_FRAME
 	movq	%rdi, T_IN(%rsp)
@@ -949,18 +942,7 @@ FUNC gort_arch_probe_async_regs
 	rep movsq
 	addq	$T_FRAME, %rsp
 	.cfi_adjust_cfa_offset -T_FRAME
-	popq	%r15
-	.cfi_adjust_cfa_offset -8
-	popq	%r14
-	.cfi_adjust_cfa_offset -8
-	popq	%r13
-	.cfi_adjust_cfa_offset -8
-	popq	%r12
-	.cfi_adjust_cfa_offset -8
-	popq	%rbx
-	.cfi_adjust_cfa_offset -8
-	popq	%rbp
-	.cfi_adjust_cfa_offset -8
+	POP_CALLEE_SAVED
 	ret
 	.cfi_endproc
 ENDFUNC gort_arch_probe_async_regs

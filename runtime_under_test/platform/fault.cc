@@ -5,6 +5,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "platform/signal_chain.h"
+
 namespace gort::platform {
 namespace {
 
@@ -16,15 +18,7 @@ struct sigaction g_previous_bus {};
 // coverage-excluded-begin: a SIGSEGV or SIGBUS that is no goroutine stack overflow: a crash, handed to the previous
 // handler
 void chain(int sig, siginfo_t* info, void* uctx) {
-  const struct sigaction& prev = sig == SIGSEGV ? g_previous_segv : g_previous_bus;
-  if ((prev.sa_flags & SA_SIGINFO) != 0 && prev.sa_sigaction != nullptr) {
-    prev.sa_sigaction(sig, info, uctx);
-    return;
-  }
-  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) {
-    prev.sa_handler(sig);
-    return;
-  }
+  if (call_previous_handler(sig == SIGSEGV ? g_previous_segv : g_previous_bus, sig, info, uctx)) return;
   // Default action: reinstate it and return; the faulting instruction runs
   // again and the process dies with the signal, as it would without gort.
   signal(sig, SIG_DFL);

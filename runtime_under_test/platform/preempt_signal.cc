@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "arch/arch.h"
+#include "platform/signal_chain.h"
 
 namespace gort::platform {
 namespace {
@@ -20,13 +21,9 @@ struct sigaction g_previous_preempt {};
 
 // coverage-excluded-begin: a SIGURG that is not gort's (no run on the thread): handed to whoever had it before
 void chain(int sig, siginfo_t* info, void* uctx) {
-  const struct sigaction& prev = g_previous_preempt;
-  if ((prev.sa_flags & SA_SIGINFO) != 0 && prev.sa_sigaction != nullptr) {
-    prev.sa_sigaction(sig, info, uctx);
-    return;
-  }
-  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) prev.sa_handler(sig);
-  // SIGURG's default action is to ignore it.
+  // SIGURG's default action is to ignore it: nothing to do if there was
+  // no handler.
+  call_previous_handler(g_previous_preempt, sig, info, uctx);
 }
 // coverage-excluded-end
 
@@ -129,15 +126,7 @@ void resume_from_frame(ucontext_t* uc) {
 // coverage-excluded-begin: a SIGTRAP that is not the resume trap: handed to whoever had it before
 void chain_trap(int sig, siginfo_t* info, void* uctx) {
   const struct sigaction& prev = g_previous_trap;
-  if ((prev.sa_flags & SA_SIGINFO) != 0 && prev.sa_sigaction != nullptr) {
-    prev.sa_sigaction(sig, info, uctx);
-    return;
-  }
-  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) {
-    prev.sa_handler(sig);
-    return;
-  }
-  if (prev.sa_handler == SIG_IGN) return;
+  if (call_previous_handler(prev, sig, info, uctx) || prev.sa_handler == SIG_IGN) return;
   // SIGTRAP's default action: die with it. Restore the default and
   // return: the trapping instruction runs again and the kernel ends the
   // process as it would have without gort's handler.
