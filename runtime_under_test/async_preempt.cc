@@ -65,7 +65,7 @@ const char* unsafe_reason(const M* mp, const G* gp, uintptr_t pc, uintptr_t sp) 
   return nullptr;
 }
 
-#if !defined(GORT_PLATFORM_SIM)
+#if !defined(GORT_PLATFORM_SIM) && !defined(GORT_TSAN)
 // The code the handler injects: gort_arch_async_preempt, or in a mutants
 // build, one of its broken variants.
 uintptr_t async_entry(const Runtime& rt) {
