@@ -20,6 +20,14 @@
 
 #include "arch.h"
 
+// The runtime's side of async preemption (arch.h). Weak: a program that
+// links the arch layer without the runtime (a fuzz target, the switch
+// benchmark) never preempts, and a static link that lists the runtime's
+// archive before this one must not fail on it. Wherever the runtime is
+// linked, its async_preempt.cc (which the runtime itself references)
+// defines it.
+	.weak	gort_rt_async_preempted
+
 #define MXCSR_DEFAULT 0x1F80       /* round to nearest, all exceptions masked */
 #define MXCSR_ALTERNATE 0x7F80     /* round toward zero, all masked */
 #define MXCSR_CONTROL_MASK 0xFFC0  /* bits 0..5 are status flags */
