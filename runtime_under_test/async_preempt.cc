@@ -37,19 +37,13 @@ constexpr uintptr_t kAsyncStackNeed = GORT_ARCH_ASYNC_PREEMPT_FRAME + 4096;
 // Whether this M holds a runtime lock, where the runtime knows it.
 bool holds_runtime_lock(const M* mp) {
 #if defined(GORT_PLATFORM_SIM)
-  const platform::HeldLocks& held = mp->held_locks;
+  return mp->held_locks.any();
 #elif !defined(NDEBUG)
   (void)mp;
-  const platform::HeldLocks& held = platform::this_thread_held_locks();
+  return platform::this_thread_held_locks().any();
 #else
   (void)mp;
   return false;  // unknown: the pc check stands for it (async_preempt.h)
-#endif
-#if defined(GORT_PLATFORM_SIM) || !defined(NDEBUG)
-  for (int r = 1; r < platform::kLockRanks; r++) {
-    if (held.held[r] != 0) return true;
-  }
-  return false;
 #endif
 }
 

@@ -20,14 +20,6 @@
 
 #include "arch.h"
 
-// The runtime's side of async preemption (arch.h). Weak: a program that
-// links the arch layer without the runtime (a fuzz target, the switch
-// benchmark) never preempts, and a static link that lists the runtime's
-// archive before this one must not fail on it. Wherever the runtime is
-// linked, its async_preempt.cc (which the runtime itself references)
-// defines it.
-	.weak	gort_rt_async_preempted
-
 #define MXCSR_DEFAULT 0x1F80       /* round to nearest, all exceptions masked */
 #define MXCSR_ALTERNATE 0x7F80     /* round toward zero, all masked */
 #define MXCSR_CONTROL_MASK 0xFFC0  /* bits 0..5 are status flags */
@@ -626,6 +618,17 @@ ENDFUNC gort_arch_bench_minimal_swap
 #define DUMPVEC(i) (T_DUMP + VEC(i))
 #define DUMPX87(i) (T_DUMP + X87(i))
 
+// Image word \i into register \r, and register \r into its dump word
+// (the dump's order is the image's: rax rbx rcx rdx rsi rdi rbp r8..r15).
+.macro LOAD_GPR i, r
+	movq	W(\i)(%rdi), %\r
+.endm
+.set .Ldump_gpr_index, 0
+.macro DUMP_GPR r
+	movq	%\r, DUMPW(.Ldump_gpr_index)(%rsp)
+	.set .Ldump_gpr_index, .Ldump_gpr_index + 1
+.endm
+
 	.section gort_preemptible,"ax",@progbits
 FUNC gort_arch_probe_async_regs
 	.cfi_startproc
@@ -639,306 +642,95 @@ FUNC gort_arch_probe_async_regs
 	fnstcw	T_FPSAVE+4(%rsp)
 	// x87 st7 first, so that st0 ends up in[st0]
 	fninit
-	fldt	X87(7)(%rdi)
-	fldt	X87(6)(%rdi)
-	fldt	X87(5)(%rdi)
-	fldt	X87(4)(%rdi)
-	fldt	X87(3)(%rdi)
-	fldt	X87(2)(%rdi)
-	fldt	X87(1)(%rdi)
-	fldt	X87(0)(%rdi)
+	.irp i,7,6,5,4,3,2,1,0
+	fldt	X87(\i)(%rdi)
+	.endr
 	ldmxcsr	W(GORT_ARCH_ASYNC_FP_CONTROL)(%rdi)
 	fldcw	W(GORT_ARCH_ASYNC_FP_CONTROL)+4(%rdi)
 	cmpl	$1, %edx
 	je	.Lload_ymm
 	ja	.Lload_zmm
-	movdqu	VEC(0)(%rdi), %xmm0
-	movdqu	VEC(1)(%rdi), %xmm1
-	movdqu	VEC(2)(%rdi), %xmm2
-	movdqu	VEC(3)(%rdi), %xmm3
-	movdqu	VEC(4)(%rdi), %xmm4
-	movdqu	VEC(5)(%rdi), %xmm5
-	movdqu	VEC(6)(%rdi), %xmm6
-	movdqu	VEC(7)(%rdi), %xmm7
-	movdqu	VEC(8)(%rdi), %xmm8
-	movdqu	VEC(9)(%rdi), %xmm9
-	movdqu	VEC(10)(%rdi), %xmm10
-	movdqu	VEC(11)(%rdi), %xmm11
-	movdqu	VEC(12)(%rdi), %xmm12
-	movdqu	VEC(13)(%rdi), %xmm13
-	movdqu	VEC(14)(%rdi), %xmm14
-	movdqu	VEC(15)(%rdi), %xmm15
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movdqu	VEC(\i)(%rdi), %xmm\i
+	.endr
 	jmp	.Lload_flags
 .Lload_ymm:
-	vmovdqu	VEC(0)(%rdi), %ymm0
-	vmovdqu	VEC(1)(%rdi), %ymm1
-	vmovdqu	VEC(2)(%rdi), %ymm2
-	vmovdqu	VEC(3)(%rdi), %ymm3
-	vmovdqu	VEC(4)(%rdi), %ymm4
-	vmovdqu	VEC(5)(%rdi), %ymm5
-	vmovdqu	VEC(6)(%rdi), %ymm6
-	vmovdqu	VEC(7)(%rdi), %ymm7
-	vmovdqu	VEC(8)(%rdi), %ymm8
-	vmovdqu	VEC(9)(%rdi), %ymm9
-	vmovdqu	VEC(10)(%rdi), %ymm10
-	vmovdqu	VEC(11)(%rdi), %ymm11
-	vmovdqu	VEC(12)(%rdi), %ymm12
-	vmovdqu	VEC(13)(%rdi), %ymm13
-	vmovdqu	VEC(14)(%rdi), %ymm14
-	vmovdqu	VEC(15)(%rdi), %ymm15
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vmovdqu	VEC(\i)(%rdi), %ymm\i
+	.endr
 	jmp	.Lload_flags
 .Lload_zmm:
-	vmovdqu64	VEC(0)(%rdi), %zmm0
-	vmovdqu64	VEC(1)(%rdi), %zmm1
-	vmovdqu64	VEC(2)(%rdi), %zmm2
-	vmovdqu64	VEC(3)(%rdi), %zmm3
-	vmovdqu64	VEC(4)(%rdi), %zmm4
-	vmovdqu64	VEC(5)(%rdi), %zmm5
-	vmovdqu64	VEC(6)(%rdi), %zmm6
-	vmovdqu64	VEC(7)(%rdi), %zmm7
-	vmovdqu64	VEC(8)(%rdi), %zmm8
-	vmovdqu64	VEC(9)(%rdi), %zmm9
-	vmovdqu64	VEC(10)(%rdi), %zmm10
-	vmovdqu64	VEC(11)(%rdi), %zmm11
-	vmovdqu64	VEC(12)(%rdi), %zmm12
-	vmovdqu64	VEC(13)(%rdi), %zmm13
-	vmovdqu64	VEC(14)(%rdi), %zmm14
-	vmovdqu64	VEC(15)(%rdi), %zmm15
-	vmovdqu64	VEC(16)(%rdi), %zmm16
-	vmovdqu64	VEC(17)(%rdi), %zmm17
-	vmovdqu64	VEC(18)(%rdi), %zmm18
-	vmovdqu64	VEC(19)(%rdi), %zmm19
-	vmovdqu64	VEC(20)(%rdi), %zmm20
-	vmovdqu64	VEC(21)(%rdi), %zmm21
-	vmovdqu64	VEC(22)(%rdi), %zmm22
-	vmovdqu64	VEC(23)(%rdi), %zmm23
-	vmovdqu64	VEC(24)(%rdi), %zmm24
-	vmovdqu64	VEC(25)(%rdi), %zmm25
-	vmovdqu64	VEC(26)(%rdi), %zmm26
-	vmovdqu64	VEC(27)(%rdi), %zmm27
-	vmovdqu64	VEC(28)(%rdi), %zmm28
-	vmovdqu64	VEC(29)(%rdi), %zmm29
-	vmovdqu64	VEC(30)(%rdi), %zmm30
-	vmovdqu64	VEC(31)(%rdi), %zmm31
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 0)(%rdi), %k0
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 1)(%rdi), %k1
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 2)(%rdi), %k2
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 3)(%rdi), %k3
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 4)(%rdi), %k4
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 5)(%rdi), %k5
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 6)(%rdi), %k6
-	kmovq	W(GORT_ARCH_ASYNC_OPMASK + 7)(%rdi), %k7
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	vmovdqu64	VEC(\i)(%rdi), %zmm\i
+	.endr
+	.irp i,0,1,2,3,4,5,6,7
+	kmovq	W(GORT_ARCH_ASYNC_OPMASK + \i)(%rdi), %k\i
+	.endr
 .Lload_flags:
 	pushq	W(GORT_ARCH_ASYNC_FLAGS)(%rdi)
 	popfq                            // nothing below writes the flags
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 0)(%rdi), %rax
-	movq	%rax, -128(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 1)(%rdi), %rax
-	movq	%rax, -120(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 2)(%rdi), %rax
-	movq	%rax, -112(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 3)(%rdi), %rax
-	movq	%rax, -104(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 4)(%rdi), %rax
-	movq	%rax, -96(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 5)(%rdi), %rax
-	movq	%rax, -88(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 6)(%rdi), %rax
-	movq	%rax, -80(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 7)(%rdi), %rax
-	movq	%rax, -72(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 8)(%rdi), %rax
-	movq	%rax, -64(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 9)(%rdi), %rax
-	movq	%rax, -56(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 10)(%rdi), %rax
-	movq	%rax, -48(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 11)(%rdi), %rax
-	movq	%rax, -40(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 12)(%rdi), %rax
-	movq	%rax, -32(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 13)(%rdi), %rax
-	movq	%rax, -24(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 14)(%rdi), %rax
-	movq	%rax, -16(%rsp)
-	movq	W(GORT_ARCH_ASYNC_RED_ZONE + 15)(%rdi), %rax
-	movq	%rax, -8(%rsp)
-	movq	W(0)(%rdi), %rax
-	movq	W(1)(%rdi), %rbx
-	movq	W(2)(%rdi), %rcx
-	movq	W(3)(%rdi), %rdx
-	movq	W(4)(%rdi), %rsi
-	movq	W(6)(%rdi), %rbp
-	movq	W(7)(%rdi), %r8
-	movq	W(8)(%rdi), %r9
-	movq	W(9)(%rdi), %r10
-	movq	W(10)(%rdi), %r11
-	movq	W(11)(%rdi), %r12
-	movq	W(12)(%rdi), %r13
-	movq	W(13)(%rdi), %r14
-	movq	W(14)(%rdi), %r15
-	movq	W(5)(%rdi), %rdi
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movq	W(GORT_ARCH_ASYNC_RED_ZONE + \i)(%rdi), %rax
+	movq	%rax, -128+8*\i(%rsp)
+	.endr
+	// The image's general registers, in its order; rdi, the base, last.
+	LOAD_GPR 0, rax
+	LOAD_GPR 1, rbx
+	LOAD_GPR 2, rcx
+	LOAD_GPR 3, rdx
+	LOAD_GPR 4, rsi
+	LOAD_GPR 6, rbp
+	LOAD_GPR 7, r8
+	LOAD_GPR 8, r9
+	LOAD_GPR 9, r10
+	LOAD_GPR 10, r11
+	LOAD_GPR 11, r12
+	LOAD_GPR 12, r13
+	LOAD_GPR 13, r14
+	LOAD_GPR 14, r15
+	LOAD_GPR 5, rdi
 	// Every register of the image is live from here to the dump.
 	.rept 256
 	pause
 	.endr
-	movq	%rax, DUMPW(0)(%rsp)
-	movq	%rbx, DUMPW(1)(%rsp)
-	movq	%rcx, DUMPW(2)(%rsp)
-	movq	%rdx, DUMPW(3)(%rsp)
-	movq	%rsi, DUMPW(4)(%rsp)
-	movq	%rdi, DUMPW(5)(%rsp)
-	movq	%rbp, DUMPW(6)(%rsp)
-	movq	%r8, DUMPW(7)(%rsp)
-	movq	%r9, DUMPW(8)(%rsp)
-	movq	%r10, DUMPW(9)(%rsp)
-	movq	%r11, DUMPW(10)(%rsp)
-	movq	%r12, DUMPW(11)(%rsp)
-	movq	%r13, DUMPW(12)(%rsp)
-	movq	%r14, DUMPW(13)(%rsp)
-	movq	%r15, DUMPW(14)(%rsp)
-	movq	-128(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 0)(%rsp)
-	movq	-120(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 1)(%rsp)
-	movq	-112(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 2)(%rsp)
-	movq	-104(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 3)(%rsp)
-	movq	-96(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 4)(%rsp)
-	movq	-88(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 5)(%rsp)
-	movq	-80(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 6)(%rsp)
-	movq	-72(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 7)(%rsp)
-	movq	-64(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 8)(%rsp)
-	movq	-56(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 9)(%rsp)
-	movq	-48(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 10)(%rsp)
-	movq	-40(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 11)(%rsp)
-	movq	-32(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 12)(%rsp)
-	movq	-24(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 13)(%rsp)
-	movq	-16(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 14)(%rsp)
-	movq	-8(%rsp), %rax
-	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + 15)(%rsp)
+	.irp r,rax,rbx,rcx,rdx,rsi,rdi,rbp,r8,r9,r10,r11,r12,r13,r14,r15
+	DUMP_GPR \r
+	.endr
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movq	-128+8*\i(%rsp), %rax
+	movq	%rax, DUMPW(GORT_ARCH_ASYNC_RED_ZONE + \i)(%rsp)
+	.endr
 	pushfq                           // writes the red zone's last word: copied above
 	popq	DUMPW(GORT_ARCH_ASYNC_FLAGS)(%rsp)
 	movq	$0, DUMPW(GORT_ARCH_ASYNC_FP_CONTROL)(%rsp)
 	stmxcsr	DUMPW(GORT_ARCH_ASYNC_FP_CONTROL)(%rsp)
 	fnstcw	DUMPW(GORT_ARCH_ASYNC_FP_CONTROL)+4(%rsp)
-	movq	$0, DUMPX87(0)(%rsp)
-	movq	$0, DUMPX87(0)+8(%rsp)
-	fstpt	DUMPX87(0)(%rsp)
-	movq	$0, DUMPX87(1)(%rsp)
-	movq	$0, DUMPX87(1)+8(%rsp)
-	fstpt	DUMPX87(1)(%rsp)
-	movq	$0, DUMPX87(2)(%rsp)
-	movq	$0, DUMPX87(2)+8(%rsp)
-	fstpt	DUMPX87(2)(%rsp)
-	movq	$0, DUMPX87(3)(%rsp)
-	movq	$0, DUMPX87(3)+8(%rsp)
-	fstpt	DUMPX87(3)(%rsp)
-	movq	$0, DUMPX87(4)(%rsp)
-	movq	$0, DUMPX87(4)+8(%rsp)
-	fstpt	DUMPX87(4)(%rsp)
-	movq	$0, DUMPX87(5)(%rsp)
-	movq	$0, DUMPX87(5)+8(%rsp)
-	fstpt	DUMPX87(5)(%rsp)
-	movq	$0, DUMPX87(6)(%rsp)
-	movq	$0, DUMPX87(6)+8(%rsp)
-	fstpt	DUMPX87(6)(%rsp)
-	movq	$0, DUMPX87(7)(%rsp)
-	movq	$0, DUMPX87(7)+8(%rsp)
-	fstpt	DUMPX87(7)(%rsp)
+	.irp i,0,1,2,3,4,5,6,7
+	movq	$0, DUMPX87(\i)(%rsp)
+	movq	$0, DUMPX87(\i)+8(%rsp)
+	fstpt	DUMPX87(\i)(%rsp)
+	.endr
 	movl	T_LEVEL(%rsp), %edx
 	cmpl	$1, %edx
 	je	.Ldump_ymm
 	ja	.Ldump_zmm
-	movdqu	%xmm0, DUMPVEC(0)(%rsp)
-	movdqu	%xmm1, DUMPVEC(1)(%rsp)
-	movdqu	%xmm2, DUMPVEC(2)(%rsp)
-	movdqu	%xmm3, DUMPVEC(3)(%rsp)
-	movdqu	%xmm4, DUMPVEC(4)(%rsp)
-	movdqu	%xmm5, DUMPVEC(5)(%rsp)
-	movdqu	%xmm6, DUMPVEC(6)(%rsp)
-	movdqu	%xmm7, DUMPVEC(7)(%rsp)
-	movdqu	%xmm8, DUMPVEC(8)(%rsp)
-	movdqu	%xmm9, DUMPVEC(9)(%rsp)
-	movdqu	%xmm10, DUMPVEC(10)(%rsp)
-	movdqu	%xmm11, DUMPVEC(11)(%rsp)
-	movdqu	%xmm12, DUMPVEC(12)(%rsp)
-	movdqu	%xmm13, DUMPVEC(13)(%rsp)
-	movdqu	%xmm14, DUMPVEC(14)(%rsp)
-	movdqu	%xmm15, DUMPVEC(15)(%rsp)
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	movdqu	%xmm\i, DUMPVEC(\i)(%rsp)
+	.endr
 	jmp	.Ldump_done
 .Ldump_ymm:
-	vmovdqu	%ymm0, DUMPVEC(0)(%rsp)
-	vmovdqu	%ymm1, DUMPVEC(1)(%rsp)
-	vmovdqu	%ymm2, DUMPVEC(2)(%rsp)
-	vmovdqu	%ymm3, DUMPVEC(3)(%rsp)
-	vmovdqu	%ymm4, DUMPVEC(4)(%rsp)
-	vmovdqu	%ymm5, DUMPVEC(5)(%rsp)
-	vmovdqu	%ymm6, DUMPVEC(6)(%rsp)
-	vmovdqu	%ymm7, DUMPVEC(7)(%rsp)
-	vmovdqu	%ymm8, DUMPVEC(8)(%rsp)
-	vmovdqu	%ymm9, DUMPVEC(9)(%rsp)
-	vmovdqu	%ymm10, DUMPVEC(10)(%rsp)
-	vmovdqu	%ymm11, DUMPVEC(11)(%rsp)
-	vmovdqu	%ymm12, DUMPVEC(12)(%rsp)
-	vmovdqu	%ymm13, DUMPVEC(13)(%rsp)
-	vmovdqu	%ymm14, DUMPVEC(14)(%rsp)
-	vmovdqu	%ymm15, DUMPVEC(15)(%rsp)
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	vmovdqu	%ymm\i, DUMPVEC(\i)(%rsp)
+	.endr
 	vzeroupper
 	jmp	.Ldump_done
 .Ldump_zmm:
-	vmovdqu64	%zmm0, DUMPVEC(0)(%rsp)
-	vmovdqu64	%zmm1, DUMPVEC(1)(%rsp)
-	vmovdqu64	%zmm2, DUMPVEC(2)(%rsp)
-	vmovdqu64	%zmm3, DUMPVEC(3)(%rsp)
-	vmovdqu64	%zmm4, DUMPVEC(4)(%rsp)
-	vmovdqu64	%zmm5, DUMPVEC(5)(%rsp)
-	vmovdqu64	%zmm6, DUMPVEC(6)(%rsp)
-	vmovdqu64	%zmm7, DUMPVEC(7)(%rsp)
-	vmovdqu64	%zmm8, DUMPVEC(8)(%rsp)
-	vmovdqu64	%zmm9, DUMPVEC(9)(%rsp)
-	vmovdqu64	%zmm10, DUMPVEC(10)(%rsp)
-	vmovdqu64	%zmm11, DUMPVEC(11)(%rsp)
-	vmovdqu64	%zmm12, DUMPVEC(12)(%rsp)
-	vmovdqu64	%zmm13, DUMPVEC(13)(%rsp)
-	vmovdqu64	%zmm14, DUMPVEC(14)(%rsp)
-	vmovdqu64	%zmm15, DUMPVEC(15)(%rsp)
-	vmovdqu64	%zmm16, DUMPVEC(16)(%rsp)
-	vmovdqu64	%zmm17, DUMPVEC(17)(%rsp)
-	vmovdqu64	%zmm18, DUMPVEC(18)(%rsp)
-	vmovdqu64	%zmm19, DUMPVEC(19)(%rsp)
-	vmovdqu64	%zmm20, DUMPVEC(20)(%rsp)
-	vmovdqu64	%zmm21, DUMPVEC(21)(%rsp)
-	vmovdqu64	%zmm22, DUMPVEC(22)(%rsp)
-	vmovdqu64	%zmm23, DUMPVEC(23)(%rsp)
-	vmovdqu64	%zmm24, DUMPVEC(24)(%rsp)
-	vmovdqu64	%zmm25, DUMPVEC(25)(%rsp)
-	vmovdqu64	%zmm26, DUMPVEC(26)(%rsp)
-	vmovdqu64	%zmm27, DUMPVEC(27)(%rsp)
-	vmovdqu64	%zmm28, DUMPVEC(28)(%rsp)
-	vmovdqu64	%zmm29, DUMPVEC(29)(%rsp)
-	vmovdqu64	%zmm30, DUMPVEC(30)(%rsp)
-	vmovdqu64	%zmm31, DUMPVEC(31)(%rsp)
-	kmovq	%k0, DUMPW(GORT_ARCH_ASYNC_OPMASK + 0)(%rsp)
-	kmovq	%k1, DUMPW(GORT_ARCH_ASYNC_OPMASK + 1)(%rsp)
-	kmovq	%k2, DUMPW(GORT_ARCH_ASYNC_OPMASK + 2)(%rsp)
-	kmovq	%k3, DUMPW(GORT_ARCH_ASYNC_OPMASK + 3)(%rsp)
-	kmovq	%k4, DUMPW(GORT_ARCH_ASYNC_OPMASK + 4)(%rsp)
-	kmovq	%k5, DUMPW(GORT_ARCH_ASYNC_OPMASK + 5)(%rsp)
-	kmovq	%k6, DUMPW(GORT_ARCH_ASYNC_OPMASK + 6)(%rsp)
-	kmovq	%k7, DUMPW(GORT_ARCH_ASYNC_OPMASK + 7)(%rsp)
+	.irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	vmovdqu64	%zmm\i, DUMPVEC(\i)(%rsp)
+	.endr
+	.irp i,0,1,2,3,4,5,6,7
+	kmovq	%k\i, DUMPW(GORT_ARCH_ASYNC_OPMASK + \i)(%rsp)
+	.endr
 	vzeroupper
 .Ldump_done:
 	cld

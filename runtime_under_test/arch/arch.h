@@ -158,6 +158,16 @@
 #define GORT_ARCH_ASYNC_IGNORED 0ull
 #endif
 
+#ifdef __ASSEMBLER__
+// The runtime's side of async preemption (gort_rt_async_preempted, below),
+// weak in every port: a program that links the arch layer without the
+// runtime (a fuzz target, the switch benchmark) never preempts, and a
+// static link that lists the runtime's archive before this one must not
+// fail on it. Wherever the runtime is linked, its async_preempt.cc (which
+// the runtime itself references) defines it.
+	.weak	gort_rt_async_preempted
+#endif
+
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>

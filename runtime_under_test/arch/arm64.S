@@ -34,14 +34,6 @@
 
 #include "arch.h"
 
-// The runtime's side of async preemption (arch.h). Weak: a program that
-// links the arch layer without the runtime (a fuzz target, the switch
-// benchmark) never preempts, and a static link that lists the runtime's
-// archive before this one must not fail on it. Wherever the runtime is
-// linked, its async_preempt.cc (which the runtime itself references)
-// defines it.
-	.weak	gort_rt_async_preempted
-
 #define FPCR_DEFAULT 0              /* round to nearest, no traps, IEEE */
 #define FPCR_ALTERNATE 0x00C00000   /* RMode (bits 23:22) = 0b11: toward zero */
 #define BLOCK_SIZE 160

@@ -29,14 +29,6 @@
 
 #include "arch.h"
 
-// The runtime's side of async preemption (arch.h). Weak: a program that
-// links the arch layer without the runtime (a fuzz target, the switch
-// benchmark) never preempts, and a static link that lists the runtime's
-// archive before this one must not fail on it. Wherever the runtime is
-// linked, its async_preempt.cc (which the runtime itself references)
-// defines it.
-	.weak	gort_rt_async_preempted
-
 #define FRM_DEFAULT 0      /* RNE: round to nearest, ties to even */
 #define FRM_ALTERNATE 1    /* RTZ: round toward zero */
 #define BLOCK_SIZE 208

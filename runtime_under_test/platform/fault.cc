@@ -2,7 +2,6 @@
 
 #include <sys/ucontext.h>
 
-#include <cstring>
 #include <mutex>
 
 #include "platform/signal_chain.h"
@@ -110,13 +109,8 @@ void install_fault_handler(FaultHandler handler) {
   static std::once_flag once;
   std::call_once(once, [handler] {
     g_handler = handler;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &g_previous_segv);
-    sigaction(SIGBUS, &sa, &g_previous_bus);
+    install_handler(SIGSEGV, on_fault, SA_ONSTACK, &g_previous_segv);
+    install_handler(SIGBUS, on_fault, SA_ONSTACK, &g_previous_bus);
   });
 }
 

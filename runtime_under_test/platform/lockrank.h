@@ -50,6 +50,13 @@ inline constexpr int kLockRanks = 7;  // ranks are 1..kLockRanks-1
 // so counts, not a list). Invariant: held[r] >= 0.
 struct HeldLocks {
   int32_t held[kLockRanks] = {};
+  // Whether any runtime lock is held (async preemption's safe point).
+  bool any() const {
+    for (int r = 1; r < kLockRanks; r++) {
+      if (held[r] != 0) return true;
+    }
+    return false;
+  }
 };
 
 // Ends the run: "fatal error: lock ordering problem" (defined by the

@@ -6,7 +6,6 @@
 
 #include <cassert>
 #include <cerrno>
-#include <cstring>
 #include <mutex>
 
 #include "arch/arch.h"
@@ -130,11 +129,7 @@ void chain_trap(int sig, siginfo_t* info, void* uctx) {
   // SIGTRAP's default action: die with it. Restore the default and
   // return: the trapping instruction runs again and the kernel ends the
   // process as it would have without gort's handler.
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  sigaction(SIGTRAP, &dfl, nullptr);
+  signal(SIGTRAP, SIG_DFL);
 }
 // coverage-excluded-end
 
@@ -181,24 +176,14 @@ bool install_preempt_handler(PreemptHandler handler) {
     supported = gort_arch_async_preempt_supported() != 0;
     if (!supported) return;
     g_preempt_handler = handler;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_preempt_signal;
     // SA_ONSTACK: the goroutine's stack may be nearly full. SA_RESTART: a
     // system call the signal interrupts (a futex sleep) goes on.
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(kPreemptSignal, &sa, &g_previous_preempt);
+    install_handler(kPreemptSignal, on_preempt_signal, SA_ONSTACK | SA_RESTART, &g_previous_preempt);
 #if !defined(__x86_64__)
     // The resume trap: SA_ONSTACK as above; no SA_RESTART (a trap
     // interrupts no system call). SA_NODEFER is not set: a trap in the
     // handler itself would be a bug, and blocking keeps it from looping.
-    struct sigaction trap;
-    memset(&trap, 0, sizeof trap);
-    trap.sa_sigaction = on_trap_signal;
-    trap.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&trap.sa_mask);
-    sigaction(SIGTRAP, &trap, &g_previous_trap);
+    install_handler(SIGTRAP, on_trap_signal, SA_ONSTACK, &g_previous_trap);
 #endif
   });
   return supported;

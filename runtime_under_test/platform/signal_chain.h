@@ -6,6 +6,7 @@
 #define GORT_PLATFORM_SIGNAL_CHAIN_H
 
 #include <csignal>
+#include <cstring>
 
 namespace gort::platform {
 
@@ -21,6 +22,17 @@ inline bool call_previous_handler(const struct sigaction& prev, int sig, siginfo
     return true;
   }
   return false;
+}
+
+// Installs fn as sig's handler (SA_SIGINFO plus `flags`, nothing blocked
+// beyond sig itself) and keeps the one it replaces in *prev.
+inline void install_handler(int sig, void (*fn)(int, siginfo_t*, void*), int flags, struct sigaction* prev) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = fn;
+  sa.sa_flags = SA_SIGINFO | flags;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, prev);
 }
 
 }  // namespace gort::platform
