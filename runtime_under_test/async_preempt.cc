@@ -10,6 +10,7 @@
 #include "platform/fiber.h"
 #include "platform/preempt_signal.h"
 #include "proc.h"
+#include "yield.h"
 
 // The bounds of the gort_preemptible section, which the linker defines
 // when some object has one (weak: null when none does).
@@ -59,7 +60,7 @@ const char* unsafe_reason(const M* mp, const G* gp, uintptr_t pc, uintptr_t sp) 
   return nullptr;
 }
 
-#if !defined(GORT_PLATFORM_SIM) && !defined(GORT_TSAN)
+#if !defined(GORT_TSAN)
 // The code the handler injects: gort_arch_async_preempt, or in a mutants
 // build, one of its broken variants.
 uintptr_t async_entry(const Runtime& rt) {
@@ -78,6 +79,48 @@ uintptr_t async_entry(const Runtime& rt) {
   return reinterpret_cast<uintptr_t>(gort_arch_async_preempt);
 }
 
+#if defined(GORT_PLATFORM_SIM)
+// A bound on the instructions one arming traces (each costs a trap, 15 us
+// or so in a VM): far past kAsyncPreemptWindow preemptible instructions
+// and the few others that share their pages, so a program that reaches it
+// runs long stretches of code on those pages between yield points. Past it
+// the arming ends, as if a yield point had come.
+constexpr uint64_t kAsyncStepLimit = 10'000'000;
+
+// The single-step trap's handler (platform/preempt_signal.h), on the
+// alternate signal stack: counts preemptible instructions down, then
+// injects at the first safe point.
+platform::StepVerdict on_step_trap(uintptr_t pc, uintptr_t sp, platform::PreemptDecision* d) {
+  using platform::StepVerdict;
+  M* mp = getm();
+  if (mp == nullptr) return StepVerdict::kStop;  // a stray trace flag outside a run: off
+  Runtime& rt = *mp->g0->rt;
+  Runtime::AsyncStep& step = rt.async_step;
+  if (!step.armed) return StepVerdict::kStop;
+  // coverage-excluded-begin: a program with millions of instructions on pages shared with preemptible code
+  if (++step.traced > kAsyncStepLimit) {
+    step.armed = false;
+    mp->async_preempt_declined++;
+    return StepVerdict::kStop;
+  }
+  // coverage-excluded-end
+  if (!in_preemptible_code(pc)) return StepVerdict::kWatch;  // until it enters preemptible code again
+  assert(step.countdown >= 1);
+  if (step.countdown > 1) {
+    step.countdown--;
+    return StepVerdict::kStep;
+  }
+  const bool check = !mutant_active(rt, Mutant::kAsyncPreemptAnywhere);  // mutant async-preempt-anywhere
+  if (check && unsafe_reason(mp, getg(), pc, sp) != nullptr) return StepVerdict::kStep;  // the next safe point
+  step.armed = false;
+  d->entry = async_entry(rt);
+  d->keep_red_zone = !mutant_active(rt, Mutant::kAsyncPreemptRedZone);  // mutant async-preempt-red-zone
+  return StepVerdict::kStop;
+}
+#endif
+#endif  // !GORT_TSAN
+
+#if !defined(GORT_PLATFORM_SIM) && !defined(GORT_TSAN)
 // The preemption signal's handler (platform/preempt_signal.h), on the
 // thread's alternate signal stack: only reads, a few stores, no lock.
 bool on_preempt_signal(uintptr_t pc, uintptr_t sp, platform::PreemptDecision* d) {
@@ -104,13 +147,42 @@ bool on_preempt_signal(uintptr_t pc, uintptr_t sp, platform::PreemptDecision* d)
 }  // namespace
 
 bool async_preempt_setup(Runtime& rt) {
-#if defined(GORT_PLATFORM_SIM) || defined(GORT_TSAN)
+#if defined(GORT_TSAN)
   (void)rt;
-  return false;  // sim: the chooser preempts; TSan: it runs handlers after the interrupted context is gone
+  return false;  // TSan runs handlers after the interrupted context is gone
+#elif defined(GORT_PLATFORM_SIM)
+  // Sim: only where the fault plan arms the site (else no question is asked
+  // and nothing traces), and where the CPU can single-step itself.
+  return rt.config.async_preempt && GORT_ARCH_SINGLE_STEP && rt.decider.armed(FaultSite::kAsyncPreempt) &&
+         platform::install_step_handler(on_step_trap, reinterpret_cast<uintptr_t>(__start_gort_preemptible),
+                                        reinterpret_cast<uintptr_t>(__stop_gort_preemptible));
 #else
   return rt.config.async_preempt && platform::install_preempt_handler(on_preempt_signal);
 #endif
 }
+
+#if defined(GORT_PLATFORM_SIM)
+void async_preempt_arm(G* gp) {
+  Runtime& rt = *gp->rt;
+  assert(gp != nullptr);
+  // One firing in flight per run: with several virtual Ms, another M may
+  // have armed one that has not landed; this one supersedes it (each
+  // question is asked and answered either way, so replay sees the same).
+  async_preempt_disarm(rt);
+  if (!rt.async_preempt_on || !rt.decider.fire(FaultSite::kAsyncPreempt)) return;
+  const uint32_t at = rt.decider.choose(Choice::kAsyncPreemptAt, kAsyncPreemptWindow);
+  rt.async_step = Runtime::AsyncStep{true, at + 1, 0};
+  platform::watch_preemptible_code(true);
+}
+
+void async_preempt_disarm(Runtime& rt) {
+  if (!rt.async_step.armed) return;
+  rt.async_step.armed = false;
+  M* mp = getm();
+  (mp != nullptr ? mp : &rt.m0())->async_preempt_declined++;  // a yield point, the scheduler or the end came first
+  platform::watch_preemptible_code(false);
+}
+#endif
 
 void preempt_p(Runtime& rt, P* pp) {
   assert(pp != nullptr);
@@ -175,5 +247,9 @@ extern "C" void gort_rt_async_preempted(uintptr_t pc, uintptr_t sp) {
   }
   mp->async_preemptions++;
   stop_if_ending(rt);
+#if defined(GORT_PLATFORM_SIM)
+  trace_event(rt, gort::EventKind::kFault, gp->goid, 0, static_cast<int64_t>(gort::FaultSite::kAsyncPreempt));
+  trace_event(rt, gort::EventKind::kGoPreempt, gp->goid, 0, 1);
+#endif
   async_preempt_yield();
 }

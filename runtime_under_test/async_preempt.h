@@ -35,6 +35,7 @@ namespace gort::rt {
 class Runtime;
 struct P;
 struct M;
+struct G;
 
 // Whether pc lies in code GORT_PREEMPTIBLE marked.
 bool in_preemptible_code(uintptr_t pc);
@@ -48,6 +49,33 @@ bool async_preempt_setup(Runtime& rt);
 // preempts asynchronously, the signal to the thread of the M holding pp.
 // Any thread may call it (sysmon, the M ending the run).
 void preempt_p(Runtime& rt, P* pp);
+
+#if defined(GORT_PLATFORM_SIM)
+// Sim's async preemption, deterministic: the fault site async-preempt.
+// Where a goroutine starts or resumes (schedule) and at a yield point where
+// it carries on, the chooser may fire the site and pick k in
+// [0, kAsyncPreemptWindow) (Choice::kAsyncPreemptAt). The run's thread
+// then traces the preemptible code it runs, one instruction at a time
+// (platform/preempt_signal.h: the code's pages lose PROT_EXEC, entering
+// them sets the trace flag, leaving them clears it), and from the
+// (k+1)-th preemptible instruction on, at the first safe point, the trap
+// handler injects gort_arch_async_preempt as the preemption signal's
+// handler does in os builds. Only preemptible instructions count, and
+// those are a pure function of the program and the schedule so far (the
+// runtime's, libc's and the sanitizers' instruction counts are not), so
+// where the preemption lands is a pure function of the seed: replayed, and
+// shrunk like every other decision. The next yield point, the scheduler
+// and the run's end disarm it first if it has not landed (counted in
+// Result::async_preempt_declined), and so does the next arming: a run has
+// one firing in flight at most, whichever virtual M armed it. Cost, on this project's 2-core EPYC VM:
+// a trap per preemptible instruction traced (about 15 us in a VM, where
+// the debug trap leaves the guest), two mprotect calls per arming and per
+// entry into preemptible code; so up to a few milliseconds per firing,
+// nothing for an arming that never reaches preemptible code. CPUs that
+// cannot single-step from user mode (arm64, riscv64) never arm it.
+void async_preempt_arm(G* gp);
+void async_preempt_disarm(Runtime& rt);
+#endif
 
 // The M's OS thread id, recorded where the M starts (os builds); acquirep
 // and releasep publish it on the P for preempt_p.

@@ -556,6 +556,9 @@ std::string goroutine_dump(const Runtime& rt) {
 }
 
 void fatal(Runtime& rt, std::string_view msg, std::string_view preamble, std::string_view postscript) {
+#if defined(GORT_PLATFORM_SIM)
+  async_preempt_disarm(rt);  // the dump is long: not traced instruction by instruction
+#endif
   claim_run_end(rt);
   std::string& out = rt.result.output;
   out.append(preamble);

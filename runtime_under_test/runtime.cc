@@ -210,6 +210,7 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
 #if defined(GORT_PLATFORM_SIM)
   vms = std::make_unique<VirtualMs>(*this, &first);
   platform::tls_sim.threads = vms.get();
+  async_preempt_on = async_preempt_setup(*this);
 #else
   steps_pool.store(steps_granted, std::memory_order_relaxed);
   first.tid = platform::current_tid();
@@ -224,6 +225,7 @@ Result Runtime::run(const detail::ClosureOps* ops, void* main) {
   enter_g0(&first, mstart);
   starting = nullptr;
 #if defined(GORT_PLATFORM_SIM)
+  async_preempt_disarm(*this);  // the run ended (a fatal error, main's return) with one in flight
   platform::tls_sim = platform::SimThreadState{};
 #else
   // Every other M has stopped (end_run waited): their threads end now.

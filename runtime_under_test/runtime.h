@@ -120,8 +120,20 @@ class Runtime {
   platform::Atomic<bool> draining{false};
   uint64_t drain_start_step = 0;  // steps taken when main returned (os: drawn from the pool)
   // This run preempts asynchronously (async_preempt_setup, at run start;
-  // read-only afterwards, by the signal handler too).
+  // read-only afterwards, by the signal handler too). Sim: the fault site
+  // async-preempt is armed and the CPU can single-step.
   bool async_preempt_on = false;
+#if defined(GORT_PLATFORM_SIM)
+  // Sim's async preemption in flight (async_preempt.h): armed at a yield
+  // point, the run's one thread single-steps, and the trap handler counts
+  // preemptible instructions down. Invariant: the thread's trace flag is
+  // set iff armed (the handler clears both when it injects or gives up).
+  struct AsyncStep {
+    bool armed = false;
+    uint32_t countdown = 0;  // preemptible instructions still to go (>= 1 while armed)
+    uint64_t traced = 0;     // instructions traced since armed: bounded by kAsyncStepLimit
+  } async_step;
+#endif
   // Filled as the run ends. Written by the M that claimed the end (fatal.cc:
   // only one M ever writes its output), the counters summed from the Ms.
   Result result;

@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cstdio>
 
+#include "async_preempt.h"
 #include "context.h"
 #include "mutant.h"
 #include "proc.h"
@@ -332,12 +333,18 @@ void schedule() {
   assert(getg() == mp->g0 && "schedule: not on g0");
   assert(mp->curg == nullptr && "schedule: M still has a current G");
   Runtime& rt = *mp->g0->rt;
+#if defined(GORT_PLATFORM_SIM)
+  async_preempt_disarm(rt);  // a scheduling pass ends the firing in flight (async_preempt.h)
+#endif
   stop_if_ending(rt);
   bool inherit_time = false;
   G* gp = findrunnable(rt, &inherit_time);
   // This M runs a goroutine now: if it was the spinning one, another may
   // have to start spinning in its place.
   if (mp->spinning) resetspinning(rt);
+#if defined(GORT_PLATFORM_SIM)
+  async_preempt_arm(gp);  // gp starts or resumes: an async preemption may land in what it runs first
+#endif
   execute(gp, inherit_time);
 }
 

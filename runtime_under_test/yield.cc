@@ -2,6 +2,7 @@
 // whether a goroutine is preempted there and whether a fault fires).
 #include "yield.h"
 
+#include "async_preempt.h"
 #include "context.h"
 #include "defer.h"
 #include "proc.h"
@@ -33,6 +34,9 @@ void fault_point_steered(G* gp, FaultSite panic_site) {
 
 void preempt_point_steered(G* gp) {
   Runtime& rt = *gp->rt;
+#if defined(GORT_PLATFORM_SIM)
+  async_preempt_disarm(rt);  // an async preemption that has not landed by now does not
+#endif
   if (rt.decider.fire(FaultSite::kClockJump)) {
     trace_event(rt, EventKind::kFault, gp->goid, 0, static_cast<int64_t>(FaultSite::kClockJump));
     rt.clock.jump(kClockJumpNs);
@@ -57,11 +61,18 @@ void preempt_point_steered(G* gp) {
   if (rt.decider.choose(Choice::kPreempt, 2) == 1) {
     trace_event(rt, EventKind::kGoPreempt, gp->goid);
     gosched();  // Go's preemption, like Gosched, puts the G on the global queue
+    return;
   }
+#if defined(GORT_PLATFORM_SIM)
+  async_preempt_arm(gp);  // gp carries on: an async preemption may land in what it runs next
+#endif
 }
 
 void yield_point_steered(G* gp, FaultSite panic_site) {
   gp->resumed_from_park = false;  // a wake-up before this operation is not its own
+#if defined(GORT_PLATFORM_SIM)
+  async_preempt_disarm(*gp->rt);  // before an injected panic unwinds through the runtime
+#endif
   fault_point_steered(gp, panic_site);
   preempt_point_steered(gp);
 }

@@ -234,6 +234,69 @@ TEST(CheckApi, TheSameOptionsFindTheSameFailure) {
   EXPECT_EQ(a.failures.front().dump, b.failures.front().dump);
 }
 
+// Two goroutines add to a counter in a preemptible loop with no yield
+// point (plain memory, not gort::Atomic, whose operations are scheduling
+// points in sim), non-atomically unless `atomic_add`: only an async
+// preemption between a load and its store loses an update. The empty asm
+// keeps the load and the store two instructions (a compiler may fuse them
+// into one add to memory, volatile or not, which no preemption splits).
+GORT_PREEMPTIBLE void add_in_a_loop(volatile int* counter, bool atomic_add) {
+  for (int i = 0; i < 50; i++) {
+    if (atomic_add) {
+      __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+    } else {
+      int v = *counter;
+      asm volatile("" : "+r"(v));
+      *counter = v + 1;
+    }
+  }
+}
+
+void loop_counter_program(bool atomic_add) {
+  volatile int counter = 0;
+  gort::WaitGroup wg;
+  for (int i = 0; i < 2; i++) {
+    wg.add(1);
+    gort::go([&counter, &wg, atomic_add] {
+      add_in_a_loop(&counter, atomic_add);
+      wg.done();
+    });
+  }
+  wg.wait();
+  if (counter != 100) gort::panic(std::string("lost update: counter is ") + std::to_string(counter));
+}
+
+TEST(CheckApi, AnAsyncPreemptionInsideALoopIsFoundReplayedAndShrunk) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "sim's async preemption single-steps, which only amd64 can do from user mode";
+#endif
+  Options o = test_options("loop-lost-update");
+  // Yield points alone never split the loop: every schedule adds 100.
+  Report without = gort::check::explore([] { loop_counter_program(false); }, o);
+  EXPECT_TRUE(without.ok()) << without.text();
+  o.faults = "async-preempt:p=0.2";
+  Report r = gort::check::explore([] { loop_counter_program(false); }, o);
+  ASSERT_EQ(r.failures.size(), 1u) << "no async preemption split a load from its store\n" << r.text();
+  const gort::check::Failure& f = r.failures.front();
+  EXPECT_NE(f.verdict.find("lost update"), std::string::npos) << f.verdict;
+  // Shrunk to what it needs: the firing and where it landed stay.
+  EXPECT_NE(f.schedule.find("fault:async-preempt 1/2"), std::string::npos) << f.schedule;
+  EXPECT_NE(f.schedule.find("async-preempt-at "), std::string::npos) << f.schedule;
+
+  // The replay file holds the shrunk schedule, whose count may differ from
+  // the first failing run's; replayed twice, it loses the same updates.
+  Report again = gort::check::replay([] { loop_counter_program(false); }, f.replay_file, o);
+  ASSERT_EQ(again.failures.size(), 1u) << "the recorded preemption no longer lands between the load and the store";
+  EXPECT_NE(again.failures.front().verdict.find("lost update"), std::string::npos) << again.failures.front().verdict;
+  Report twice = gort::check::replay([] { loop_counter_program(false); }, f.replay_file, o);
+  ASSERT_EQ(twice.failures.size(), 1u);
+  EXPECT_EQ(twice.failures.front().verdict, again.failures.front().verdict);
+  Report fixed = gort::check::replay([] { loop_counter_program(true); }, f.replay_file, o);
+  EXPECT_TRUE(fixed.ok()) << fixed.text();
+  Report fixed_all = gort::check::explore([] { loop_counter_program(true); }, o);
+  EXPECT_TRUE(fixed_all.ok()) << fixed_all.text();
+}
+
 TEST(CheckApi, ACorrectProgramPassesEveryRunAtEveryProcs) {
   Options o = test_options("counter");
   o.runs = 200;

@@ -18,6 +18,10 @@ BoundedDfs::BoundedDfs(uint32_t max_preemptions, FaultPlan plan, size_t max_dept
 
 uint32_t BoundedDfs::choose(Choice what, uint32_t n) {
   assert(!exhausted_ && "BoundedDfs: run after the search was exhausted");
+  // Where an async preemption lands is part of the fault, as random as the
+  // fault plan's draw that fired it, not a branch of the search: the
+  // search would otherwise multiply by kAsyncPreemptWindow per firing.
+  if (what == Choice::kAsyncPreemptAt) return faults_.draw(n);
   if (pos_ < path_.size()) {
     const Decision& d = path_[pos_];
     if (d.kind == decision_kind(what) && d.n == n) {

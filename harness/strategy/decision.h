@@ -18,46 +18,71 @@
 
 namespace gort::harness {
 
-// Decision kinds are part of the replay file format (version 1): the first
-// five Choice kinds (kRunqPut .. kPreempt) are 0..4, the fault sites
-// follow at 5 + FaultSite, and the Choice kinds added later (kRunM,
-// kStealOrder, kAdvanceClock, ...) come after the fault sites, so that every number a
-// file written before them holds keeps its meaning. Extend hooks.h's enums
-// at their ends only.
-inline constexpr int kFirstChoiceKinds = 5;
-inline constexpr int kChoiceKinds = 8;
-static_assert(static_cast<int>(Choice::kPreempt) == kFirstChoiceKinds - 1, "the first Choice kinds moved");
-static_assert(static_cast<int>(Choice::kAdvanceClock) == kChoiceKinds - 1,
-              "a Choice kind was added: update kChoiceKinds");
-static_assert(static_cast<int>(FaultSite::kClockJump) == kFaultSites - 1, "FaultSite enum and kFaultSites disagree");
+// Decision kinds are part of the replay file format (version 1): each
+// Choice kind and fault site keeps the number it got when it was added, so
+// that every number a file written before a new kind holds keeps its
+// meaning. The first five Choice kinds (kRunqPut .. kPreempt) are 0..4,
+// the first seven fault sites 5..11, then in order of addition kRunM 12,
+// kStealOrder 13, kAdvanceClock 14, the fault site kAsyncPreempt 15 and
+// kAsyncPreemptAt 16. Extend hooks.h's enums at their ends only, and the
+// tables below with them.
+inline constexpr int kChoiceKinds = 9;
 inline constexpr int kDecisionKinds = kChoiceKinds + kFaultSites;
+inline constexpr uint8_t kChoiceKindNumber[kChoiceKinds] = {0, 1, 2, 3, 4, 12, 13, 14, 16};
+inline constexpr uint8_t kFaultKindNumber[kFaultSites] = {5, 6, 7, 8, 9, 10, 11, 15};
+static_assert(static_cast<int>(Choice::kAsyncPreemptAt) == kChoiceKinds - 1,
+              "a Choice kind was added: update kChoiceKinds and kChoiceKindNumber");
+static_assert(static_cast<int>(FaultSite::kAsyncPreempt) == kFaultSites - 1,
+              "a fault site was added: update kFaultKindNumber");
 
 enum class DecisionKind : uint8_t {};
 
 inline constexpr DecisionKind decision_kind(Choice c) {
-  const int v = static_cast<int>(c);
-  return static_cast<DecisionKind>(v < kFirstChoiceKinds ? v : v + kFaultSites);
+  return static_cast<DecisionKind>(kChoiceKindNumber[static_cast<int>(c)]);
 }
 inline constexpr DecisionKind decision_kind(FaultSite s) {
-  return static_cast<DecisionKind>(kFirstChoiceKinds + static_cast<int>(s));
+  return static_cast<DecisionKind>(kFaultKindNumber[static_cast<int>(s)]);
 }
 inline constexpr bool is_valid(DecisionKind k) { return static_cast<int>(k) < kDecisionKinds; }
 inline constexpr bool is_fault(DecisionKind k) {
-  return static_cast<int>(k) >= kFirstChoiceKinds && static_cast<int>(k) < kFirstChoiceKinds + kFaultSites;
+  for (uint8_t f : kFaultKindNumber) {
+    if (static_cast<uint8_t>(k) == f) return true;
+  }
+  return false;
 }
-// Precondition: !is_fault(k) (resp. is_fault(k)).
+// Precondition: is_valid(k) and !is_fault(k) (resp. is_fault(k)).
 inline constexpr Choice as_choice(DecisionKind k) {
-  const int v = static_cast<int>(k);
-  return static_cast<Choice>(v < kFirstChoiceKinds ? v : v - kFaultSites);
+  int c = 0;
+  while (c + 1 < kChoiceKinds && kChoiceKindNumber[c] != static_cast<uint8_t>(k)) c++;
+  return static_cast<Choice>(c);
 }
 inline constexpr FaultSite as_fault_site(DecisionKind k) {
-  return static_cast<FaultSite>(static_cast<int>(k) - kFirstChoiceKinds);
+  int s = 0;
+  while (s + 1 < kFaultSites && kFaultKindNumber[s] != static_cast<uint8_t>(k)) s++;
+  return static_cast<FaultSite>(s);
 }
-static_assert(as_choice(decision_kind(Choice::kRunM)) == Choice::kRunM, "decision kinds round-trip");
-static_assert(!is_fault(decision_kind(Choice::kStealOrder)), "a new Choice kind is not a fault site");
-static_assert(!is_fault(decision_kind(Choice::kAdvanceClock)), "a new Choice kind is not a fault site");
+
+// The tables number every kind once, and round-trip.
+constexpr bool decision_kinds_round_trip() {
+  bool seen[kDecisionKinds] = {};
+  for (int c = 0; c < kChoiceKinds; c++) {
+    const DecisionKind k = decision_kind(static_cast<Choice>(c));
+    if (!is_valid(k) || is_fault(k) || seen[static_cast<int>(k)] || as_choice(k) != static_cast<Choice>(c))
+      return false;
+    seen[static_cast<int>(k)] = true;
+  }
+  for (int s = 0; s < kFaultSites; s++) {
+    const DecisionKind k = decision_kind(static_cast<FaultSite>(s));
+    if (!is_valid(k) || !is_fault(k) || seen[static_cast<int>(k)] || as_fault_site(k) != static_cast<FaultSite>(s))
+      return false;
+    seen[static_cast<int>(k)] = true;
+  }
+  return true;
+}
+static_assert(decision_kinds_round_trip(), "decision kind tables: a number twice or out of range");
+static_assert(static_cast<int>(decision_kind(Choice::kPreempt)) == 4, "replay files name preempt 4");
+static_assert(static_cast<int>(decision_kind(FaultSite::kClockJump)) == 11, "replay files name clock-jump 11");
 static_assert(static_cast<int>(decision_kind(Choice::kAdvanceClock)) == 14, "replay files name advance-clock 14");
-static_assert(as_fault_site(decision_kind(FaultSite::kClockJump)) == FaultSite::kClockJump, "fault kinds round-trip");
 
 // Answers of this kind other than 0 preempt: a goroutine (kPreempt, and
 // kAdvanceClock, whose advance preempts the goroutine too) or the running

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstdint>
 
 #include "strategy/fault_plan.h"
@@ -42,6 +43,14 @@ class FaultInjector {
         return std::binary_search(r.occurrences.begin(), r.occurrences.end(), occurrence);
     }
     return false;
+  }
+
+  // An option in [0, n) from the fault stream: for the questions that
+  // follow a fault's firing (Choice::kAsyncPreemptAt) where a strategy
+  // does not enumerate them.
+  uint32_t draw(uint32_t n) {
+    assert(n >= 1);
+    return static_cast<uint32_t>(rng_.below(n));
   }
 
   // A new run: counts and the probability stream start over.

@@ -576,6 +576,24 @@ FUNC gort_arch_async_vector_level
 	.cfi_endproc
 ENDFUNC gort_arch_async_vector_level
 
+// void gort_arch_single_step(int on /*edi*/): sets or clears TF (bit 8 of
+// rflags) through the stack, the one way user mode can write it. With TF
+// newly set the first trap comes after the instruction following popfq,
+// the ret: the caller's next instruction is the first one traced.
+FUNC gort_arch_single_step
+	.cfi_startproc
+	pushfq
+	.cfi_adjust_cfa_offset 8
+	andq	$~0x100, (%rsp)
+	testl	%edi, %edi
+	jz	1f
+	orq	$0x100, (%rsp)
+1:	popfq
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+ENDFUNC gort_arch_single_step
+
 // void gort_arch_bench_minimal_swap(void** save_sp /*rdi*/, void** to_sp /*rsi*/)
 FUNC gort_arch_bench_minimal_swap
 	.cfi_startproc

@@ -165,170 +165,185 @@
 // static link that lists the runtime's archive before this one must not
 // fail on it. Wherever the runtime is linked, its async_preempt.cc (which
 // the runtime itself references) defines it.
-	.weak	gort_rt_async_preempted
+.weak gort_rt_async_preempted
 #endif
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
 
-extern "C" {
+    extern "C" {
 
-// The saved context of a goroutine (or of an M's g0) that is not running.
-// Invariant: sp points at a saved block built by a save (swap, mcall) or by
-// gort_arch_gobuf_init, on the stack of the context it describes; pc is
-// where that context resumes. A Gobuf of a running context is stale.
-struct gort_gobuf {
-  uintptr_t sp;
-  uintptr_t pc;
-};
+  // The saved context of a goroutine (or of an M's g0) that is not running.
+  // Invariant: sp points at a saved block built by a save (swap, mcall) or by
+  // gort_arch_gobuf_init, on the stack of the context it describes; pc is
+  // where that context resumes. A Gobuf of a running context is stale.
+  struct gort_gobuf {
+    uintptr_t sp;
+    uintptr_t pc;
+  };
 
-// Prepares `buf` so that resuming it on a fresh stack whose highest usable
-// address is `stack_hi` runs body(arg), then exit(arg), with the frame
-// pointer zeroed and unwinding stopping at the entry trampoline. exit must
-// not return (if it does, the trampoline traps).
-void gort_arch_gobuf_init(gort_gobuf* buf, void* stack_hi, void (*body)(void*), void (*exit)(void*), void* arg);
+  // Prepares `buf` so that resuming it on a fresh stack whose highest usable
+  // address is `stack_hi` runs body(arg), then exit(arg), with the frame
+  // pointer zeroed and unwinding stopping at the entry trampoline. exit must
+  // not return (if it does, the trampoline traps).
+  void gort_arch_gobuf_init(gort_gobuf * buf, void* stack_hi, void (*body)(void*), void (*exit)(void*), void* arg);
 
-// Resumes `to`. Never returns.
-[[noreturn]] void gort_arch_gogo(const gort_gobuf* to);
+  // Resumes `to`. Never returns.
+  [[noreturn]] void gort_arch_gogo(const gort_gobuf* to);
 
 #if GORT_MUTANTS
-// Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
-// gort_arch_gogo without restoring one callee-saved register (amd64 r15,
-// arm64 x28, riscv64 s11), which keeps the caller's value.
-[[noreturn]] void gort_arch_gogo_mutant_forget_reg(const gort_gobuf* to);
+  // Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
+  // gort_arch_gogo without restoring one callee-saved register (amd64 r15,
+  // arm64 x28, riscv64 s11), which keeps the caller's value.
+  [[noreturn]] void gort_arch_gogo_mutant_forget_reg(const gort_gobuf* to);
 #endif
 
-// Saves the current context into `save` and resumes `to`. Returns when
-// somebody resumes `save`.
-void gort_arch_swap(gort_gobuf* save, const gort_gobuf* to);
+  // Saves the current context into `save` and resumes `to`. Returns when
+  // somebody resumes `save`.
+  void gort_arch_swap(gort_gobuf * save, const gort_gobuf* to);
 
-// Go's FP policy (see the top of this file): swap, gogo and mcall that
-// leave the FP control state alone.
-void gort_arch_swap_shared_fp(gort_gobuf* save, const gort_gobuf* to);
-[[noreturn]] void gort_arch_gogo_shared_fp(const gort_gobuf* to);
-void gort_arch_mcall_shared_fp(gort_gobuf* save, uintptr_t g0_sp, void (*fn)(void*), void* arg);
+  // Go's FP policy (see the top of this file): swap, gogo and mcall that
+  // leave the FP control state alone.
+  void gort_arch_swap_shared_fp(gort_gobuf * save, const gort_gobuf* to);
+  [[noreturn]] void gort_arch_gogo_shared_fp(const gort_gobuf* to);
+  void gort_arch_mcall_shared_fp(gort_gobuf * save, uintptr_t g0_sp, void (*fn)(void*), void* arg);
 
-// Saves the current context into `save`, switches to the stack whose top is
-// `g0_sp` (16-aligned) and calls fn(arg) there. fn must not return (the
-// trampoline traps if it does). Returns when somebody resumes `save`.
-void gort_arch_mcall(gort_gobuf* save, uintptr_t g0_sp, void (*fn)(void*), void* arg);
+  // Saves the current context into `save`, switches to the stack whose top is
+  // `g0_sp` (16-aligned) and calls fn(arg) there. fn must not return (the
+  // trampoline traps if it does). Returns when somebody resumes `save`.
+  void gort_arch_mcall(gort_gobuf * save, uintptr_t g0_sp, void (*fn)(void*), void* arg);
 
-// Runs fn(arg) on the stack whose top is `g0_sp` (16-aligned) and returns
-// its result on the caller's stack. fn must not throw.
-uintptr_t gort_arch_systemstack(uintptr_t g0_sp, uintptr_t (*fn)(void*), void* arg);
+  // Runs fn(arg) on the stack whose top is `g0_sp` (16-aligned) and returns
+  // its result on the caller's stack. fn must not throw.
+  uintptr_t gort_arch_systemstack(uintptr_t g0_sp, uintptr_t(*fn)(void*), void* arg);
 
-// --- Conformance probes (used by gort archcheck; a port provides them) ---
+  // --- Conformance probes (used by gort archcheck; a port provides them) ---
 
-// Loads every callee-saved register from in[0..GORT_ARCH_CALLEE_SAVED),
-// calls fn(arg), then stores every callee-saved register into out[...],
-// and returns with the caller's own registers intact.
-void gort_arch_probe_callee_saved(const uint64_t* in, uint64_t* out, void (*fn)(void*), void* arg);
+  // Loads every callee-saved register from in[0..GORT_ARCH_CALLEE_SAVED),
+  // calls fn(arg), then stores every callee-saved register into out[...],
+  // and returns with the caller's own registers intact.
+  void gort_arch_probe_callee_saved(const uint64_t* in, uint64_t* out, void (*fn)(void*), void* arg);
 
-// Returns the stack pointer as it was just before the call to this function
-// (so that a caller with a correctly aligned frame sees an aligned value).
-uintptr_t gort_arch_probe_sp(void);
+  // Returns the stack pointer as it was just before the call to this function
+  // (so that a caller with a correctly aligned frame sees an aligned value).
+  uintptr_t gort_arch_probe_sp(void);
 
-// Reads and writes the callee-saved FP control state as one opaque word
-// (amd64: mxcsr | x87cw << 32; arm64: fpcr; riscv64: frm).
-uint64_t gort_arch_fp_control_get(void);
-void gort_arch_fp_control_set(uint64_t v);
+  // Reads and writes the callee-saved FP control state as one opaque word
+  // (amd64: mxcsr | x87cw << 32; arm64: fpcr; riscv64: frm).
+  uint64_t gort_arch_fp_control_get(void);
+  void gort_arch_fp_control_set(uint64_t v);
 
-// The ABI's initial FP control state, as gort_arch_fp_control_get reports it.
-uint64_t gort_arch_fp_control_default(void);
+  // The ABI's initial FP control state, as gort_arch_fp_control_get reports it.
+  uint64_t gort_arch_fp_control_default(void);
 
-// A different valid FP control state (another rounding mode), for tests.
-uint64_t gort_arch_fp_control_alternate(void);
+  // A different valid FP control state (another rounding mode), for tests.
+  uint64_t gort_arch_fp_control_alternate(void);
 
-// --- Async preemption ---
-//
-// The handler of the preemption signal (platform/preempt_signal.cc) decides
-// whether the interrupted pc is at a safe point; if so it rewrites the
-// signal context so that, when the handler returns, the thread runs
-// gort_arch_async_preempt as if the interrupted code had called it there:
-//   amd64: sp -= 128 (the red zone is never touched), push the pc;
-//   arm64, riscv64: sp -= 16 (keeping 16-byte alignment), store the pc at
-//     [sp]; lr/ra keeps the interrupted value.
-// gort_arch_async_preempt then
-//   1. saves every register the interrupted code may hold, each port's
-//      whole user state: the general registers, the flags, the FP/vector
-//      registers (amd64: xsave of x87, SSE, AVX and AVX-512 state) and the
-//      FP control and status registers, on the goroutine's stack;
-//   2. clears what the C++ ABI needs clear at a call (amd64: DF; MXCSR and
-//      the x87 control word to their defaults) and aligns the stack;
-//   3. calls gort_rt_async_preempted(pc, sp), the runtime's, with the
-//      interrupted pc and sp;
-//   4. when that returns (the goroutine was rescheduled, maybe on another
-//      thread), restores every register bit for bit and resumes at pc with
-//      sp as it was. amd64 ends in `ret $128`. The other CPUs cannot jump
-//      to an arbitrary pc without a scratch register, and the interrupted
-//      code may have every register live, so they restore the FP/vector
-//      state and end in a trap instruction at gort_arch_async_resume_trap:
-//      the platform's handler for that trap (SIGTRAP) loads the saved
-//      general registers, flags, sp and pc from the frame at sp into the
-//      signal context, and the kernel's sigreturn restores them exactly.
-//
-// The frame gort_arch_async_preempt builds is also a frame record (amd64:
-// [rbp] = the interrupted rbp, [rbp+8] = pc; arm64: x29 = {x29, pc};
-// riscv64: s0 points just above {ra = pc, s0}), so frame-pointer walkers
-// and the CFI (marked a signal frame) show the interrupted function next.
+  // --- Async preemption ---
+  //
+  // The handler of the preemption signal (platform/preempt_signal.cc) decides
+  // whether the interrupted pc is at a safe point; if so it rewrites the
+  // signal context so that, when the handler returns, the thread runs
+  // gort_arch_async_preempt as if the interrupted code had called it there:
+  //   amd64: sp -= 128 (the red zone is never touched), push the pc;
+  //   arm64, riscv64: sp -= 16 (keeping 16-byte alignment), store the pc at
+  //     [sp]; lr/ra keeps the interrupted value.
+  // gort_arch_async_preempt then
+  //   1. saves every register the interrupted code may hold, each port's
+  //      whole user state: the general registers, the flags, the FP/vector
+  //      registers (amd64: xsave of x87, SSE, AVX and AVX-512 state) and the
+  //      FP control and status registers, on the goroutine's stack;
+  //   2. clears what the C++ ABI needs clear at a call (amd64: DF; MXCSR and
+  //      the x87 control word to their defaults) and aligns the stack;
+  //   3. calls gort_rt_async_preempted(pc, sp), the runtime's, with the
+  //      interrupted pc and sp;
+  //   4. when that returns (the goroutine was rescheduled, maybe on another
+  //      thread), restores every register bit for bit and resumes at pc with
+  //      sp as it was. amd64 ends in `ret $128`. The other CPUs cannot jump
+  //      to an arbitrary pc without a scratch register, and the interrupted
+  //      code may have every register live, so they restore the FP/vector
+  //      state and end in a trap instruction at gort_arch_async_resume_trap:
+  //      the platform's handler for that trap (SIGTRAP) loads the saved
+  //      general registers, flags, sp and pc from the frame at sp into the
+  //      signal context, and the kernel's sigreturn restores them exactly.
+  //
+  // The frame gort_arch_async_preempt builds is also a frame record (amd64:
+  // [rbp] = the interrupted rbp, [rbp+8] = pc; arm64: x29 = {x29, pc};
+  // riscv64: s0 points just above {ra = pc, s0}), so frame-pointer walkers
+  // and the CFI (marked a signal frame) show the interrupted function next.
 
-// Non-zero when this CPU and OS support the port's async preemption (amd64:
-// XSAVE enabled by the OS, and XSAVE's standard-format area for the
-// components the OS enables fits the save area; arm64, riscv64: always).
-int gort_arch_async_preempt_supported(void);
+  // Non-zero when this CPU and OS support the port's async preemption (amd64:
+  // XSAVE enabled by the OS, and XSAVE's standard-format area for the
+  // components the OS enables fits the save area; arm64, riscv64: always).
+  int gort_arch_async_preempt_supported(void);
 
-// The code the signal handler redirects to (never called directly).
-void gort_arch_async_preempt(void);
+  // The code the signal handler redirects to (never called directly).
+  void gort_arch_async_preempt(void);
 
 // Stack bytes gort_arch_async_preempt uses below the interrupted sp, before
 // it calls the runtime (the runtime's own frames come on top).
 #define GORT_ARCH_ASYNC_PREEMPT_FRAME 4096
 
 #if !defined(__x86_64__)
-// Where gort_arch_async_preempt traps to resume (see 4 above), and the
-// layout of the general-register frame at sp when it does
-// (GORT_ARCH_ASYNC_FRAME_*, in the per-CPU block above).
-extern const char gort_arch_async_resume_trap[];
+  // Where gort_arch_async_preempt traps to resume (see 4 above), and the
+  // layout of the general-register frame at sp when it does
+  // (GORT_ARCH_ASYNC_FRAME_*, in the per-CPU block above).
+  extern const char gort_arch_async_resume_trap[];
 #endif
 
-// Provided by the runtime (async_preempt.cc): the goroutine was
-// interrupted at pc with stack pointer sp; every register is saved. Returns
-// when the goroutine runs again.
-void gort_rt_async_preempted(uintptr_t pc, uintptr_t sp);
+  // Provided by the runtime (async_preempt.cc): the goroutine was
+  // interrupted at pc with stack pointer sp; every register is saved. Returns
+  // when the goroutine runs again.
+  void gort_rt_async_preempted(uintptr_t pc, uintptr_t sp);
 
-// The vector state the CPU has (amd64: 0 SSE, 1 AVX, 2 AVX-512; the other
-// ports: 0), for the torture probe's `level`.
-int gort_arch_async_vector_level(void);
+  // The vector state the CPU has (amd64: 0 SSE, 1 AVX, 2 AVX-512; the other
+  // ports: 0), for the torture probe's `level`.
+  int gort_arch_async_vector_level(void);
 
-// The torture probe, in preemptible code: loads every register of the
-// image above (GORT_ARCH_ASYNC_WORDS words) from `in` (vector registers as
-// `level` says; the red-zone words below sp), spins a few microseconds
-// with every one of them live, then stores them all into `out`, and
-// returns with the caller's callee-saved registers and FP control state
-// intact. A preemption landing while it spins must change nothing.
-void gort_arch_probe_async_regs(const uint64_t* in, uint64_t* out, int level);
+  // The torture probe, in preemptible code: loads every register of the
+  // image above (GORT_ARCH_ASYNC_WORDS words) from `in` (vector registers as
+  // `level` says; the red-zone words below sp), spins a few microseconds
+  // with every one of them live, then stores them all into `out`, and
+  // returns with the caller's callee-saved registers and FP control state
+  // intact. A preemption landing while it spins must change nothing.
+  void gort_arch_probe_async_regs(const uint64_t* in, uint64_t* out, int level);
+
+// Single-stepping, for sim's deterministic async preemption
+// (async_preempt.h): with `on` non-zero, sets the CPU's trace flag so that
+// the kernel raises SIGTRAP (si_code TRAP_TRACE) after every user-mode
+// instruction from the one after the next; with 0, clears it. The flag is
+// per thread, survives the arch layer's switches (no switch saves or loads
+// it), and is cleared in signal handlers and restored by sigreturn. A port
+// that cannot trace itself from user mode (arm64 and riscv64 need ptrace)
+// defines GORT_ARCH_SINGLE_STEP 0 and does not provide it.
+#if defined(__x86_64__)
+#define GORT_ARCH_SINGLE_STEP 1
+  void gort_arch_single_step(int on);
+#else
+#define GORT_ARCH_SINGLE_STEP 0
+#endif
 
 #if defined(__x86_64__)
-// The minimal switch, a benchmark's reference only (bench/): push the six
-// callee-saved registers, store sp into *save_sp, load *to_sp, pop, and
-// jump to the popped return address. No FP state, no Gobuf.
-void gort_arch_bench_minimal_swap(void** save_sp, void** to_sp);
+  // The minimal switch, a benchmark's reference only (bench/): push the six
+  // callee-saved registers, store sp into *save_sp, load *to_sp, pop, and
+  // jump to the popped return address. No FP state, no Gobuf.
+  void gort_arch_bench_minimal_swap(void** save_sp, void** to_sp);
 #endif
 
 #if GORT_MUTANTS
-// The async-preemption mutants (gort/mutants.h), mutants builds only:
-// gort_arch_async_preempt with one bug each, selected by the runtime.
-void gort_arch_async_preempt_mutant_vector_upper(void);  // AVX upper halves not restored
-void gort_arch_async_preempt_mutant_flags(void);         // flags not restored
-void gort_arch_async_preempt_mutant_fp_reg(void);        // one FP register not restored
-void gort_arch_async_preempt_mutant_misaligned(void);    // stack misaligned at the call
+  // The async-preemption mutants (gort/mutants.h), mutants builds only:
+  // gort_arch_async_preempt with one bug each, selected by the runtime.
+  void gort_arch_async_preempt_mutant_vector_upper(void);  // AVX upper halves not restored
+  void gort_arch_async_preempt_mutant_flags(void);         // flags not restored
+  void gort_arch_async_preempt_mutant_fp_reg(void);        // one FP register not restored
+  void gort_arch_async_preempt_mutant_misaligned(void);    // stack misaligned at the call
 #endif
 
-// The goroutine entry trampoline's code range: a backtrace taken inside a
-// goroutine ends with a frame whose pc is in [entry, entry_end).
-extern const char gort_arch_goroutine_entry[];
-extern const char gort_arch_goroutine_entry_end[];
+  // The goroutine entry trampoline's code range: a backtrace taken inside a
+  // goroutine ends with a frame whose pc is in [entry, entry_end).
+  extern const char gort_arch_goroutine_entry[];
+  extern const char gort_arch_goroutine_entry_end[];
 
 }  // extern "C"
 

@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "platform/preempt_signal.h"
 #include "platform/signal_chain.h"
 
 namespace gort::platform {
@@ -75,6 +76,8 @@ void read_registers(const void* uctx, FaultInfo* f) {
 }
 
 void on_fault(int sig, siginfo_t* info, void* uctx) {
+  // Sim's async preemption entering preemptible code (preempt_signal.h).
+  if (sig == SIGSEGV && on_watch_fault(info, uctx)) return;
   FaultRedirect to;
   FaultInfo fault;
   fault.sig = sig;

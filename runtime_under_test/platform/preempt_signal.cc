@@ -1,11 +1,13 @@
 #include "platform/preempt_signal.h"
 
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <unistd.h>
 
 #include <cassert>
 #include <cerrno>
+#include <cstdlib>
 #include <mutex>
 
 #include "arch/arch.h"
@@ -166,7 +168,119 @@ void on_preempt_signal(int sig, siginfo_t* info, void* uctx) {
   errno = saved_errno;
 }
 
+#if GORT_ARCH_SINGLE_STEP
+// Single-stepping (amd64): TF is bit 8 of rflags.
+constexpr greg_t kTraceFlag = 0x100;
+StepHandler g_step_handler = nullptr;
+struct sigaction g_previous_step {};
+// The watched pages, page-rounded, set once by install_step_handler.
+uintptr_t g_watch_lo = 0;
+uintptr_t g_watch_hi = 0;
+// Whether the run armed the watch, and whether the pages lack PROT_EXEC
+// now. Written by the run's thread, in and out of its handlers only.
+volatile sig_atomic_t g_watching = 0;
+volatile sig_atomic_t g_pages_protected = 0;
+
+void protect_pages(bool exec_off) {
+  const int prot = exec_off ? PROT_READ : PROT_READ | PROT_EXEC;
+  // coverage-excluded-next: mprotect of the executable's own text failed
+  if (mprotect(reinterpret_cast<void*>(g_watch_lo), g_watch_hi - g_watch_lo, prot) != 0) abort();
+  g_pages_protected = exec_off ? 1 : 0;
+}
+
+void on_step_signal(int sig, siginfo_t* info, void* uctx) {
+  auto* uc = static_cast<ucontext_t*>(uctx);
+  // coverage-excluded-begin: a SIGTRAP that is not a trace trap (a debugger's breakpoint, an int3)
+  if (info->si_code != TRAP_TRACE || g_step_handler == nullptr) {
+    if (!call_previous_handler(g_previous_step, sig, info, uctx) && g_previous_step.sa_handler != SIG_IGN)
+      signal(SIGTRAP, SIG_DFL);  // as chain_trap: the default action ends the process
+    return;
+  }
+  // coverage-excluded-end
+  const int saved_errno = errno;
+  uintptr_t pc = 0;
+  uintptr_t sp = 0;
+  read_pc_sp(uctx, &pc, &sp);
+  PreemptDecision d;
+  // Off the alternate stack no call can be injected (on_alternate_stack):
+  // tracing stops, and the runtime's next yield point disarms.
+  const StepVerdict v = on_alternate_stack() ? g_step_handler(pc, sp, &d) : StepVerdict::kStop;
+  switch (v) {
+    case StepVerdict::kStep:
+      // Set again: a popfq in the traced code (the resume of an earlier
+      // async preemption, a probe) may have cleared TF, and the trap after
+      // it is the last chance to keep tracing.
+      uc->uc_mcontext.gregs[REG_EFL] |= kTraceFlag;
+      break;
+    case StepVerdict::kWatch:
+      uc->uc_mcontext.gregs[REG_EFL] &= ~kTraceFlag;
+      if (g_watching && !g_pages_protected) protect_pages(true);
+      break;
+    case StepVerdict::kStop:
+      uc->uc_mcontext.gregs[REG_EFL] &= ~kTraceFlag;
+      g_watching = 0;
+      if (g_pages_protected) protect_pages(false);
+      if (d.entry != 0) inject_call(uctx, d);
+      break;
+  }
+  errno = saved_errno;
+}
+#endif
+
 }  // namespace
+
+bool on_watch_fault(const siginfo_t* info, void* uctx) {
+#if GORT_ARCH_SINGLE_STEP
+  if (!g_watching || !g_pages_protected || info->si_code != SEGV_ACCERR) return false;
+  const auto addr = reinterpret_cast<uintptr_t>(info->si_addr);
+  if (addr < g_watch_lo || addr >= g_watch_hi) return false;
+  protect_pages(false);
+  static_cast<ucontext_t*>(uctx)->uc_mcontext.gregs[REG_EFL] |= kTraceFlag;
+  return true;
+#else
+  (void)info;
+  (void)uctx;
+  return false;
+#endif
+}
+
+void watch_preemptible_code(bool on) {
+#if GORT_ARCH_SINGLE_STEP
+  assert(g_watch_lo < g_watch_hi && "watch_preemptible_code: install_step_handler first");
+  g_watching = on ? 1 : 0;
+  if (g_pages_protected != (on ? 1 : 0)) protect_pages(on);
+  if (!on) gort_arch_single_step(0);
+#else
+  (void)on;
+  assert(false && "watch_preemptible_code: this CPU cannot single-step");
+#endif
+}
+
+bool install_step_handler(StepHandler handler, uintptr_t code_lo, uintptr_t code_hi) {
+  assert(handler != nullptr && "install_step_handler: no handler");
+  assert(code_lo <= code_hi);
+#if GORT_ARCH_SINGLE_STEP
+  static std::once_flag once;
+  static bool supported = false;
+  std::call_once(once, [handler, code_lo, code_hi] {
+    supported = gort_arch_async_preempt_supported() != 0 && code_lo < code_hi;
+    if (!supported) return;
+    const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    g_watch_lo = code_lo & ~(page - 1);
+    g_watch_hi = (code_hi + page - 1) & ~(page - 1);
+    g_step_handler = handler;
+    // SA_ONSTACK: a call is injected only from the alternate stack. No
+    // SA_NODEFER: the handler itself runs with TF clear.
+    install_handler(SIGTRAP, on_step_signal, SA_ONSTACK, &g_previous_step);
+  });
+  return supported;
+#else
+  (void)handler;
+  (void)code_lo;
+  (void)code_hi;
+  return false;
+#endif
+}
 
 bool install_preempt_handler(PreemptHandler handler) {
   assert(handler != nullptr && "install_preempt_handler: no handler");

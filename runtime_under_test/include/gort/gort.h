@@ -105,7 +105,9 @@ struct Config {
   // when sysmon's 10 ms rule or the injector below asks, and resumed later
   // with every register as it was. Anywhere else (the runtime, libc,
   // unmarked code) the request waits for the next yield point. false:
-  // Go's GODEBUG=asyncpreemptoff=1. Sim builds preempt at yield points.
+  // Go's GODEBUG=asyncpreemptoff=1. Sim builds (amd64): async preemptions
+  // come only from the fault site async-preempt, at the instruction the
+  // chooser picks; false turns that off too.
   bool async_preempt = true;
   // os builds, fault injection: every this many nanoseconds (at least
   // 50,000), sysmon preempts the goroutine on a running P chosen at random,

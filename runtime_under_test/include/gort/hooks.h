@@ -61,7 +61,18 @@ enum class Choice : uint8_t {
   // moves the clock early). It makes reachable the races where a sleep or
   // a timeout ends before a runnable goroutine gets to run.
   kAdvanceClock,
+  // Where an async preemption lands (sim, FaultSite::kAsyncPreempt, asked
+  // right after that site fired): n =
+  // kAsyncPreemptWindow; option i lands the preemption at the first safe
+  // point from the (i + 1)-th instruction of preemptible code
+  // (GORT_PREEMPTIBLE) the run executes after the question. Option 0 is
+  // the earliest; the site itself is the departure from Go's default.
+  kAsyncPreemptAt,
 };
+
+// Choice::kAsyncPreemptAt's n: how far into the preemptible code after a
+// yield point an injected async preemption may land, in instructions.
+inline constexpr uint32_t kAsyncPreemptWindow = 256;
 
 // Where the harness may inject a fault. Faults are off unless a Chooser's
 // fire() says otherwise, and never happen in os builds.
@@ -73,8 +84,14 @@ enum class FaultSite : uint8_t {
   kPanicAfterWakeup,     // a parked goroutine has just been resumed
   kSpuriousWakeup,       // an idle M's timed wait returns before its deadline (platform)
   kClockJump,            // virtual time jumps forward (1 ms) at a yield point
+  // Where a goroutine starts or resumes, and at a yield point where it
+  // carries on (sim, amd64): an async preemption, as a preemption signal
+  // would make, lands at a chosen instruction of the preemptible code that
+  // runs next (Choice::kAsyncPreemptAt), unless a yield point or the
+  // scheduler comes first.
+  kAsyncPreempt,
 };
-inline constexpr int kFaultSites = 7;
+inline constexpr int kFaultSites = 8;
 
 inline const char* fault_site_name(FaultSite s) {
   switch (s) {
@@ -92,6 +109,8 @@ inline const char* fault_site_name(FaultSite s) {
       return "spurious-wakeup";
     case FaultSite::kClockJump:
       return "clock-jump";
+    case FaultSite::kAsyncPreempt:
+      return "async-preempt";
   }
   return "?";  // coverage-excluded: a value outside the enum: only a corrupted caller passes one
 }
@@ -104,7 +123,7 @@ enum class EventKind : uint8_t {
   kGoRun,      // the scheduler starts or resumes goid
   kGoPark,     // goid parks; aux = its wait reason (WaitReason value)
   kGoReady,    // goid makes obj runnable; aux: the channel whose operation did (0: none, a timer)
-  kGoPreempt,  // goid is preempted at a yield point
+  kGoPreempt,  // goid is preempted: aux = 0 at a yield point, 1 asynchronously (FaultSite::kAsyncPreempt)
   kGoExit,     // goid ends
   kChanMake,   // obj = channel id (1, 2, ... per run), aux = capacity
   kChanSend,   // a send on obj completed; value = the element if it is an integer
@@ -214,6 +233,8 @@ inline const char* choice_name(Choice c) {
       return "steal-order";
     case Choice::kAdvanceClock:
       return "advance-clock";
+    case Choice::kAsyncPreemptAt:
+      return "async-preempt-at";
   }
   return "?";
 }

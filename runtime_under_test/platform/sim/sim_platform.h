@@ -253,10 +253,12 @@ class Decider {
   }
   // Faults fire only when a chooser says so: a seed alone injects none.
   bool fire(FaultSite site) {
-    if (((armed_ >> static_cast<unsigned>(site)) & 1) == 0) return false;
+    if (!armed(site)) return false;
     NoSimPoints quiet;
     return chooser_->fire(site);
   }
+  // Whether fire(site) may say yes this run.
+  bool armed(FaultSite site) const { return ((armed_ >> static_cast<unsigned>(site)) & 1) != 0; }
   bool tracing() const { return listens_; }
   void event(const Event& e) {
     if (!listens_) return;
