@@ -499,6 +499,83 @@ Outcome check_backtrace(const Options&) {
   return out;
 }
 
+#if defined(__powerpc64__)
+// --- ppc64le: each context keeps its own TOC pointer (r2) ----------------
+
+// Calls gort_arch_swap(save, to) with r2 = marker, and returns r2 as the
+// swap left it (restoring the real r2 before anything uses it). r2 is not
+// a probe word: C++ code, the probe's fn included, may need its TOC, so
+// only this helper and the trampoline run with a marker in it. The call
+// is a local bl (the trampoline needs no TOC), so no linker stub reads r2.
+extern "C" uint64_t gort_archcheck_swap_with_toc(uint64_t marker, gort_gobuf* save, const gort_gobuf* to);
+asm(R"(
+	.text
+	.globl	gort_archcheck_swap_with_toc
+	.type	gort_archcheck_swap_with_toc, @function
+	.p2align 4
+gort_archcheck_swap_with_toc:
+	.cfi_startproc
+	mflr	0
+	std	0, 16(1)
+	.cfi_offset 65, 16
+	stdu	1, -48(1)
+	.cfi_def_cfa_offset 48
+	std	2, 32(1)
+	.cfi_offset 2, -16
+	mr	2, 3
+	mr	3, 4
+	mr	4, 5
+	bl	gort_arch_swap
+	nop
+	mr	3, 2
+	ld	2, 32(1)
+	.cfi_restore 2
+	addi	1, 1, 48
+	.cfi_def_cfa_offset 0
+	ld	0, 16(1)
+	mtlr	0
+	.cfi_restore 65
+	blr
+	.cfi_endproc
+	.size	gort_archcheck_swap_with_toc, .-gort_archcheck_swap_with_toc
+)");
+
+struct TocState {
+  gort_gobuf a{}, b{};
+  uint64_t b_saw = 0;
+};
+constexpr uint64_t kTocA = 0x0A0A0A0A0A0A0A0Aull, kTocB = 0x0B0B0B0B0B0B0B0Bull;
+
+void toc_body_b(void* arg) {
+  auto* st = static_cast<TocState*>(arg);
+  st->b_saw = gort_archcheck_swap_with_toc(kTocB, &st->b, &st->a);
+  gort_arch_gogo(&st->a);
+}
+
+// A swaps to B with one marker in r2, B swaps back with another: each
+// must find its own when its swap returns. A switch that forgot r2 hands
+// one context's TOC to the other, which code in another module (a shared
+// library with its own TOC) would use for every global access.
+Outcome check_toc(const Options&) {
+  Outcome out;
+  RawStack stack;
+  TocState st;
+  gort_arch_gobuf_init(&st.b, stack.top(), toc_body_b, never_exit, &st);
+  const uint64_t a_saw = gort_archcheck_swap_with_toc(kTocA, &st.a, &st.b);
+  gort_arch_swap(&st.a, &st.b);  // B's swap returns; B resumes us for good
+  char buf[160];
+  buf[0] = 0;
+  if (a_saw != kTocA) {
+    snprintf(buf, sizeof buf, "r2 0x%016" PRIx64 " came back as 0x%016" PRIx64 " across a swap", kTocA, a_saw);
+  } else if (st.b_saw != kTocB) {
+    snprintf(buf, sizeof buf, "a resumed context's r2 0x%016" PRIx64 " came back as 0x%016" PRIx64, kTocB, st.b_saw);
+  }
+  out.passed = buf[0] == 0;
+  out.detail = buf;
+  return out;
+}
+#endif
+
 // --- every bit of every callee-saved word, alone -------------------------
 
 // Walking ones: for each word the probe covers and each of its callee-saved
@@ -550,6 +627,9 @@ void add_trampoline_checks(std::vector<Check>& checks) {
                     "each callee-saved bit (vector halves, CR fields, VRSAVE included) survives swap, mcall+gogo "
                     "and systemstack with every other bit of both sides against it",
                     check_every_bit});
+#if defined(__powerpc64__)
+  checks.push_back({"toc_per_context", "ppc64le: each context keeps its own TOC pointer (r2) across swaps", check_toc});
+#endif
   checks.push_back({"fp_control_per_context",
                     "FP control state: fresh contexts start at the ABI default, each keeps its own", check_fp_control});
   checks.push_back({"fp_control_every_bit",
