@@ -277,9 +277,9 @@ void chan_free(hchan* c) {
   }
   // Fast path: an empty channel fails a non-blocking receive, unless it is
   // closed (then it is drained: the zero value, not ok).
-  if (!block && chan_empty(c)) {
+  if (!block && chan_empty_acquire(c)) {
     // coverage-excluded-next: dead here: chanrecv_nonblocking makes this check first, and only it calls with !block
-    if (!chan_closed_unlocked(c)) return false;
+    if (!chan_closed_acquire(c)) return false;
     if (chan_empty(c)) {
       if (ep != nullptr) c->ops->assign_zero(ep);
       took_no_effect(c);
@@ -471,7 +471,10 @@ bool chanrecv_nonblocking(ChanRef ref, void* elem, bool* ok) {
   rt::count_step(*gp->rt);
   rt::hchan* c = chan_of(gp, ref);
   rt::yield_point(gp, FaultSite::kPanicBeforeChanOp);
-  if (c != nullptr && !rt::chan_closed_unlocked(c) && rt::chan_empty(c)) {
+  // Empty first, then closed (hchan.h, chan_empty_acquire): the other
+  // order fails a receive on a channel that is closed and drained between
+  // the two reads although it was ready all along (Go's TestNonblockRecvRace).
+  if (c != nullptr && rt::chan_empty_acquire(c) && !rt::chan_closed_unlocked(c)) {
     *ok = false;
     return false;
   }

@@ -144,6 +144,20 @@ inline bool chan_full(const hchan* c) {
 }
 inline bool chan_empty(const hchan* c) { return c->dataqsiz == 0 ? c->sendq.empty() : load_relaxed(c->qcount) == 0; }
 inline bool chan_closed_unlocked(const hchan* c) { return load_relaxed(c->closed); }
+// A non-blocking receive's fast path (Go's chanrecv) reads empty first,
+// then closed, then empty again, and each read must stay after the one
+// before: read in another order, a buffered channel that was open and not
+// empty, then closed, then drained (by other critical sections of the same
+// lock) can look open and empty, and the receive fails although the
+// channel was ready at every moment. The acquire loads keep the reads
+// after them in order (on ppc64le and arm64 the CPU would reorder plain
+// loads; the compiler may anywhere). Unbuffered channels read the send
+// queue, as Go's do: there the race needs a close with a blocked sender,
+// which panics that sender anyway.
+inline bool chan_empty_acquire(const hchan* c) {
+  return c->dataqsiz == 0 ? c->sendq.empty() : load_acquire(c->qcount) == 0;
+}
+inline bool chan_closed_acquire(const hchan* c) { return load_acquire(c->closed); }
 
 // The moves of a channel operation, shared by chan.cc and select.cc; each
 // is called with c locked.
