@@ -179,6 +179,75 @@
 #define GORT_ARCH_ASYNC_FRAME_FCSR 256
 #define GORT_ARCH_ASYNC_FRAME_F0 264
 #define GORT_ARCH_ASYNC_FRAME_SIZE 528
+#elif defined(__powerpc64__)
+// [0..31]  r0..r31 (word n is rn); r1 is the probe's own stack pointer and
+//          r13 the thread pointer (ELFv2: it belongs to the thread, and a
+//          goroutine may resume on another): the probe neither loads nor
+//          compares them (GORT_ARCH_ASYNC_IGNORED). r2, the TOC pointer, is
+//          loaded with random values like any other: gort_arch_async_preempt
+//          computes its own TOC before it calls the runtime.
+// [32]     CR (all eight fields)
+// [33]     XER (compared under GORT_ARCH_ASYNC_XER_MASK)
+// [34]     LR   [35] CTR
+// [36]     FPSCR, all 64 bits as mffs reads them (compared under
+//          GORT_ARCH_ASYNC_FPSCR_MASK; the probe loads no exception enable)
+// [37]     VRSAVE (32 bits)
+// [38]     VSCR (NJ and SAT, GORT_ARCH_ASYNC_VSCR_MASK)
+// [39..166] vs0..vs63, 2 words each, as stxvd2x stores them (vs0..vs31's
+//          first word is f0..f31; vs32..vs63 are v0..v31)
+#define GORT_ARCH_ASYNC_GPRS 32
+#define GORT_ARCH_ASYNC_FLAGS 32
+#define GORT_ARCH_ASYNC_XER 33
+#define GORT_ARCH_ASYNC_LR 34
+#define GORT_ARCH_ASYNC_CTR 35
+#define GORT_ARCH_ASYNC_FP_CONTROL 36
+#define GORT_ARCH_ASYNC_VRSAVE 37
+#define GORT_ARCH_ASYNC_VSCR 38
+#define GORT_ARCH_ASYNC_VEC 39
+#define GORT_ARCH_ASYNC_VEC_REGS 64
+#define GORT_ARCH_ASYNC_VEC_WORDS 2
+#define GORT_ARCH_ASYNC_WORDS 167
+#define GORT_ARCH_ASYNC_FLAGS_MASK 0xFFFFFFFFull
+// XER: SO OV CA (bits 31..29), OV32 CA32 (ISA 3.0, bits 19..18) and the
+// string instructions' byte count (bits 6..0); the rest is reserved.
+#define GORT_ARCH_ASYNC_XER_MASK 0xE00C007Full
+// FPSCR: every defined bit but FEX and VX (bits 30, 29), which the CPU
+// computes from the others and mtfsf cannot set, and the exception enables
+// VE OE UE ZE XE (bits 7..3), which the probe leaves clear (an enabled
+// exception with its status bit set is a pending trap). DRN (bits 34..32,
+// the decimal rounding mode) is saved and restored (mffs, mtfsf with L = 1)
+// but not compared: qemu-user drops what mtfsf writes there.
+#define GORT_ARCH_ASYNC_FPSCR_MASK 0x9FFFF707ull
+#define GORT_ARCH_ASYNC_VSCR_MASK 0x00010001ull /* NJ, SAT */
+#define GORT_ARCH_ASYNC_IGNORED 0x2002ull       /* words 1, 13: r1, r13 */
+// The resume trap's frame (ppc64le.S): byte offsets from r1 at
+// gort_arch_async_resume_trap. The frame is an ABI stack frame: its back
+// chain (0) is the interrupted r1, and 8..31 are the CR, LR and TOC save
+// slots of the runtime's call. rn at 32 + 8 * n (r1's slot holds the
+// interrupted r1; r13's is saved but never loaded back), then the
+// interrupted pc, CTR, LR, XER and CR, which the trap handler loads; then
+// FPSCR, VRSAVE, the word the frame record overwrote (below), VSCR
+// (16 bytes, as stvx stores it) and vs0..vs63 (16 bytes each), which the
+// assembly restores before it traps. The interrupted pc is also stored at
+// 16 of the interrupted r1 (where a real call would have put its return
+// address), so the back chain names it; the word there is put back before
+// the trap.
+#define GORT_ARCH_ASYNC_FRAME_BACKCHAIN 0
+#define GORT_ARCH_ASYNC_FRAME_R0 32
+#define GORT_ARCH_ASYNC_FRAME_PC 288
+#define GORT_ARCH_ASYNC_FRAME_CTR 296
+#define GORT_ARCH_ASYNC_FRAME_LR 304
+#define GORT_ARCH_ASYNC_FRAME_XER 312
+#define GORT_ARCH_ASYNC_FRAME_CR 320
+#define GORT_ARCH_ASYNC_FRAME_FPSCR 328
+#define GORT_ARCH_ASYNC_FRAME_VRSAVE 336
+#define GORT_ARCH_ASYNC_FRAME_LR_SLOT 344
+#define GORT_ARCH_ASYNC_FRAME_VSCR 352
+#define GORT_ARCH_ASYNC_FRAME_VS0 368
+#define GORT_ARCH_ASYNC_FRAME_SIZE 1392
+// ELFv2's red zone: leaf code may keep live data in the 288 bytes below
+// r1, so the injected call starts below it.
+#define GORT_ARCH_ASYNC_RED_ZONE_BYTES 288
 #endif
 
 // Words of the image a port's probe neither loads nor compares (a bit per
@@ -280,7 +349,10 @@ uint64_t gort_arch_fp_control_alternate(void);
 // gort_arch_async_preempt as if the interrupted code had called it there:
 //   amd64: sp -= 128 (the red zone is never touched), push the pc;
 //   arm64, riscv64: sp -= 16 (keeping 16-byte alignment), store the pc at
-//     [sp]; lr/ra keeps the interrupted value.
+//     [sp]; lr/ra keeps the interrupted value;
+//   ppc64le: r1 -= 288 (ELFv2's red zone) + 16, the pc at [r1] and the
+//     interrupted r1 at [r1 + 8] (the assembly cannot tell how far below
+//     the red zone took it otherwise); LR keeps the interrupted value.
 // gort_arch_async_preempt then
 //   1. saves every register the interrupted code may hold, each port's
 //      whole user state: the general registers, the flags, the FP/vector
@@ -302,12 +374,16 @@ uint64_t gort_arch_fp_control_alternate(void);
 //
 // The frame gort_arch_async_preempt builds is also a frame record (amd64:
 // [rbp] = the interrupted rbp, [rbp+8] = pc; arm64: x29 = {x29, pc};
-// riscv64: s0 points just above {ra = pc, s0}), so frame-pointer walkers
+// riscv64: s0 points just above {ra = pc, s0}; ppc64le: the frame's back
+// chain is the interrupted r1, and pc is at 16 of it, the LR save slot a
+// real call would have written), so frame-pointer walkers
 // and the CFI (marked a signal frame) show the interrupted function next.
 
 // Non-zero when this CPU and OS support the port's async preemption (amd64:
 // XSAVE enabled by the OS, and XSAVE's standard-format area for the
-// components the OS enables fits the save area; arm64, riscv64: always).
+// components the OS enables fits the save area; arm64, riscv64: always;
+// ppc64le: always, since its Linux baseline is POWER8, which has VMX and
+// VSX, and the kernel saves both in signal frames).
 int gort_arch_async_preempt_supported(void);
 
 // The code the signal handler redirects to (never called directly).

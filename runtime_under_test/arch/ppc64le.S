@@ -28,6 +28,9 @@
 // (body, exit, mcall's fn, systemstack's fn) go through r12 and ctr, as the
 // ABI's global entry points require, and reload r2 from the TOC save slot
 // (24 of the caller's frame) afterwards.
+// The _shared_fp family (Go's policy, arch.h) uses the same block, neither
+// reads nor writes FPSCR, and stores FP_DEFAULT in its slot.
+//
 // r13 (thread pointer) is not saved: it belongs to the thread, and a
 // goroutine must not carry one thread's r13 to another.
 //
@@ -72,7 +75,9 @@
 
 // Pushes the callee-saved state. Entry: the return address in LR (and in r0,
 // where the caller put it). Exit: r1 = the saved block. Clobbers r11, f0.
-.macro SAVE_CONTEXT
+// \fp: "" or _SHARED_FP (Go's policy, arch.h: no mffs; the FPSCR slot gets
+// FP_DEFAULT, so that an ordinary resume of the block is valid too).
+.macro SAVE_CONTEXT fp=
 	stdu	%r1, -BLOCK_SIZE(%r1)
 	mfcr	%r11
 	std	%r11, B_CR(%r1)
@@ -82,8 +87,13 @@
 	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	std	%r\n, (B_GPR + 8 * (\n - 14))(%r1)
 	.endr
+.ifc \fp,_SHARED_FP
+	li	%r11, FP_DEFAULT
+	std	%r11, B_FPSCR(%r1)
+.else
 	mffs	%f0
 	stfd	%f0, B_FPSCR(%r1)
+.endif
 	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	stfd	%f\n, (B_FPR + 8 * (\n - 14))(%r1)
 	.endr
@@ -94,8 +104,8 @@
 .endm
 
 // Pops a saved block at r1. Clobbers r11 and f0, never r12 (which holds
-// the resume pc).
-.macro RESTORE_CONTEXT
+// the resume pc). \fp as in SAVE_CONTEXT: _SHARED_FP leaves FPSCR alone.
+.macro RESTORE_CONTEXT fp=
 	.irp	n, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	li	%r11, (B_VR + 16 * (\n - 20))
 	lvx	%v\n, %r1, %r11
@@ -103,8 +113,10 @@
 	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	lfd	%f\n, (B_FPR + 8 * (\n - 14))(%r1)
 	.endr
+.ifnc \fp,_SHARED_FP
 	lfd	%f0, B_FPSCR(%r1)
 	mtfsf	FPSCR_FLM, %f0
+.endif
 	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	%r\n, (B_GPR + 8 * (\n - 14))(%r1)
 	.endr
@@ -161,15 +173,26 @@ FUNC gort_arch_gobuf_init
 ENDFUNC gort_arch_gobuf_init
 
 // void gort_arch_gogo(const gort_gobuf* to /*r3*/)
-FUNC gort_arch_gogo
+// Resumes the Gobuf at r3: its stack, its registers, its pc.
+.macro GOGO fp=
 	.cfi_startproc
 	ld	%r12, GORT_GOBUF_PC(%r3)
 	ld	%r1, GORT_GOBUF_SP(%r3)
-	RESTORE_CONTEXT
+	RESTORE_CONTEXT \fp
 	mtctr	%r12
 	bctr
 	.cfi_endproc
+.endm
+
+FUNC gort_arch_gogo
+	GOGO
 ENDFUNC gort_arch_gogo
+
+// void gort_arch_gogo_shared_fp(const gort_gobuf* to /*r3*/): Go's FP
+// policy (arch.h), FPSCR left as it is.
+FUNC gort_arch_gogo_shared_fp
+	GOGO _SHARED_FP
+ENDFUNC gort_arch_gogo_shared_fp
 
 #if GORT_MUTANTS
 // Mutant gogo-forgets-callee-saved (gort/mutants.h), mutants builds only:
@@ -192,26 +215,35 @@ ENDFUNC gort_arch_gogo_mutant_forget_reg
 #endif
 
 // void gort_arch_swap(gort_gobuf* save /*r3*/, const gort_gobuf* to /*r4*/)
-FUNC gort_arch_swap
+.macro SWAP fp=
 	.cfi_startproc
 	mflr	%r0
-	SAVE_CONTEXT
+	SAVE_CONTEXT \fp
 	std	%r1, GORT_GOBUF_SP(%r3)
 	std	%r0, GORT_GOBUF_PC(%r3)
 	ld	%r12, GORT_GOBUF_PC(%r4)
 	ld	%r1, GORT_GOBUF_SP(%r4)
-	RESTORE_CONTEXT
+	RESTORE_CONTEXT \fp
 	mtctr	%r12
 	bctr
 	.cfi_endproc
+.endm
+
+FUNC gort_arch_swap
+	SWAP
 ENDFUNC gort_arch_swap
+
+// void gort_arch_swap_shared_fp(gort_gobuf* save /*r3*/, const gort_gobuf* to /*r4*/)
+FUNC gort_arch_swap_shared_fp
+	SWAP _SHARED_FP
+ENDFUNC gort_arch_swap_shared_fp
 
 // void gort_arch_mcall(gort_gobuf* save /*r3*/, uintptr_t g0_sp /*r4*/,
 //                      void (*fn)(void*) /*r5*/, void* arg /*r6*/)
-FUNC gort_arch_mcall
+.macro MCALL fp=
 	.cfi_startproc
 	mflr	%r0
-	SAVE_CONTEXT
+	SAVE_CONTEXT \fp
 	std	%r1, GORT_GOBUF_SP(%r3)
 	std	%r0, GORT_GOBUF_PC(%r3)
 	// A minimum frame at the top of g0's fresh stack, back chain 0.
@@ -229,7 +261,17 @@ FUNC gort_arch_mcall
 	bctrl
 	trap                                 // fn returned: a runtime bug
 	.cfi_endproc
+.endm
+
+FUNC gort_arch_mcall
+	MCALL
 ENDFUNC gort_arch_mcall
+
+// void gort_arch_mcall_shared_fp(gort_gobuf* save /*r3*/, uintptr_t g0_sp /*r4*/,
+//                                void (*fn)(void*) /*r5*/, void* arg /*r6*/)
+FUNC gort_arch_mcall_shared_fp
+	MCALL _SHARED_FP
+ENDFUNC gort_arch_mcall_shared_fp
 
 // uintptr_t gort_arch_systemstack(uintptr_t g0_sp /*r3*/, uintptr_t (*fn)(void*) /*r4*/,
 //                                 void* arg /*r5*/)
@@ -462,5 +504,325 @@ FUNC gort_arch_fp_control_alternate
 	blr
 	.cfi_endproc
 ENDFUNC gort_arch_fp_control_alternate
+
+// --- Async preemption (arch.h) ---
+//
+// Entry (platform/preempt_signal.cc's inject_call): every register holds
+// its interrupted value but r1 = E = S - 288 - 16, where S is the
+// interrupted r1 (288: ELFv2's red zone, which leaf code may be using),
+// [E] = the interrupted pc and [E + 8] = S. The frame gort_arch_async_preempt
+// builds, at A = E - AF_SIZE (byte offsets from A, arch.h's
+// GORT_ARCH_ASYNC_FRAME_*):
+//   0     back chain = S: the frame chains to the interrupted function's,
+//         as a callee's would
+//   8     CR save, 16 LR save, 24 TOC save: the runtime's call's slots
+//   32    r0..r31 (r1's slot holds S; r13's is never loaded back)
+//   288   pc    296 CTR    304 LR    312 XER    320 CR
+//   328   FPSCR (mffs)    336 VRSAVE
+//   344   the word at S + 16, which the frame record overwrites
+//   352   VSCR (16 bytes, as stvx stores mfvscr's register)
+//   368   vs0..vs63, 16 bytes each (f0..f31 and v0..v31 are their parts)
+// r1 = A at the call of gort_rt_async_preempted and at the trap: the
+// resume-trap handler (platform/preempt_signal.cc) loads r0..r31 (r13
+// aside), pc, CTR, LR, XER and CR from A into the signal context, and
+// sigreturn resumes the interrupted code with every register as it was.
+// The FP and vector state (vs0..vs63, FPSCR, VSCR, VRSAVE) the kernel saved
+// in the trap's signal frame is the restored one, so sigreturn puts it back
+// unchanged.
+//
+// The frame record: [A] = S, and pc at S + 16, the LR save slot where a
+// real call from the interrupted function would have put its return
+// address (fatal.cc's walk: a frame's return address at 16 of its back
+// chain's value). The word there may be live (a prologue between its
+// `std r0,16(r1)` and its `stdu`), so it is saved and put back before the
+// trap.
+//
+// CFI: a signal frame whose CFA is the interrupted r1, read from memory
+// (the red-zone skip is the handler's choice), with the return column (LR)
+// at the pc's slot and r0..r31 at theirs.
+
+#define AF_SIZE GORT_ARCH_ASYNC_FRAME_SIZE
+#define AF_R(n) (GORT_ARCH_ASYNC_FRAME_R0 + 8 * (n))
+#define AF_PC GORT_ARCH_ASYNC_FRAME_PC
+#define AF_CTR GORT_ARCH_ASYNC_FRAME_CTR
+#define AF_LR GORT_ARCH_ASYNC_FRAME_LR
+#define AF_XER GORT_ARCH_ASYNC_FRAME_XER
+#define AF_CR GORT_ARCH_ASYNC_FRAME_CR
+#define AF_FPSCR GORT_ARCH_ASYNC_FRAME_FPSCR
+#define AF_VRSAVE GORT_ARCH_ASYNC_FRAME_VRSAVE
+#define AF_LR_SLOT GORT_ARCH_ASYNC_FRAME_LR_SLOT
+#define AF_VSCR GORT_ARCH_ASYNC_FRAME_VSCR
+#define AF_VS0 GORT_ARCH_ASYNC_FRAME_VS0
+
+#if GORT_ARCH_ASYNC_FRAME_BACKCHAIN != 0 || AF_R(0) != 32 || AF_PC != AF_R(32) || AF_CTR != 296 || \
+    AF_LR != 304 || AF_XER != 312 || AF_CR != 320 || AF_FPSCR != 328 || AF_VRSAVE != 336 ||          \
+    AF_LR_SLOT != 344 || AF_VSCR != 352 || AF_VS0 != 368 || AF_SIZE != AF_VS0 + 64 * 16 ||         \
+    AF_SIZE % 16 != 0
+#error "ppc64le.S: the resume frame's layout disagrees with arch.h"
+#endif
+
+// DW_CFA_expression: register \reg is saved at r1 + \off (DW_OP_breg1,
+// \off as a one- or two-byte SLEB128).
+.macro CFI_AT_R1 reg, off
+.if (\off) < 64
+	.cfi_escape 0x10, \reg, 2, 0x71, (\off)
+.else
+	.cfi_escape 0x10, \reg, 3, 0x71, ((\off) & 0x7f) | 0x80, (\off) >> 7
+.endif
+.endm
+
+FUNC gort_arch_async_preempt
+	.cfi_startproc
+	.cfi_signal_frame
+	.cfi_escape 0x0f, 3, 0x71, 8, 0x06   // CFA = [r1 + 8] (S)
+	CFI_AT_R1 DW_LR, 0                    // the pc at [r1]
+	stdu	%r1, -AF_SIZE(%r1)           // neither CR nor XER is written before it is saved
+	.cfi_escape 0x0f, 4, 0x71, ((AF_SIZE + 8) & 0x7f) | 0x80, (AF_SIZE + 8) >> 7, 0x06
+	CFI_AT_R1 DW_LR, AF_SIZE
+	.irp	n, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	std	%r\n, AF_R(\n)(%r1)
+	.endr
+	mfcr	%r0
+	std	%r0, AF_CR(%r1)
+	mfxer	%r0
+	std	%r0, AF_XER(%r1)
+	mflr	%r0
+	std	%r0, AF_LR(%r1)
+	mfctr	%r0
+	std	%r0, AF_CTR(%r1)
+	ld	%r3, AF_SIZE(%r1)            // pc
+	ld	%r4, AF_SIZE + 8(%r1)        // S
+	std	%r3, AF_PC(%r1)
+	std	%r4, AF_R(1)(%r1)
+	std	%r4, 0(%r1)                  // the back chain: the interrupted frame
+	ld	%r5, 16(%r4)
+	std	%r5, AF_LR_SLOT(%r1)
+	std	%r3, 16(%r4)                 // the frame record's return address
+	.cfi_escape 0x0f, 3, 0x71, 0, 0x06   // CFA = [r1] (S)
+	CFI_AT_R1 DW_LR, AF_PC
+	.irp	n, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	CFI_AT_R1 \n, AF_R(\n)
+	.endr
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
+	li	%r11, AF_VS0 + 16 * \n
+	stxvd2x	\n, %r1, %r11
+	.endr
+	mffs	%f0
+	stfd	%f0, AF_FPSCR(%r1)
+	mfvrsave %r0
+	std	%r0, AF_VRSAVE(%r1)
+	mfvscr	%v0
+	li	%r11, AF_VSCR
+	stvx	%v0, %r1, %r11
+	// What the C ABI assumes at a call: FPSCR's control fields (6 and 7:
+	// the exception enables, NI and RN) at their defaults, as the block's
+	// restore would leave them. Its status bits are volatile.
+	mtfsfi	6, 0
+	mtfsfi	7, 0
+	// The interrupted r2 may be anything (the probe loads random values
+	// into it): the call needs this module's TOC, computed PC-relatively.
+	bcl	20, 31, 1f
+1:	mflr	%r12
+	addis	%r2, %r12, (.TOC. - 1b)@ha
+	addi	%r2, %r2, (.TOC. - 1b)@l
+	bl	gort_rt_async_preempted      // (pc = r3, sp = r4); r1 = A is 16-aligned
+	nop
+	li	%r11, AF_VSCR
+	lvx	%v0, %r1, %r11
+	mtvscr	%v0
+	ld	%r0, AF_VRSAVE(%r1)
+	mtvrsave %r0
+	lfd	%f0, AF_FPSCR(%r1)
+	mtfsf	0xff, %f0, 1, 0              // L = 1: all 64 bits, status and DRN too
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
+	li	%r11, AF_VS0 + 16 * \n
+	lxvd2x	\n, %r1, %r11
+	.endr
+	ld	%r3, AF_R(1)(%r1)
+	ld	%r4, AF_LR_SLOT(%r1)
+	std	%r4, 16(%r3)                 // the word the frame record took
+	.globl	gort_arch_async_resume_trap
+gort_arch_async_resume_trap:
+	trap                                 // the handler resumes the interrupted code
+	.cfi_endproc
+ENDFUNC gort_arch_async_preempt
+
+// int gort_arch_async_preempt_supported(void): ppc64le Linux's baseline is
+// POWER8 (ELFv2), which has VMX and VSX; the kernel saves both, with
+// VRSAVE and VSCR, in every signal frame.
+FUNC gort_arch_async_preempt_supported
+	.cfi_startproc
+	li	%r3, 1
+	blr
+	.cfi_endproc
+ENDFUNC gort_arch_async_preempt_supported
+
+// int gort_arch_async_vector_level(void): one level (vs0..vs63).
+FUNC gort_arch_async_vector_level
+	.cfi_startproc
+	li	%r3, 0
+	blr
+	.cfi_endproc
+ENDFUNC gort_arch_async_vector_level
+
+// void gort_arch_probe_async_regs(const uint64_t* in /*r3*/, uint64_t* out /*r4*/,
+//                                 int level /*r5*/)
+// In the preemptible section. Frame (r1 while it spins, T_FRAME bytes):
+// 0 back chain | 8 CR save | 16 LR save | 24 TOC save (the caller's r2) |
+// 32 in | 40 out | 48 scratch (16 bytes, for VSCR's lvx/stvx) |
+// 64 r14..r31 | 208 f14..f31 | 352 v20..v31 | 544 the caller's CR |
+// 552 VRSAVE | 560 FPSCR | 576 VSCR (16 bytes) | 592 the dump (arch.h's
+// image, 167 words). r1 is not in the image: the dump is r1-relative, so
+// every other register can be live; r13 stays the thread's.
+#define T_IN 32
+#define T_OUT 40
+#define T_SCRATCH 48
+#define T_GPR 64
+#define T_FPR 208
+#define T_VR 352
+#define T_CR 544
+#define T_VRSAVE 552
+#define T_FPSCR 560
+#define T_VSCR 576
+#define T_DUMP 592
+#define T_FRAME 1936                 /* T_DUMP + 167 * 8, rounded up to 16 */
+#define W(i) ((i) * 8)
+#define VS(k) W(GORT_ARCH_ASYNC_VEC + (k) * GORT_ARCH_ASYNC_VEC_WORDS)
+#if GORT_ARCH_ASYNC_WORDS != 167 || T_DUMP + W(GORT_ARCH_ASYNC_WORDS) > T_FRAME || T_FRAME % 16 != 0 || \
+    GORT_ARCH_ASYNC_VEC != 39 || GORT_ARCH_ASYNC_VEC_WORDS != 2 || GORT_ARCH_ASYNC_FLAGS != 32
+#error "ppc64le.S: the probe's frame disagrees with arch.h's image"
+#endif
+
+	.section gort_preemptible,"ax",@progbits
+FUNC gort_arch_probe_async_regs
+	.cfi_startproc
+	mflr	%r0
+	std	%r0, FRAME_LR(%r1)
+	.cfi_offset DW_LR, FRAME_LR
+	stdu	%r1, -T_FRAME(%r1)
+	.cfi_def_cfa_offset T_FRAME
+	std	%r2, FRAME_TOC(%r1)
+	std	%r3, T_IN(%r1)
+	std	%r4, T_OUT(%r1)
+	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	std	%r\n, (T_GPR + 8 * (\n - 14))(%r1)
+	.cfi_offset %r\n, (T_GPR + 8 * (\n - 14)) - T_FRAME
+	.endr
+	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	stfd	%f\n, (T_FPR + 8 * (\n - 14))(%r1)
+	.cfi_offset %f\n, (T_FPR + 8 * (\n - 14)) - T_FRAME
+	.endr
+	.irp	n, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	li	%r11, (T_VR + 16 * (\n - 20))
+	stvx	%v\n, %r1, %r11
+	.endr
+	mfcr	%r0
+	std	%r0, T_CR(%r1)
+	mfvrsave %r0
+	std	%r0, T_VRSAVE(%r1)
+	mffs	%f0
+	stfd	%f0, T_FPSCR(%r1)
+	mfvscr	%v0
+	li	%r11, T_VSCR
+	stvx	%v0, %r1, %r11
+	// Load the image: VSCR and FPSCR through v0 and f0 first, then every
+	// vector register, the special registers, CR (nothing after it writes
+	// CR), and the general registers, r3 (the base) last.
+	lwz	%r0, W(GORT_ARCH_ASYNC_VSCR)(%r3)
+	stw	%r0, T_SCRATCH(%r1)          // LE: lvx puts these bytes in VSCR's word
+	li	%r11, T_SCRATCH
+	lvx	%v0, %r1, %r11
+	mtvscr	%v0
+	lfd	%f0, W(GORT_ARCH_ASYNC_FP_CONTROL)(%r3)
+	mtfsf	0xff, %f0, 1, 0
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
+	li	%r11, VS(\n)
+	lxvd2x	\n, %r3, %r11
+	.endr
+	ld	%r0, W(GORT_ARCH_ASYNC_VRSAVE)(%r3)
+	mtvrsave %r0
+	ld	%r0, W(GORT_ARCH_ASYNC_XER)(%r3)
+	mtxer	%r0
+	ld	%r0, W(GORT_ARCH_ASYNC_CTR)(%r3)
+	mtctr	%r0
+	ld	%r0, W(GORT_ARCH_ASYNC_LR)(%r3)
+	mtlr	%r0
+	ld	%r0, W(GORT_ARCH_ASYNC_FLAGS)(%r3)
+	mtcr	%r0
+	.irp	n, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ld	%r\n, W(\n)(%r3)
+	.endr
+	ld	%r3, W(3)(%r3)
+	// Every register of the image is live from here to the dump.
+	.rept 1024
+	nop
+	.endr
+	.irp	n, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	std	%r\n, T_DUMP + W(\n)(%r1)
+	.endr
+	mfcr	%r0
+	std	%r0, T_DUMP + W(GORT_ARCH_ASYNC_FLAGS)(%r1)
+	mfxer	%r0
+	std	%r0, T_DUMP + W(GORT_ARCH_ASYNC_XER)(%r1)
+	mflr	%r0
+	std	%r0, T_DUMP + W(GORT_ARCH_ASYNC_LR)(%r1)
+	mfctr	%r0
+	std	%r0, T_DUMP + W(GORT_ARCH_ASYNC_CTR)(%r1)
+	mfvrsave %r0
+	std	%r0, T_DUMP + W(GORT_ARCH_ASYNC_VRSAVE)(%r1)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
+	li	%r11, T_DUMP + VS(\n)
+	stxvd2x	\n, %r1, %r11
+	.endr
+	mffs	%f0
+	stfd	%f0, T_DUMP + W(GORT_ARCH_ASYNC_FP_CONTROL)(%r1)
+	mfvscr	%v0
+	li	%r11, T_SCRATCH
+	stvx	%v0, %r1, %r11
+	lwz	%r0, T_SCRATCH(%r1)
+	std	%r0, T_DUMP + W(GORT_ARCH_ASYNC_VSCR)(%r1)
+	li	%r0, 0                       // r1's and r13's words: not in the image
+	std	%r0, T_DUMP + W(1)(%r1)
+	std	%r0, T_DUMP + W(13)(%r1)
+	ld	%r4, T_OUT(%r1)
+	addi	%r4, %r4, -8
+	addi	%r5, %r1, T_DUMP - 8
+	li	%r0, GORT_ARCH_ASYNC_WORDS
+	mtctr	%r0
+2:	ldu	%r6, 8(%r5)
+	stdu	%r6, 8(%r4)
+	bdnz	2b
+	// The caller's own state back.
+	li	%r11, T_VSCR
+	lvx	%v0, %r1, %r11
+	mtvscr	%v0
+	lfd	%f0, T_FPSCR(%r1)
+	mtfsf	0xff, %f0, 1, 0
+	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ld	%r\n, (T_GPR + 8 * (\n - 14))(%r1)
+	.cfi_restore %r\n
+	.endr
+	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	lfd	%f\n, (T_FPR + 8 * (\n - 14))(%r1)
+	.cfi_restore %f\n
+	.endr
+	.irp	n, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	li	%r11, (T_VR + 16 * (\n - 20))
+	lvx	%v\n, %r1, %r11
+	.endr
+	ld	%r0, T_CR(%r1)
+	mtcr	%r0
+	ld	%r0, T_VRSAVE(%r1)
+	mtvrsave %r0
+	ld	%r2, FRAME_TOC(%r1)
+	addi	%r1, %r1, T_FRAME
+	.cfi_def_cfa_offset 0
+	ld	%r0, FRAME_LR(%r1)
+	mtlr	%r0
+	.cfi_restore DW_LR
+	blr
+	.cfi_endproc
+ENDFUNC gort_arch_probe_async_regs
+	.text
 
 	.section .note.GNU-stack,"",@progbits
