@@ -592,6 +592,8 @@ FUNC gort_arch_async_preempt
 	std	%r0, AF_CTR(%r1)
 	ld	%r3, AF_SIZE(%r1)            // pc
 	ld	%r4, AF_SIZE + 8(%r1)        // S
+	clrldi	%r0, %r4, 60
+	tdnei	%r0, 0                       // assert: the interrupted r1 is 16-aligned (ELFv2, always)
 	std	%r3, AF_PC(%r1)
 	std	%r4, AF_R(1)(%r1)
 	std	%r4, 0(%r1)                  // the back chain: the interrupted frame
@@ -701,6 +703,7 @@ FUNC gort_arch_probe_async_regs
 	.cfi_offset DW_LR, FRAME_LR
 	stdu	%r1, -T_FRAME(%r1)
 	.cfi_def_cfa_offset T_FRAME
+	tdnei	%r5, 0                       // assert: level 0, the only one (gort_arch_async_vector_level)
 	std	%r2, FRAME_TOC(%r1)
 	std	%r3, T_IN(%r1)
 	std	%r4, T_OUT(%r1)

@@ -81,6 +81,7 @@ void inject_call(void* uctx, const PreemptDecision& d) {
   // 16-aligned; LR and r12 keep their values (gort_arch_async_preempt
   // needs no r12: it computes its TOC itself).
   const uintptr_t s = uc->uc_mcontext.gp_regs[PT_R1];
+  assert(s % 16 == 0 && "ELFv2 keeps r1 16-aligned at every instruction");
   uintptr_t e = s - 16;
   if (d.keep_red_zone) e -= GORT_ARCH_ASYNC_RED_ZONE_BYTES;
   reinterpret_cast<uintptr_t*>(e)[0] = uc->uc_mcontext.gp_regs[PT_NIP];
@@ -148,10 +149,14 @@ static_assert(GORT_ARCH_ASYNC_RED_ZONE_BYTES % 16 == 0 &&
 static_assert(PT_R0 == 0 && PT_R31 == 31, "ppc64le: gp_regs[n] is rn");
 constexpr int kRegTp = 13;  // the thread pointer: stays this thread's
 
-uintptr_t trap_pc(const ucontext_t* uc) { return uc->uc_mcontext.gp_regs[PT_NIP]; }
+uintptr_t trap_pc(const ucontext_t* uc) {
+  assert(uc != nullptr);
+  return uc->uc_mcontext.gp_regs[PT_NIP];
+}
 
 void resume_from_frame(ucontext_t* uc) {
   const uintptr_t f = uc->uc_mcontext.gp_regs[PT_R1];
+  assert(f % 16 == 0 && "the resume trap's frame: r1 16-aligned (ppc64le.S)");
   auto& r = uc->uc_mcontext.gp_regs;
   // f was read above: overwriting r[PT_R1] below does not move it.
   for (int n = 0; n < 32; n++) {
