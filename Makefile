@@ -1,10 +1,10 @@
 # gort's two commands. Both install what is missing first.
 #   make run    build, then `gort check` every built-in scenario
-#   make test   build and run every test suite: default, asan, tsan, fuzz, arm64, riscv64
+#   make test   build and run every test suite: default, asan, tsan, fuzz, arm64, riscv64, ppc64le
 # More: make test-PRESET (debug, valgrind), make bench, make mutants,
 #   make coverage (how much of the runtime gort check alone reaches).
 
-SUITES := default asan tsan fuzz arm64 riscv64
+SUITES := default asan tsan fuzz arm64 riscv64 ppc64le
 
 .PHONY: run test deps bench mutants coverage format
 

@@ -14,7 +14,8 @@
 #   gcc 12: x86-64 and aarch64; aarch64's probes are 64 KiB apart unless
 #     --param stack-clash-protection-guard-size=12 (4 KiB) is given, which
 #     gort's 16 KiB default guard needs; riscv64 accepts the flag and
-#     emits no probes.
+#     emits no probes; ppc64le probes every 4 KiB with stdu, each probe
+#     also the frame's back chain, so a fault leaves r1 on a valid chain.
 # check_cxx_compiler_flag catches compilers that reject it (clang off
 # x86-64, with -Werror); the riscv64 GCC case has to be named.
 include(CheckCXXCompilerFlag)

@@ -24,7 +24,8 @@ constinit inline thread_local M* tls_m = nullptr;
 inline G* getg() { return tls_g; }
 inline M* getm() { return tls_m; }
 #else
-// On arm64 and riscv64 the compiler computes the thread pointer once per
+// On arm64, riscv64 and ppc64le the compiler computes the thread pointer (or,
+// on ppc64le, the variable's address from r13) once per
 // function and keeps it in a register: a goroutine that parks on one M and
 // resumes on another (with several Ms on OS threads) would read the first
 // thread's variables after the switch. These read them afresh, out of line

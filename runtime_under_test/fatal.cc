@@ -114,7 +114,22 @@ platform::PcKind pc_kind(const FrameWalk& w, int i) {
 // The frame record at fp: the caller's frame pointer and the return
 // address. amd64 and arm64 keep them at fp and fp + 8; riscv64 below fp
 // (fp is the frame's top: ra at fp - 8, the caller's s0 at fp - 16).
-#if defined(__riscv)
+//
+// ppc64le has no frame record: r1 (and the frame pointer r31, and
+// __builtin_frame_address(0)) point at the frame's bottom, whose first word
+// is the back chain, the caller's r1; a function saves its return address
+// in its caller's frame, at 16 of the caller's r1. So the walk's "fp" of a
+// frame there is the frame's top (its back chain's value, the caller's
+// r1): the record at it is the caller's back chain at 0 (the caller's own
+// top) and this frame's return address at 16, and a frame's locals lie
+// below its fp and above its callee's, as on the others. frame_top turns
+// a stack-pointer-like value into that fp.
+#if defined(__powerpc64__)
+constexpr uintptr_t kRecordBelow = 0;
+constexpr uintptr_t kRecordPrev = 0;
+constexpr uintptr_t kRecordRa = 16;
+constexpr uintptr_t kSavedFpOffset = GORT_ARCH_BLOCK_BACKCHAIN;  // the saved block is a frame (arch/ppc64le.S)
+#elif defined(__riscv)
 constexpr uintptr_t kRecordBelow = 16;
 constexpr uintptr_t kRecordPrev = 0;
 constexpr uintptr_t kRecordRa = 8;
@@ -139,10 +154,23 @@ bool in_entry_trampoline(uintptr_t pc) {
 // A frame record's fields at fp, if the record lies in g's stack.
 bool read_record(const G& g, uintptr_t fp, uintptr_t* prev, uintptr_t* ra) {
   const uintptr_t rec = fp - kRecordBelow;
-  if (fp % sizeof(uintptr_t) != 0 || rec < g.stack.lo || rec + 16 > g.stack.hi) return false;
+  if (fp % sizeof(uintptr_t) != 0 || rec < g.stack.lo || rec + kRecordRa + sizeof(uintptr_t) > g.stack.hi) return false;
   *prev = *reinterpret_cast<const uintptr_t*>(rec + kRecordPrev);
   *ra = *reinterpret_cast<const uintptr_t*>(rec + kRecordRa);
   return true;
+}
+
+// The walk's fp of the frame whose frame pointer (or stack pointer) is
+// fp: fp itself, except on ppc64le, where it is the back chain fp points
+// at (see kRecordRa), if fp lies in g's stack (else 0: no walk).
+uintptr_t frame_top(const G& g, uintptr_t fp) {
+#if defined(__powerpc64__)
+  if (fp % sizeof(uintptr_t) != 0 || fp < g.stack.lo || fp + sizeof(uintptr_t) > g.stack.hi) return 0;
+  return *reinterpret_cast<const uintptr_t*>(fp);
+#else
+  (void)g;
+  return fp;
+#endif
 }
 
 // Follows the chain from fp, the frame pointer of the function pc is in
@@ -185,17 +213,17 @@ void walk_frames(FrameWalk& w, const G& g, uintptr_t pc, uintptr_t fp) {
 bool walk_goroutine(FrameWalk& w, const G& g, uintptr_t self_fp, const platform::FaultInfo* fault) {
   assert(!g.is_g0 && w.n == 0 && "walk_goroutine: a goroutine's walk, from the start");
   if (self_fp != 0) {
-    walk_frames(w, g, 0, self_fp);
+    walk_frames(w, g, 0, frame_top(g, self_fp));
     return true;
   }
   if (fault != nullptr && fault->pc != 0) {
-    walk_frames(w, g, fault->pc, fault->fp);
+    walk_frames(w, g, fault->pc, frame_top(g, fault->fp));
     w.first_is_instruction = w.n > 0 && w.pcs[0] == fault->pc;
     return true;
   }
   if (load_relaxed(g.status) == Gstatus::kRunning || g.sched.sp == 0) return false;
   if (g.sched.sp < g.stack.lo || g.sched.sp + kSavedFpOffset + 8 > g.stack.hi) return false;
-  walk_frames(w, g, g.sched.pc, *reinterpret_cast<const uintptr_t*>(g.sched.sp + kSavedFpOffset));
+  walk_frames(w, g, g.sched.pc, frame_top(g, *reinterpret_cast<const uintptr_t*>(g.sched.sp + kSavedFpOffset)));
   return true;
 }
 
@@ -431,6 +459,7 @@ const char* innermost_go_name(const G& g) {
 void caller_pcs(const G& g, uintptr_t fp, uintptr_t* out, int n) {
   assert(out != nullptr && n > 0 && "caller_pcs: no output");
   for (int i = 0; i < n; i++) out[i] = 0;
+  fp = frame_top(g, fp);
   for (int i = 0; i < n; i++) {
     uintptr_t prev = 0;
     uintptr_t ra = 0;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "archcheck/probe_words.h"
 #include "archcheck/raw_context.h"
 #include "archcheck/trampoline_shims.h"
 
@@ -20,15 +21,9 @@ struct Side {
 };
 
 std::string compare(Trampoline t, const char* side, const Side& s) {
-  for (int i = 0; i < kCalleeSaved; i++) {
-    if (s.in[i] == s.out[i]) continue;
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s (%s): callee-saved %s register #%d: put 0x%016" PRIx64 ", got 0x%016" PRIx64,
-             trampoline_name(t), side, i < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
-             i < GORT_ARCH_CALLEE_SAVED_INT ? i : i - GORT_ARCH_CALLEE_SAVED_INT, s.in[i], s.out[i]);
-    return buf;
-  }
-  return "";
+  const int i = probe_first_mismatch(s.in, s.out);
+  if (i < 0) return "";
+  return std::string(trampoline_name(t)) + " (" + side + "): " + probe_word_mismatch(i, s.in[i], s.out[i]);
 }
 
 // --- swap ---

@@ -14,7 +14,9 @@
 
 namespace gort::archcheck {
 
-inline constexpr int kCalleeSaved = GORT_ARCH_CALLEE_SAVED;  // integer registers first, then FP
+// The probe's words: integer registers first, then FP, vector and other
+// state (arch.h); other-state words keep only gort_arch_probe_mask's bits.
+inline constexpr int kCalleeSaved = GORT_ARCH_CALLEE_SAVED;
 
 enum class Trampoline : uint8_t {
   kSwap,         // A swaps to a fresh context B, B swaps back to A
@@ -34,8 +36,9 @@ struct RegisterValues {
   uint64_t theirs[kCalleeSaved];
 };
 
-// Empty when every register survived on both sides, else one line naming
-// the trampoline, the side, the register and both values.
+// Empty when every register survived on both sides (its callee-saved bits:
+// probe_words.h), else one line naming the trampoline, the side, the
+// register and both values.
 std::string register_round_trip(Trampoline t, const RegisterValues& v);
 
 }  // namespace gort::archcheck

@@ -7,6 +7,7 @@
 
 #include "arch/arch.h"
 #include "archcheck/checks.h"
+#include "archcheck/probe_words.h"
 #include "gort/gort.h"
 #include "gort/mutants.h"
 
@@ -69,17 +70,11 @@ Outcome check_goroutine_switch_preserves_callee_saved(const Options& opt) {
           gort_arch_probe_callee_saved(
               in, out, [](void*) { gosched(); }, nullptr);
           probes++;
-          for (int k = 0; k < GORT_ARCH_CALLEE_SAVED; k++) {
-            if (in[k] == out[k]) continue;
-            if (bad++ == 0) {
-              char buf[200];
-              snprintf(buf, sizeof buf,
-                       "goroutine %d, yield %u: callee-saved %s register #%d: put 0x%016" PRIx64 ", got 0x%016" PRIx64,
-                       g, i, k < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
-                       k < GORT_ARCH_CALLEE_SAVED_INT ? k : k - GORT_ARCH_CALLEE_SAVED_INT, in[k], out[k]);
-              first_bad = buf;
-            }
-            break;
+          const int k = probe_first_mismatch(in, out);
+          if (k >= 0 && bad++ == 0) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "goroutine %d, yield %u: ", g, i);
+            first_bad = buf + probe_word_mismatch(k, in[k], out[k]);
           }
         }
         done.send(g);

@@ -17,7 +17,9 @@
 #include "arch/arch.h"
 #include "archcheck/archcheck.h"
 #include "archcheck/checks.h"
+#include "archcheck/probe_words.h"
 #include "archcheck/raw_context.h"
+#include "archcheck/register_round_trip.h"
 #include "archcheck/trampoline_shims.h"
 
 namespace gort::archcheck {
@@ -38,21 +40,14 @@ struct RegisterSet {
     for (auto& v : in) v = next_random(rng);
     memset(out, 0, sizeof out);
   }
-  // Returns the index of the first register that did not survive, or -1.
-  int first_mismatch() const {
-    for (int i = 0; i < GORT_ARCH_CALLEE_SAVED; i++) {
-      if (in[i] != out[i]) return i;
-    }
-    return -1;
-  }
+  // Returns the index of the first word that did not survive, or -1.
+  int first_mismatch() const { return probe_first_mismatch(in, out); }
 };
 
 std::string describe_mismatch(const char* where, const RegisterSet& r, int i, uint32_t iteration) {
-  char buf[256];
-  snprintf(buf, sizeof buf,
-           "%s: callee-saved %s register #%d changed on iteration %u: put 0x%016" PRIx64 ", got 0x%016" PRIx64, where,
-           i < GORT_ARCH_CALLEE_SAVED_INT ? "integer" : "FP",
-           i < GORT_ARCH_CALLEE_SAVED_INT ? i : i - GORT_ARCH_CALLEE_SAVED_INT, iteration, r.in[i], r.out[i]);
+  char buf[320];
+  snprintf(buf, sizeof buf, "%s, iteration %u: %s", where, iteration,
+           probe_word_mismatch(i, r.in[i], r.out[i]).c_str());
   return buf;
 }
 
@@ -335,6 +330,10 @@ std::vector<uint64_t> fp_control_variants() {
   // so the field's values stop at 4.
   field(0, 2);
   out.push_back((def & ~uint64_t{7}) | 4);
+#elif defined(__powerpc64__)
+  // FPSCR's control byte: RN (0-1), NI (2), the enables XE ZE UE OE VE (3-7).
+  field(0, 2);
+  for (int bit = 2; bit <= 7; bit++) field(bit, 1);
 #endif
   return out;
 }
@@ -500,6 +499,119 @@ Outcome check_backtrace(const Options&) {
   return out;
 }
 
+#if defined(__powerpc64__)
+// --- ppc64le: each context keeps its own TOC pointer (r2) ----------------
+
+// Calls gort_arch_swap(save, to) with r2 = marker, and returns r2 as the
+// swap left it (restoring the real r2 before anything uses it). r2 is not
+// a probe word: C++ code, the probe's fn included, may need its TOC, so
+// only this helper and the trampoline run with a marker in it. The call
+// is a local bl (the trampoline needs no TOC), so no linker stub reads r2.
+extern "C" uint64_t gort_archcheck_swap_with_toc(uint64_t marker, gort_gobuf* save, const gort_gobuf* to);
+asm(R"(
+	.text
+	.globl	gort_archcheck_swap_with_toc
+	.type	gort_archcheck_swap_with_toc, @function
+	.p2align 4
+gort_archcheck_swap_with_toc:
+	.cfi_startproc
+	mflr	0
+	std	0, 16(1)
+	.cfi_offset 65, 16
+	stdu	1, -48(1)
+	.cfi_def_cfa_offset 48
+	std	2, 32(1)
+	.cfi_offset 2, -16
+	mr	2, 3
+	mr	3, 4
+	mr	4, 5
+	bl	gort_arch_swap
+	nop
+	mr	3, 2
+	ld	2, 32(1)
+	.cfi_restore 2
+	addi	1, 1, 48
+	.cfi_def_cfa_offset 0
+	ld	0, 16(1)
+	mtlr	0
+	.cfi_restore 65
+	blr
+	.cfi_endproc
+	.size	gort_archcheck_swap_with_toc, .-gort_archcheck_swap_with_toc
+)");
+
+struct TocState {
+  gort_gobuf a{}, b{};
+  uint64_t b_saw = 0;
+};
+constexpr uint64_t kTocA = 0x0A0A0A0A0A0A0A0Aull, kTocB = 0x0B0B0B0B0B0B0B0Bull;
+
+void toc_body_b(void* arg) {
+  auto* st = static_cast<TocState*>(arg);
+  st->b_saw = gort_archcheck_swap_with_toc(kTocB, &st->b, &st->a);
+  gort_arch_gogo(&st->a);
+}
+
+// A swaps to B with one marker in r2, B swaps back with another: each
+// must find its own when its swap returns. A switch that forgot r2 hands
+// one context's TOC to the other, which code in another module (a shared
+// library with its own TOC) would use for every global access.
+Outcome check_toc(const Options&) {
+  Outcome out;
+  RawStack stack;
+  TocState st;
+  gort_arch_gobuf_init(&st.b, stack.top(), toc_body_b, never_exit, &st);
+  const uint64_t a_saw = gort_archcheck_swap_with_toc(kTocA, &st.a, &st.b);
+  gort_arch_swap(&st.a, &st.b);  // B's swap returns; B resumes us for good
+  char buf[160];
+  buf[0] = 0;
+  if (a_saw != kTocA) {
+    snprintf(buf, sizeof buf, "r2 0x%016" PRIx64 " came back as 0x%016" PRIx64 " across a swap", kTocA, a_saw);
+  } else if (st.b_saw != kTocB) {
+    snprintf(buf, sizeof buf, "a resumed context's r2 0x%016" PRIx64 " came back as 0x%016" PRIx64, kTocB, st.b_saw);
+  }
+  out.passed = buf[0] == 0;
+  out.detail = buf;
+  return out;
+}
+#endif
+
+// --- every bit of every callee-saved word, alone -------------------------
+
+// Walking ones: for each word the probe covers and each of its callee-saved
+// bits, the crossing side holds that bit alone set (every other word 0)
+// and the other side holds the complement in every word, through each
+// trampoline. The random checks above cover every bit statistically; this
+// names the exact bit a save or restore drops or mixes up: half a vector
+// register (a 64-bit store where 128 bits are needed), a condition-register
+// field outside the restore's mask, a VRSAVE or FPR slot swapped with its
+// neighbour.
+Outcome check_every_bit(const Options&) {
+  Outcome out;
+  for (int i = 0; i < GORT_ARCH_CALLEE_SAVED; i++) {
+    const uint64_t mask = gort_arch_probe_mask(i);
+    for (int b = 0; b < 64; b++) {
+      const uint64_t bit = uint64_t{1} << b;
+      if ((mask & bit) == 0) continue;
+      RegisterValues v;
+      for (int k = 0; k < kCalleeSaved; k++) {
+        v.mine[k] = k == i ? bit : 0;
+        v.theirs[k] = ~v.mine[k];
+      }
+      for (int t = 0; t < kTrampolines; t++) {
+        std::string bad = register_round_trip(static_cast<Trampoline>(t), v);
+        if (bad.empty()) continue;
+        char buf[128];
+        snprintf(buf, sizeof buf, " (the crossing side held bit %d of %s alone)", b, probe_word_name(i).c_str());
+        out.detail = bad + buf;
+        return out;
+      }
+    }
+  }
+  out.passed = true;
+  return out;
+}
+
 }  // namespace
 
 void add_trampoline_checks(std::vector<Check>& checks) {
@@ -511,6 +623,13 @@ void add_trampoline_checks(std::vector<Check>& checks) {
   checks.push_back({"systemstack_returns_and_nests",
                     "systemstack runs fn on the given stack, returns its result, nests, keeps registers",
                     check_systemstack});
+  checks.push_back({"every_bit_survives_alone",
+                    "each callee-saved bit (vector halves, CR fields, VRSAVE included) survives swap, mcall+gogo "
+                    "and systemstack with every other bit of both sides against it",
+                    check_every_bit});
+#if defined(__powerpc64__)
+  checks.push_back({"toc_per_context", "ppc64le: each context keeps its own TOC pointer (r2) across swaps", check_toc});
+#endif
   checks.push_back({"fp_control_per_context",
                     "FP control state: fresh contexts start at the ABI default, each keeps its own", check_fp_control});
   checks.push_back({"fp_control_every_bit",

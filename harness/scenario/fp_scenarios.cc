@@ -27,7 +27,7 @@ namespace {
 }
 
 // The rounding modes every port supports (riscv64's frm, arm64's RMode,
-// amd64's MXCSR.RC and x87 RC).
+// amd64's MXCSR.RC and x87 RC, ppc64le's FPSCR RN).
 constexpr int kModes[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
 
 #if defined(__x86_64__)

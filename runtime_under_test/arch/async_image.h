@@ -52,6 +52,19 @@ inline std::vector<Word> compared_words(int level) {
 #else
     (void)level;
 #endif
+#if defined(__powerpc64__)
+    // The special registers' defined bits (arch.h): XER, FPSCR, VSCR,
+    // 32-bit VRSAVE.
+    const uint64_t mask = i == GORT_ARCH_ASYNC_XER          ? GORT_ARCH_ASYNC_XER_MASK
+                          : i == GORT_ARCH_ASYNC_FP_CONTROL ? GORT_ARCH_ASYNC_FPSCR_MASK
+                          : i == GORT_ARCH_ASYNC_VSCR       ? GORT_ARCH_ASYNC_VSCR_MASK
+                          : i == GORT_ARCH_ASYNC_VRSAVE     ? 0xFFFFFFFFull
+                                                            : 0;
+    if (mask != 0) {
+      w.push_back({i, mask});
+      continue;
+    }
+#endif
 #if defined(GORT_ARCH_ASYNC_FLAGS)
     if (i == GORT_ARCH_ASYNC_FLAGS) {
       w.push_back({i, GORT_ARCH_ASYNC_FLAGS_MASK});
@@ -92,6 +105,21 @@ inline std::string word_name(int i, int level) {
   if (i == GORT_ARCH_ASYNC_FP_STATUS) return "fpsr";
   const int k = i - GORT_ARCH_ASYNC_VEC;
   return n("q", k / GORT_ARCH_ASYNC_VEC_WORDS) + (k % 2 == 0 ? ".low" : ".high");
+#elif defined(__powerpc64__)
+  (void)level;
+  if (i < GORT_ARCH_ASYNC_GPRS) return n("r", i);
+  if (i == GORT_ARCH_ASYNC_FLAGS) return "cr";
+  if (i == GORT_ARCH_ASYNC_XER) return "xer";
+  if (i == GORT_ARCH_ASYNC_LR) return "lr";
+  if (i == GORT_ARCH_ASYNC_CTR) return "ctr";
+  if (i == GORT_ARCH_ASYNC_FP_CONTROL) return "fpscr";
+  if (i == GORT_ARCH_ASYNC_VRSAVE) return "vrsave";
+  if (i == GORT_ARCH_ASYNC_VSCR) return "vscr";
+  const int k = i - GORT_ARCH_ASYNC_VEC;
+  const int reg = k / GORT_ARCH_ASYNC_VEC_WORDS;
+  // vs0..vs31's first doubleword is f0..f31; vs32..vs63 are v0..v31.
+  const std::string base = reg < 32 ? n("vs", reg) + (k % 2 == 0 ? n("(f", reg) + ")" : "") : n("v", reg - 32);
+  return base + (k % 2 == 0 ? ".dw0" : ".dw1");
 #else
   (void)level;
   if (i < GORT_ARCH_ASYNC_GPRS) return n("x", i + 1);
@@ -132,6 +160,14 @@ inline void random_image(uint64_t* in, uint64_t& seed, int round) {
   in[GORT_ARCH_ASYNC_FLAGS] &= GORT_ARCH_ASYNC_FLAGS_MASK;
   in[GORT_ARCH_ASYNC_FP_CONTROL] &= 0x07C00000;  // AHP DN FZ RMode: no trap enables
   in[GORT_ARCH_ASYNC_FP_STATUS] &= 0x0800009F;   // QC IDC IXC UFC OFC DZC IOC
+#elif defined(__powerpc64__)
+  in[GORT_ARCH_ASYNC_XER] &= GORT_ARCH_ASYNC_XER_MASK;
+  in[GORT_ARCH_ASYNC_FP_CONTROL] &= GORT_ARCH_ASYNC_FPSCR_MASK;  // no exception enable (arch.h)
+  in[GORT_ARCH_ASYNC_VSCR] &= GORT_ARCH_ASYNC_VSCR_MASK;
+  in[GORT_ARCH_ASYNC_VRSAVE] &= 0xFFFFFFFFull;
+  for (int i = 0; i < 64; i++) {
+    if (((GORT_ARCH_ASYNC_IGNORED >> i) & 1) != 0) in[i] = 0;
+  }
 #elif defined(__riscv)
   const uint64_t frm = splitmix(seed) % 5;  // RNE RTZ RDN RUP RMM
   in[GORT_ARCH_ASYNC_FP_CONTROL] = frm << 5 | (in[GORT_ARCH_ASYNC_FP_CONTROL] & 0x1F);

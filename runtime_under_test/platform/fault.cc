@@ -1,6 +1,9 @@
 #include "platform/fault.h"
 
 #include <sys/ucontext.h>
+#if defined(__powerpc64__)
+#include <asm/ptrace.h>  // PT_NIP, PT_R1, ...: the indices of uc_mcontext.gp_regs
+#endif
 
 #include <mutex>
 
@@ -51,6 +54,19 @@ void redirect(void* uctx, const FaultRedirect& r) {
   uc->uc_mcontext.__gregs[REG_A0] = arg;
   uc->uc_mcontext.__gregs[REG_S0] = 0;  // frame pointer
   uc->uc_mcontext.__gregs[REG_RA] = 0;
+#elif defined(__powerpc64__)
+  // ELFv2: fn is entered at its global entry point, which computes its TOC
+  // pointer from r12, so r12 must hold fn's address. r1 points at a
+  // minimum frame (32 bytes: back chain, CR, LR and TOC save slots, which
+  // fn may write) whose back chain is 0: the end of the stack.
+  sp -= 32;
+  *reinterpret_cast<uintptr_t*>(sp) = 0;
+  uc->uc_mcontext.gp_regs[PT_R1] = sp;
+  uc->uc_mcontext.gp_regs[PT_NIP] = fn;
+  uc->uc_mcontext.gp_regs[PT_R12] = fn;
+  uc->uc_mcontext.gp_regs[PT_R3] = arg;
+  uc->uc_mcontext.gp_regs[PT_R31] = 0;  // frame pointer
+  uc->uc_mcontext.gp_regs[PT_LNK] = 0;
 #else
 #error "gort: no signal-context redirect for this CPU (docs/PORTING.md)"
 #endif
@@ -72,6 +88,13 @@ void read_registers(const void* uctx, FaultInfo* f) {
   f->pc = uc->uc_mcontext.__gregs[REG_PC];
   f->sp = uc->uc_mcontext.__gregs[REG_SP];
   f->fp = uc->uc_mcontext.__gregs[REG_S0];
+#elif defined(__powerpc64__)
+  // r1, not r31: the back chain at 0(r1) is valid at every instruction
+  // (frames are allocated by one stdu), a frame pointer only after the
+  // prologue. The walk (fatal.cc) starts from the back chain.
+  f->pc = uc->uc_mcontext.gp_regs[PT_NIP];
+  f->sp = uc->uc_mcontext.gp_regs[PT_R1];
+  f->fp = uc->uc_mcontext.gp_regs[PT_R1];
 #endif
 }
 

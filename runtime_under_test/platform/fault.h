@@ -31,7 +31,8 @@ struct FaultInfo {
   uintptr_t addr = 0;  // si_addr: the address that faulted
   uintptr_t pc = 0;    // the faulting instruction
   uintptr_t sp = 0;    // the stack pointer when it faulted
-  uintptr_t fp = 0;    // the frame-pointer register when it faulted (rbp, x29, s0): only a hint, never trusted
+  uintptr_t fp = 0;    // the frame-pointer register when it faulted (rbp, x29, s0; ppc64le: r1, which
+                       // points at the back chain): only a hint, never trusted
 };
 
 // Go's name for a fault signal in the "[signal ...]" line.

@@ -4,6 +4,9 @@
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <unistd.h>
+#if defined(__powerpc64__)
+#include <asm/ptrace.h>  // PT_NIP, PT_R1, ...: the indices of uc_mcontext.gp_regs
+#endif
 
 #include <cassert>
 #include <cerrno>
@@ -40,6 +43,9 @@ void read_pc_sp(const void* uctx, uintptr_t* pc, uintptr_t* sp) {
 #elif defined(__riscv)
   *pc = uc->uc_mcontext.__gregs[REG_PC];
   *sp = uc->uc_mcontext.__gregs[REG_SP];
+#elif defined(__powerpc64__)
+  *pc = uc->uc_mcontext.gp_regs[PT_NIP];
+  *sp = uc->uc_mcontext.gp_regs[PT_R1];
 #else
 #error "gort: no signal-context layout for this CPU (docs/PORTING.md)"
 #endif
@@ -70,6 +76,20 @@ void inject_call(void* uctx, const PreemptDecision& d) {
   *reinterpret_cast<uintptr_t*>(sp) = uc->uc_mcontext.__gregs[REG_PC];
   uc->uc_mcontext.__gregs[REG_SP] = sp;
   uc->uc_mcontext.__gregs[REG_PC] = d.entry;
+#elif defined(__powerpc64__)
+  // ELFv2's red zone (288 bytes below r1) may hold a leaf's live data, so
+  // the two words go below it: the pc, and the interrupted r1, since the
+  // assembly cannot otherwise tell how far below r1 it starts. r1 stays
+  // 16-aligned; LR and r12 keep their values (gort_arch_async_preempt
+  // needs no r12: it computes its TOC itself).
+  const uintptr_t s = uc->uc_mcontext.gp_regs[PT_R1];
+  assert(s % 16 == 0 && "ELFv2 keeps r1 16-aligned at every instruction");
+  uintptr_t e = s - 16;
+  if (d.keep_red_zone) e -= GORT_ARCH_ASYNC_RED_ZONE_BYTES;
+  reinterpret_cast<uintptr_t*>(e)[0] = uc->uc_mcontext.gp_regs[PT_NIP];
+  reinterpret_cast<uintptr_t*>(e)[1] = s;
+  uc->uc_mcontext.gp_regs[PT_R1] = e;
+  uc->uc_mcontext.gp_regs[PT_NIP] = d.entry;
 #else
 #error "gort: no async-preemption call injection for this CPU (docs/PORTING.md)"
 #endif
@@ -121,6 +141,35 @@ void resume_from_frame(ucontext_t* uc) {
     if (n == kRegGp || n == kRegTp) continue;
     uc->uc_mcontext.__gregs[n] = frame_word(f, GORT_ARCH_ASYNC_FRAME_X0 + n * 8);
   }
+}
+#elif defined(__powerpc64__)
+static_assert(GORT_ARCH_ASYNC_FRAME_PC == GORT_ARCH_ASYNC_FRAME_R0 + 32 * 8, "ppc64le resume frame: pc after r31");
+static_assert(GORT_ARCH_ASYNC_FRAME_SIZE % 16 == 0, "ppc64le resume frame: keeps r1 16-aligned");
+static_assert(GORT_ARCH_ASYNC_RED_ZONE_BYTES % 16 == 0 &&
+                  GORT_ARCH_ASYNC_RED_ZONE_BYTES + 16 + GORT_ARCH_ASYNC_FRAME_SIZE <= GORT_ARCH_ASYNC_PREEMPT_FRAME,
+              "ppc64le: the red zone, the injected words and the frame fit GORT_ARCH_ASYNC_PREEMPT_FRAME");
+static_assert(PT_R0 == 0 && PT_R31 == 31, "ppc64le: gp_regs[n] is rn");
+constexpr int kRegTp = 13;  // the thread pointer: stays this thread's
+
+uintptr_t trap_pc(const ucontext_t* uc) {
+  assert(uc != nullptr);
+  return uc->uc_mcontext.gp_regs[PT_NIP];
+}
+
+void resume_from_frame(ucontext_t* uc) {
+  const uintptr_t f = uc->uc_mcontext.gp_regs[PT_R1];
+  assert(f % 16 == 0 && "the resume trap's frame: r1 16-aligned (ppc64le.S)");
+  auto& r = uc->uc_mcontext.gp_regs;
+  // f was read above: overwriting r[PT_R1] below does not move it.
+  for (int n = 0; n < 32; n++) {
+    if (n == kRegTp) continue;  // the goroutine may have moved threads
+    r[n] = frame_word(f, GORT_ARCH_ASYNC_FRAME_R0 + n * 8);
+  }
+  r[PT_NIP] = frame_word(f, GORT_ARCH_ASYNC_FRAME_PC);
+  r[PT_CTR] = frame_word(f, GORT_ARCH_ASYNC_FRAME_CTR);
+  r[PT_LNK] = frame_word(f, GORT_ARCH_ASYNC_FRAME_LR);
+  r[PT_XER] = frame_word(f, GORT_ARCH_ASYNC_FRAME_XER);
+  r[PT_CCR] = frame_word(f, GORT_ARCH_ASYNC_FRAME_CR);
 }
 #endif
 

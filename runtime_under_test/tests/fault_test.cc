@@ -2,7 +2,9 @@
 // is its goroutine's stack overflow, any other SIGSEGV/SIGBUS a fatal error
 // of the run in Go's words; either way the process goes on to its next run.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -98,21 +100,52 @@ void expect_signal_fatal(const Result& r, const char* signame, int code, uintptr
   EXPECT_TRUE(std::regex_search(r.output, line)) << r.output;
 }
 
+// The si_code this platform reports for a write to the PROT_NONE page p,
+// seen by a plain SIGSEGV handler in a child process (-1 if the child did
+// not report one).
+int platform_si_code_of_write_to(volatile int* p) {
+  const pid_t child = fork();
+  if (child == 0) {
+    struct sigaction sa {};
+    sa.sa_sigaction = [](int, siginfo_t* info, void*) { _exit(info->si_code & 0x7f); };
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, nullptr);
+    *p = 1;
+    _exit(0x7f);
+  }
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status) == 0x7f ? -1 : WEXITSTATUS(status);
+}
+
 TEST(Faults, AWriteToAnInaccessiblePageIsAFatalErrorOfTheRunInGosWords) {
   SKIP_UNDER_VALGRIND();
   long page = sysconf(_SC_PAGESIZE);
   void* p = mmap(nullptr, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   ASSERT_NE(p, MAP_FAILED);
   auto* target = static_cast<volatile int*>(p);
+  // Linux reports SEGV_ACCERR (a mapped page without the access) on every
+  // CPU; qemu-ppc64le 7.2's user mode reports SEGV_MAPERR for every data
+  // storage fault (its ppc cpu_loop hard-codes it). gort prints the code
+  // the kernel (or emulator) hands it, so there the rest of the output is
+  // checked with that code and the test then skips, saying why.
+  const int platform_code = platform_si_code_of_write_to(target);
+  const int code = platform_code == SEGV_MAPERR ? SEGV_MAPERR : SEGV_ACCERR;
   for (int i = 0; i < 2; i++) {
     Result r = run(testing_support::one_p(), [target] {
       go([target] { *target = 1; });
       gosched();
     });
-    expect_signal_fatal(r, "SIGSEGV: segmentation violation", SEGV_ACCERR, reinterpret_cast<uintptr_t>(p));
+    expect_signal_fatal(r, "SIGSEGV: segmentation violation", code, reinterpret_cast<uintptr_t>(p));
     expect_next_run_works();
   }
   munmap(p, page);
+  if (code != SEGV_ACCERR) {
+    GTEST_SKIP() << "this platform reports si_code " << platform_code
+                 << " (SEGV_MAPERR), not SEGV_ACCERR, for a write to a PROT_NONE page, to any signal handler "
+                    "(qemu-user's ppc emulation does: a known qemu limitation); checked the rest with its code";
+  }
 }
 
 TEST(Faults, ANilPointerWriteIsAFatalErrorOfTheRun) {
