@@ -72,7 +72,7 @@ void preempt_p(Runtime& rt, P* pp);
 // the debug trap leaves the guest), two mprotect calls per arming and per
 // entry into preemptible code; so up to a few milliseconds per firing,
 // nothing for an arming that never reaches preemptible code. CPUs that
-// cannot single-step from user mode (arm64, riscv64) never arm it.
+// cannot single-step from user mode (arm64, riscv64, ppc64le) never arm it.
 void async_preempt_arm(G* gp);
 void async_preempt_disarm(Runtime& rt);
 #endif
