@@ -163,8 +163,9 @@ bool async_preempt_setup(Runtime& rt) {
 
 #if defined(GORT_PLATFORM_SIM)
 void async_preempt_arm(G* gp) {
-  Runtime& rt = *gp->rt;
   assert(gp != nullptr);
+  assert(gp->rt != nullptr);
+  Runtime& rt = *gp->rt;
   // One firing in flight per run: with several virtual Ms, another M may
   // have armed one that has not landed; this one supersedes it (each
   // question is asked and answered either way, so replay sees the same).

@@ -183,11 +183,13 @@ void chan_checks(int cap) {
 // forms do not), a closed channel yields its buffer then zeros, close wakes a
 // parked receiver, values arrive uncorrupted in FIFO order, several senders
 // and receivers lose and duplicate nothing, len/cap are right.
-// Capacities 0..199 (Go's full run, not its -short 0..19) in sim and os
-// alike: a run of all 200 costs well under a second on either platform.
+// Capacities 0..199 (Go's full run) in sim and os alike, a few seconds at
+// most; sanitizer builds take Go's -short 0..19 (spec::kShort), since all
+// 200 cost them 85 s.
 TEST(ChanTest, TestChan) {
   spec::expect_ok([] {
-    for (int cap = 0; cap < 200; cap++) chan_checks(cap);
+    const int caps = spec::kShort ? 20 : 200;  // Go's N, and its -short N
+    for (int cap = 0; cap < caps; cap++) chan_checks(cap);
   });
 }
 
@@ -230,7 +232,7 @@ TEST(ChanTest, TestNonblockRecvRace) {
 // never take the default case.
 TEST(ChanTest, TestNonblockSelectRace) {
   spec::expect_ok([] {
-    const int n = spec::kSim ? 20000 : 100000;
+    const int n = spec::kSim || spec::kShort ? 20000 : 100000;
     auto done = make_chan<bool>(1);
     for (int i = 0; i < n; i++) {
       auto c1 = make_chan<int>(1);
@@ -253,7 +255,7 @@ TEST(ChanTest, TestNonblockSelectRace) {
 // TestNonblockSelectRace, with close(c2) making c2 ready.
 TEST(ChanTest, TestNonblockSelectRace2) {
   spec::expect_ok([] {
-    const int n = spec::kSim ? 20000 : 100000;
+    const int n = spec::kSim || spec::kShort ? 20000 : 100000;
     auto done = make_chan<bool>(1);
     for (int i = 0; i < n; i++) {
       auto c1 = make_chan<int>(1);
@@ -314,12 +316,13 @@ TEST(ChanTest, TestSelfSelect) {
 // receivers on four channels (two unbuffered, two buffered) and one
 // select-sender and one select-receiver over all four, each retiring a
 // channel from its select (by making it nil) after N values, all finish.
-// N is Go's 1e5 in os, its -short 1e4 in sim (which runs several seeds).
+// N is Go's 1e5, its -short 1e4 in sim (which runs several seeds) and
+// where spec::kShort.
 // os runs it at Go's GOMAXPROCS 10 too.
 TEST(ChanTest, TestSelectStress) {
   spec::expect_ok(
       [] {
-        constexpr int N = spec::kSim ? 10000 : 100000;
+        constexpr int N = spec::kSim || spec::kShort ? 10000 : 100000;
         std::array<Chan<int>, 4> c = {make_chan<int>(), make_chan<int>(), make_chan<int>(2), make_chan<int>(3)};
         auto wg = make_chan<int>(10);
         for (int k = 0; k < 4; k++) {

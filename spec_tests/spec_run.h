@@ -31,6 +31,32 @@ inline constexpr bool kSim = true;
 inline constexpr bool kSim = false;
 #endif
 
+// Sanitizer builds. ThreadSanitizer: a goroutine's creation (a TSan fiber)
+// costs about a millisecond and every memory access is checked;
+// AddressSanitizer (the asan and fuzz presets): every access is checked.
+#if defined(__has_feature)
+#define SPEC_HAS_FEATURE(x) __has_feature(x)
+#else
+#define SPEC_HAS_FEATURE(x) 0
+#endif
+#if defined(__SANITIZE_THREAD__) || SPEC_HAS_FEATURE(thread_sanitizer)
+inline constexpr bool kTsan = true;
+#else
+inline constexpr bool kTsan = false;
+#endif
+#if defined(__SANITIZE_ADDRESS__) || SPEC_HAS_FEATURE(address_sanitizer)
+inline constexpr bool kAsan = true;
+#else
+inline constexpr bool kAsan = false;
+#endif
+#undef SPEC_HAS_FEATURE
+
+// Go's testing.Short(): sanitizer builds take the sizes Go's tests take
+// under -short, as Go's race builders run them; the other builds take Go's
+// full sizes (sim may pick smaller ones of its own: it runs every test
+// under several seeds).
+inline constexpr bool kShort = kTsan || kAsan;
+
 // Seeds each sim test runs under by default (os runs once), and for the
 // tests whose run costs next to nothing.
 inline constexpr int kSeeds = 5;

@@ -49,21 +49,9 @@ using spec::T;
 
 using namespace std::chrono_literals;
 
-// ThreadSanitizer builds: a goroutine's creation (a TSan fiber) costs about
-// a millisecond there, so the os runs of the tests that start thousands of
-// goroutines do a tenth of Go's rounds (os_rounds).
-#if defined(__SANITIZE_THREAD__)
-#define SYNC_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define SYNC_TEST_TSAN 1
-#endif
-#endif
-#if defined(SYNC_TEST_TSAN)
-constexpr int kTsanDivisor = 10;
-#else
-constexpr int kTsanDivisor = 1;
-#endif
+// ThreadSanitizer builds (spec::kTsan): the os runs of the tests that
+// start thousands of goroutines do a tenth of Go's rounds (os_rounds).
+constexpr int kTsanDivisor = spec::kTsan ? 10 : 1;
 constexpr int os_rounds(int go_rounds) { return go_rounds / kTsanDivisor; }
 
 // Go's own scheduling policy for every decision (option 0 of each Choice,
