@@ -506,7 +506,8 @@ Outcome check_backtrace(const Options&) {
 // swap left it (restoring the real r2 before anything uses it). r2 is not
 // a probe word: C++ code, the probe's fn included, may need its TOC, so
 // only this helper and the trampoline run with a marker in it. The call
-// is a local bl (the trampoline needs no TOC), so no linker stub reads r2.
+// is a local bl to a function that needs no TOC, so nothing between the
+// two reads r2: no linker-made call veneer, no TOC-relative load.
 extern "C" uint64_t gort_archcheck_swap_with_toc(uint64_t marker, gort_gobuf* save, const gort_gobuf* to);
 asm(R"(
 	.text
